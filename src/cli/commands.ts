@@ -1,0 +1,7 @@
+import type { CliCommand } from './command.js';
+
+/**
+ * Every sub-command of `callscope`, in the order `--help` lists them.
+ * Later layers add theirs here (parse, call, listen, analyze).
+ */
+export const commands: readonly CliCommand[] = [];

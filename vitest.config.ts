@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` (fast, in-memory, fake clocks) and `lab` (real Kamailio,
+// rtpengine and SIPp on loopback, brought up by the tests themselves).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'lab',
+          include: ['test/lab/**/*.lab.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Lab files each start their own processes; two at once fit two cores.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
