@@ -1,0 +1,75 @@
+// Free ports for the lab. Ports are taken below Linux's ephemeral range
+// (32768+) so that the kernel's own choices cannot collide with them, in
+// blocks checked free on both UDP and TCP.
+import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+
+const handedOut = new Set<number>();
+
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind({ port, address: '127.0.0.1', exclusive: true }, () => socket.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A block of `count` consecutive ports, each free on UDP and TCP right now and
+ * not handed out before by this process. Consecutive, so a capture filter can
+ * name the block as a port range.
+ */
+export async function allocatePortBlock(count: number, range: { min: number; max: number } = { min: 20000, max: 30000 }): Promise<number[]> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = range.min + Math.floor(Math.random() * (range.max - range.min - count));
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if (ports.some((p) => handedOut.has(p))) continue;
+    let free = true;
+    for (const port of ports) {
+      if (!(await tcpFree(port)) || !(await udpFree(port))) {
+        free = false;
+        break;
+      }
+    }
+    if (!free) continue;
+    for (const port of ports) handedOut.add(port);
+    return ports;
+  }
+  throw new Error(`no block of ${count} free ports found in ${range.min}-${range.max}`);
+}
+
+/** True when some socket is bound to this UDP port on the machine (from /proc/net/udp). */
+export async function isUdpPortBound(port: number): Promise<boolean> {
+  const { readFile } = await import('node:fs/promises');
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    const text = await readFile(table, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const local = line.trim().split(/\s+/)[1];
+      if (local?.endsWith(`:${hex}`)) return true;
+    }
+  }
+  return false;
+}
+
+/** True when a TCP connection to 127.0.0.1:port is accepted. */
+export function tcpAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    import('node:net').then(({ connect }) => {
+      const socket = connect({ port, host: '127.0.0.1' });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    }, () => resolve(false));
+  });
+}
