@@ -45,6 +45,8 @@ export interface LabOptions {
   readonly farEnds?: Readonly<Record<string, string>>;
   /** Options for the named far ends (calls: how many before exit; default unlimited). */
   readonly farEndCalls?: number;
+  /** Use ports portBase.. (UDP, TCP, TLS, WS, WSS, rtpengine ng, then peers) instead of a random free block. */
+  readonly portBase?: number;
 }
 
 export interface LabProxy {
@@ -183,7 +185,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const started: Array<{ stop(): Promise<unknown> }> = [];
   try {
     // One block: Kamailio's five listeners, rtpengine's ng port, then peers.
-    const block = await allocatePortBlock(6 + PEER_PORTS);
+    const block = await allocatePortBlock(6 + PEER_PORTS, options.portBase === undefined ? {} : { base: options.portBase });
     const [udp, tcp, tls, ws, wss, ngPort] = block as [number, number, number, number, number, number];
     const peerPorts = block.slice(6);
     const rtpBase = 30000 + Math.floor(Math.random() * 1400);

@@ -29,10 +29,13 @@ function installExitHook(): void {
     for (const p of running) p.killNow();
   };
   process.on('exit', killAll);
+  const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    process.on(signal, function onSignal() {
+      // Someone else (the lab CLI) stops the lab gracefully on this signal.
+      if (process.listeners(signal).some((listener) => listener !== onSignal)) return;
       killAll();
-      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+      process.exit(codes[signal]);
     });
   }
 }

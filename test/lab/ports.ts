@@ -27,9 +27,10 @@ function udpFree(port: number): Promise<boolean> {
  * not handed out before by this process. Consecutive, so a capture filter can
  * name the block as a port range.
  */
-export async function allocatePortBlock(count: number, range: { min: number; max: number } = { min: 20000, max: 30000 }): Promise<number[]> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const base = range.min + Math.floor(Math.random() * (range.max - range.min - count));
+export async function allocatePortBlock(count: number, { min = 20000, max = 30000, base: fixedBase }: {
+  min?: number; max?: number; /** Exactly this block, or an error. */ base?: number } = {}): Promise<number[]> {
+  for (let attempt = 0; attempt < (fixedBase === undefined ? 200 : 1); attempt++) {
+    const base = fixedBase ?? min + Math.floor(Math.random() * (max - min - count));
     const ports = Array.from({ length: count }, (_, i) => base + i);
     if (ports.some((p) => handedOut.has(p))) continue;
     let free = true;
@@ -43,7 +44,9 @@ export async function allocatePortBlock(count: number, range: { min: number; max
     for (const port of ports) handedOut.add(port);
     return ports;
   }
-  throw new Error(`no block of ${count} free ports found in ${range.min}-${range.max}`);
+  throw new Error(fixedBase === undefined
+    ? `no block of ${count} free ports found in ${min}-${max}`
+    : `ports ${fixedBase}-${fixedBase + count - 1} are not all free (UDP and TCP)`);
 }
 
 /** True when some socket is bound to this UDP port on the machine (from /proc/net/udp). */

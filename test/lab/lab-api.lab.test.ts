@@ -1,0 +1,88 @@
+// The lab's own promises: every scenario works against the proxy, the proxy
+// can be restarted in place, and a kept lab holds readable logs and capture.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startLab } from './lab.js';
+import { pingSipUdp } from './kamailio.js';
+import { scenarioDir } from './sipp.js';
+import { useLab } from './vitest-lab.js';
+
+describe('SIP lab scenarios and controls', () => {
+  const lab = useLab({ name: 'lab-api', auth: false, rtpengine: false });
+
+  it('plain call: a caller without 100rel reaches the ringing far end and hangs up', async () => {
+    const callee = await lab().startUas('uas-ringing-answer');
+    const caller = await lab().startUac('uac-basic', `farend-${callee.port}`, { pauseMs: 200 });
+    expect((await caller.result).explanation).toBe('');
+    expect((await callee.result).explanation).toBe('');
+    expect(caller.messageLog()).not.toMatch(/^Supported: 100rel/m);
+  });
+
+  it('busy far end: 486 reaches the caller, and the proxy ACKs it hop by hop', async () => {
+    const callee = await lab().startUas('uas-busy');
+    const caller = await lab().startUac('uac-basic', `farend-${callee.port}`);
+    const callerResult = await caller.result;
+    expect(callerResult.ok).toBe(false);
+    expect(caller.messageLog()).toMatch(/^SIP\/2\.0 486 Busy Here/m);
+    expect((await callee.result).explanation).toBe('');
+  });
+
+  it('ringing far end: the caller CANCELs, gets 200 then 487, and ACKs', async () => {
+    const callee = await lab().startUas('uas-ringing-forever');
+    const caller = await lab().startUac('uac-cancel', `farend-${callee.port}`);
+    expect((await caller.result).explanation).toBe('');
+    expect((await callee.result).explanation).toBe('');
+  });
+
+  it('a silent far end never answers, so the caller sees only the proxy\'s 100 Trying', async () => {
+    const callee = await lab().startUas('uas-no-answer', { pauseMs: 1500 });
+    const caller = await lab().startUac('uac-basic', `farend-${callee.port}`, { timeoutS: 2 });
+    expect((await caller.result).ok).toBe(false);
+    expect((await callee.result).explanation).toBe('');
+    const received = caller.messageLog().match(/^SIP\/2\.0 \d{3}/gm) ?? [];
+    expect(new Set(received)).toEqual(new Set(['SIP/2.0 100']));
+  });
+
+  it('every scenario file is used by a test of this lab', () => {
+    const scenarios = readdirSync(scenarioDir).filter((f) => f.endsWith('.xml')).map((f) => f.replace(/\.xml$/, ''));
+    const covered = ['uas-reliable-183', 'uac-100rel', 'uas-ringing-answer', 'uac-basic', 'uas-busy',
+      'uas-ringing-forever', 'uac-cancel', 'uas-no-answer'];
+    expect(scenarios.sort()).toEqual(covered.sort());
+  });
+
+  it('restarts the proxy on the same ports', async () => {
+    const { udp } = lab().proxy.ports;
+    await lab().stopProxy();
+    expect(await pingSipUdp(udp)).toBe(false);
+    await lab().restartProxy();
+    expect(await pingSipUdp(udp)).toBe(true);
+  });
+});
+
+describe('SIP lab artifacts', () => {
+  it('keeps logs and a capture that tshark reads back, with the call in it', async () => {
+    const lab = await startLab({ name: 'lab-artifacts', auth: false, rtpengine: false });
+    let kept: string | undefined;
+    try {
+      const callee = await lab.startUas('uas-reliable-183');
+      const caller = await lab.startUac('uac-100rel', `farend-${callee.port}`, { pauseMs: 100 });
+      expect((await caller.result).explanation).toBe('');
+    } finally {
+      kept = await lab.stop({ keepArtifacts: true });
+    }
+    try {
+      expect(kept).toBe(lab.dir);
+      for (const file of ['kamailio.log', 'kamailio.cfg', 'sip.pcapng']) expect(existsSync(join(kept!, file))).toBe(true);
+      const methods = execFileSync('tshark', ['-r', join(kept!, 'sip.pcapng'), '-Y', 'sip.Request-Line', '-T', 'fields', '-e', 'sip.Method'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean);
+      // Each request twice: caller -> proxy and proxy -> far end.
+      for (const method of ['INVITE', 'PRACK', 'ACK', 'BYE']) {
+        expect(methods.filter((m) => m === method)).toHaveLength(2);
+      }
+    } finally {
+      rmSync(kept!, { recursive: true, force: true });
+    }
+  });
+});
