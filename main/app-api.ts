@@ -218,7 +218,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.expected === 'undefined') return issue.message;
-      return issue.message.endsWith('received undefined') ? 'is required' : `must be a ${issue.expected}`;
+      if (issue.message.endsWith('received undefined')) return 'is required';
+      return `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'unrecognized_keys':
       return `has unknown field(s): ${issue.keys.join(', ')}`;
     case 'invalid_union':
