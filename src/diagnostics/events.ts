@@ -1,0 +1,119 @@
+// The diagnostics stream: every SIP-level event is emitted here once, with a
+// monotonic timestamp (ms, from the stack's Clock). The call panel, the CLI
+// report and exports are views of this stream; none re-derives protocol state.
+import type { TimerName } from '../transaction/timers.js';
+
+export type TransactionRole = 'client' | 'server';
+export type TransactionKind = 'invite' | 'non-invite';
+
+/** Where a message went or came from. */
+export interface Peer {
+  /** `UDP`, `TCP`, `TLS`, `WS`, `WSS`. */
+  readonly transport: string;
+  readonly address: string;
+  readonly port: number;
+}
+
+interface EventBase {
+  /** Monotonic milliseconds (Clock.now()). */
+  readonly at: number;
+}
+
+export interface TransactionCreated extends EventBase {
+  readonly type: 'transaction-created';
+  readonly transactionId: string;
+  /** Matching key (§17.1.3 / §17.2.3), e.g. branch + method (+ sent-by for servers). */
+  readonly key: string;
+  readonly method: string;
+  readonly role: TransactionRole;
+  readonly kind: TransactionKind;
+  readonly transport: string;
+  readonly callId: string;
+  /** The call (dialog group) this transaction belongs to, when its user said. */
+  readonly callTag?: string;
+}
+
+export interface TransactionStateChanged extends EventBase {
+  readonly type: 'transaction-state';
+  readonly transactionId: string;
+  readonly from: string;
+  readonly to: string;
+  /** What caused it: "1xx received", "Timer B fired", "transport error", ... */
+  readonly cause: string;
+}
+
+export interface TimerEvent extends EventBase {
+  readonly type: 'timer-started' | 'timer-fired' | 'timer-cancelled';
+  readonly transactionId: string;
+  readonly timer: TimerName;
+  readonly durationMs: number;
+}
+
+export interface RetransmissionEvent extends EventBase {
+  /** sent: we retransmitted; absorbed: a retransmission from the peer was matched and not passed up. */
+  readonly type: 'retransmission-sent' | 'retransmission-absorbed';
+  readonly transactionId: string;
+  /** First line of the retransmitted message. */
+  readonly startLine: string;
+}
+
+export interface MessageEvent extends EventBase {
+  readonly type: 'message-sent' | 'message-received';
+  readonly peer: Peer;
+  /** Exactly the bytes that went over the wire. */
+  readonly raw: Uint8Array;
+  readonly transactionId?: string;
+}
+
+export interface TransportErrorEvent extends EventBase {
+  readonly type: 'transport-error';
+  readonly transport: string;
+  readonly peer?: Peer;
+  readonly reason: string;
+  readonly transactionId?: string;
+}
+
+export type TransportState = 'connecting' | 'connected' | 'failed' | 'reconnecting' | 'closed';
+
+export interface TransportStateEvent extends EventBase {
+  readonly type: 'transport-state';
+  readonly transport: string;
+  /** The server or flow, e.g. `wss://proxy.example.com`. */
+  readonly target: string;
+  readonly state: TransportState;
+  /** Failure reason, or "in 2.4 s" for reconnecting. */
+  readonly detail?: string;
+  readonly retryInMs?: number;
+}
+
+export type DiagnosticsEvent =
+  | TransactionCreated
+  | TransactionStateChanged
+  | TimerEvent
+  | RetransmissionEvent
+  | MessageEvent
+  | TransportErrorEvent
+  | TransportStateEvent;
+
+export type DiagnosticsListener = (event: DiagnosticsEvent) => void;
+
+/** One stream per user agent; listeners are called synchronously, in order. */
+export class DiagnosticsStream {
+  private readonly listeners = new Set<DiagnosticsListener>();
+
+  /** Returns a function that removes the listener. */
+  subscribe(listener: DiagnosticsListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: DiagnosticsEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken view must not break the SIP stack.
+      }
+    }
+  }
+}
