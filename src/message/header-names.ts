@@ -1,0 +1,119 @@
+// Header field names: canonical spelling, compact forms (RFC 3261 §7.3.3 and the IANA
+// registry), and how each known header is parsed. Names compare case-insensitively.
+
+/** How the parser treats a known header (values of HeaderDef.kind). */
+export const K = {
+  TEXT: 0, VIA: 1, FROM: 2, TO: 3, CALL_ID: 4, CSEQ: 5, MAX_FORWARDS: 6, CONTENT_LENGTH: 7,
+  CONTENT_TYPE: 8, CONTACT: 9, ROUTE: 10, RECORD_ROUTE: 11, PATH: 12, SERVICE_ROUTE: 13,
+  REQUIRE: 14, PROXY_REQUIRE: 15, SUPPORTED: 16, UNSUPPORTED: 17, ALLOW: 18, CONTENT_ENCODING: 19,
+  ALLOW_EVENTS: 20, EXPIRES: 21, MIN_EXPIRES: 22, RSEQ: 23, RACK: 24, WWW_AUTHENTICATE: 25,
+  PROXY_AUTHENTICATE: 26, AUTHORIZATION: 27, PROXY_AUTHORIZATION: 28, SESSION_EXPIRES: 29,
+  MIN_SE: 30, REFER_TO: 31, REFERRED_BY: 32, REPLACES: 33, REASON: 34, EVENT: 35, ACCEPT: 36,
+  DATE: 37, CONTENT_DISPOSITION: 38,
+} as const;
+
+export interface HeaderDef {
+  readonly canonical: string;
+  readonly kind: number;
+  /** Single-valued: a second occurrence makes the message invalid. */
+  readonly single: boolean;
+  readonly compact?: string;
+}
+
+// [canonical, kind, single, compact form]
+const DEFS: readonly (readonly [string, number, boolean, string?])[] = [
+  ['Via', K.VIA, false, 'v'],
+  ['From', K.FROM, true, 'f'],
+  ['To', K.TO, true, 't'],
+  ['Call-ID', K.CALL_ID, true, 'i'],
+  ['CSeq', K.CSEQ, true],
+  ['Max-Forwards', K.MAX_FORWARDS, true],
+  ['Content-Length', K.CONTENT_LENGTH, true, 'l'],
+  ['Content-Type', K.CONTENT_TYPE, true, 'c'],
+  ['Contact', K.CONTACT, false, 'm'],
+  ['Route', K.ROUTE, false],
+  ['Record-Route', K.RECORD_ROUTE, false],
+  ['Path', K.PATH, false],
+  ['Service-Route', K.SERVICE_ROUTE, false],
+  ['Require', K.REQUIRE, false],
+  ['Proxy-Require', K.PROXY_REQUIRE, false],
+  ['Supported', K.SUPPORTED, false, 'k'],
+  ['Unsupported', K.UNSUPPORTED, false],
+  ['Allow', K.ALLOW, false],
+  ['Content-Encoding', K.CONTENT_ENCODING, false, 'e'],
+  ['Allow-Events', K.ALLOW_EVENTS, false, 'u'],
+  ['Expires', K.EXPIRES, true],
+  ['Min-Expires', K.MIN_EXPIRES, true],
+  ['RSeq', K.RSEQ, true],
+  ['RAck', K.RACK, true],
+  ['WWW-Authenticate', K.WWW_AUTHENTICATE, false],
+  ['Proxy-Authenticate', K.PROXY_AUTHENTICATE, false],
+  ['Authorization', K.AUTHORIZATION, false],
+  ['Proxy-Authorization', K.PROXY_AUTHORIZATION, false],
+  ['Session-Expires', K.SESSION_EXPIRES, true, 'x'],
+  ['Min-SE', K.MIN_SE, true],
+  ['Refer-To', K.REFER_TO, true, 'r'],
+  ['Referred-By', K.REFERRED_BY, true, 'b'],
+  ['Replaces', K.REPLACES, true],
+  ['Reason', K.REASON, false],
+  ['Event', K.EVENT, true, 'o'],
+  ['Accept', K.ACCEPT, false],
+  ['Date', K.DATE, true],
+  ['Content-Disposition', K.CONTENT_DISPOSITION, true],
+  // Known names kept as free text (validated as header-value only).
+  ['Subject', K.TEXT, false, 's'],
+  ['Accept-Contact', K.TEXT, false, 'a'],
+  ['Request-Disposition', K.TEXT, false, 'd'],
+  ['Reject-Contact', K.TEXT, false, 'j'],
+  ['Identity-Info', K.TEXT, false, 'n'],
+  ['Identity', K.TEXT, false, 'y'],
+  ['Accept-Encoding', K.TEXT, false],
+  ['Accept-Language', K.TEXT, false],
+  ['Alert-Info', K.TEXT, false],
+  ['Authentication-Info', K.TEXT, false],
+  ['Call-Info', K.TEXT, false],
+  ['Content-Language', K.TEXT, false],
+  ['Error-Info', K.TEXT, false],
+  ['In-Reply-To', K.TEXT, false],
+  ['MIME-Version', K.TEXT, false],
+  ['Organization', K.TEXT, false],
+  ['Priority', K.TEXT, false],
+  ['Reply-To', K.TEXT, false],
+  ['Retry-After', K.TEXT, false],
+  ['Server', K.TEXT, false],
+  ['Subscription-State', K.TEXT, false],
+  ['Timestamp', K.TEXT, false],
+  ['User-Agent', K.TEXT, false],
+  ['Warning', K.TEXT, false],
+  ['P-Asserted-Identity', K.TEXT, false],
+  ['P-Preferred-Identity', K.TEXT, false],
+  ['Privacy', K.TEXT, false],
+  ['Content-Transfer-Encoding', K.TEXT, false],
+  ['Content-ID', K.TEXT, false],
+];
+
+const byName = new Map<string, HeaderDef>();
+for (const [canonical, kind, single, compact] of DEFS) {
+  const def: HeaderDef = { canonical, kind, single, compact };
+  byName.set(canonical, def);
+  byName.set(canonical.toLowerCase(), def);
+  if (compact) {
+    byName.set(compact, def);
+    byName.set(compact.toUpperCase(), def);
+  }
+}
+
+/** The definition of a header name as written on the wire (any case, long or compact). */
+export function lookupHeader(rawName: string): HeaderDef | undefined {
+  return byName.get(rawName) ?? byName.get(rawName.toLowerCase());
+}
+
+/** Canonical spelling of a header name; unknown names are returned as written. */
+export function canonicalHeaderName(rawName: string): string {
+  return lookupHeader(rawName)?.canonical ?? rawName;
+}
+
+/** True when two header names denote the same header (case-insensitive, compact forms). */
+export function sameHeaderName(a: string, b: string): boolean {
+  return canonicalHeaderName(a).toLowerCase() === canonicalHeaderName(b).toLowerCase();
+}

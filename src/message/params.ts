@@ -1,0 +1,68 @@
+// generic-param = token [ EQUAL gen-value ]; gen-value = token / host / quoted-string
+// (RFC 3261 §25), read after a header value as *( SEMI generic-param ).
+
+import { DQUOTE } from './chars.js';
+import { emptyParams } from './empty.js';
+import { fault, excerpt } from './errors.js';
+import { hostKind, isIpv6, scanHostEnd } from './host.js';
+import { expectToken, scanQuoted, scanToken, skipLws, trySemi, unquote } from './scan.js';
+import { byteStringToText } from './bytes.js';
+import type { Params } from './types.js';
+
+/** Scratch "second return value" of the readers in this layer: the index they stopped at. */
+export const pos = { end: 0 };
+
+/**
+ * Read `*( SEMI generic-param )` starting at i (which may point at LWS before the first ";").
+ * Returns the parameters and leaves the stop index in `pos.end`.
+ */
+export function readParams(s: string, i: number, end: number): Params {
+  let map: Map<string, string | null> | undefined;
+  for (;;) {
+    const j = trySemi(s, i, end);
+    if (j < 0) break;
+    const nameEnd = expectToken(s, j, end, 'parameter name');
+    const name = s.slice(j, nameEnd).toLowerCase();
+    let value: string | null = null;
+    i = nameEnd;
+    const k = skipLws(s, nameEnd, end);
+    if (k < end && s.charCodeAt(k) === 0x3d) {
+      const v = skipLws(s, k + 1, end);
+      i = scanGenValue(s, v, end, name);
+      value = s.slice(v, i);
+    }
+    map ??= new Map();
+    // RFC 3261 §7.3.1: "any given parameter-name MUST NOT appear more than once"
+    if (map.has(name)) fault('bad-header-value', `parameter "${name}" appears twice`, j);
+    map.set(name, value);
+  }
+  pos.end = i;
+  return map ?? emptyParams();
+}
+
+/** gen-value at v; returns the index after it. `received` may also hold a bare IPv6address. */
+function scanGenValue(s: string, v: number, end: number, name: string): number {
+  if (v >= end) fault('bad-header-value', `parameter "${name}" has "=" but no value`, v);
+  const c = s.charCodeAt(v);
+  if (c === DQUOTE) return scanQuoted(s, v, end);
+  if (c === 0x5b) {
+    const h = scanHostEnd(s, v, end);
+    hostKind(s, v, h, 'bad-header-value', `value of parameter "${name}"`);
+    return h;
+  }
+  let t = scanToken(s, v, end);
+  if (t < end && s.charCodeAt(t) === 0x3a && name === 'received') {
+    // via-received = "received" EQUAL (IPv4address / IPv6address)
+    while (t < end && /[0-9a-fA-F:.]/.test(s[t]!)) t++;
+    if (!isIpv6(s, v, t)) fault('bad-header-value', `invalid IPv6 address in received parameter`, v);
+    return t;
+  }
+  if (t === v) fault('bad-header-value', `invalid value for parameter "${name}": ${excerpt(s, v)}`, v);
+  return t;
+}
+
+/** Unquoted text of a raw gen-value (quoted-string → its content as UTF-8 text). */
+export function paramText(raw: string): string {
+  if (raw.charCodeAt(0) === DQUOTE) return byteStringToText(unquote(raw, 0, raw.length));
+  return raw;
+}

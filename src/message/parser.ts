@@ -1,0 +1,181 @@
+// parseMessage: bytes or text in, a typed SipMessage or a typed error out; never throws.
+// One forward pass: start line, header fields (each known one parsed by its grammar),
+// then the body, framed per transport (RFC 3261 §18.3, RFC 7118 §5).
+
+import { bytesToByteString, textToByteString } from './bytes.js';
+import type { Result, SipParseError } from './errors.js';
+import { SyntaxFault, fault } from './errors.js';
+import { WireHeaderField } from './header-field.js';
+import { readKnownHeader } from './header-dispatch.js';
+import { lookupHeader } from './header-names.js';
+import { resolveLimits } from './limits.js';
+import type { ParseLimits } from './limits.js';
+import { MessageImpl } from './message.js';
+import type { SipMessage } from './message.js';
+import { toParseError } from './parse-error.js';
+import { checkText, scanToken, skipLws } from './scan.js';
+import { readStartLine } from './start-line.js';
+
+/**
+ * How the message was delimited:
+ * - `datagram` (UDP; default): Content-Length optional; extra bytes after the body are
+ *   discarded; a body shorter than Content-Length is an error (RFC 3261 §18.3).
+ * - `stream` (TCP/TLS, after the framer has cut the message): Content-Length mandatory and
+ *   must match the body exactly.
+ * - `websocket` (RFC 7118 §5): one message per WebSocket message; Content-Length optional,
+ *   but when present it must match the body exactly.
+ */
+export type Framing = 'datagram' | 'stream' | 'websocket';
+
+export interface ParseOptions {
+  readonly framing?: Framing;
+  readonly limits?: Partial<ParseLimits>;
+}
+
+export type ParseResult = Result<SipMessage, SipParseError>;
+
+/** Parse one SIP message. Never throws: a malformed message yields `{ ok: false, error }`. */
+export function parseMessage(input: Uint8Array | string, options?: ParseOptions): ParseResult {
+  const limits = resolveLimits(options?.limits);
+  const framing = options?.framing ?? 'datagram';
+  let s: string;
+  if (typeof input === 'string') {
+    if (input.length > limits.maxMessageBytes) return tooLarge(input.length, limits);
+    s = textToByteString(input);
+  } else {
+    if (input.length > limits.maxMessageBytes) return tooLarge(input.length, limits);
+    s = bytesToByteString(input);
+  }
+  return parseByteString(s, framing, limits);
+}
+
+function tooLarge(size: number, limits: ParseLimits): ParseResult {
+  return {
+    ok: false,
+    error: {
+      code: 'too-large',
+      message: `message of ${size} bytes exceeds the limit of ${limits.maxMessageBytes} bytes`,
+      status: 513,
+      reason: 'Message Too Large',
+    },
+  };
+}
+
+/** Parse a message held as a byte string (internal entry used by the framers). */
+export function parseByteString(s: string, framing: Framing, limits: ParseLimits): ParseResult {
+  const m = new MessageImpl(s);
+  let header: string | undefined;
+  try {
+    if (s.length > limits.maxMessageBytes) fault('too-large', `message of ${s.length} bytes exceeds the limit of ${limits.maxMessageBytes} bytes`, 0);
+    const lineEnd = lineEndAt(s, 0, limits);
+    if (lineEnd === 0) fault('empty', s.length === 0 ? 'empty message' : 'message starts with an empty line', 0);
+    readStartLine(s, lineEnd, m);
+    let p = lineEnd + 2;
+    let count = 0;
+    let seenLow = 0; // bit per single-valued header kind already seen (kinds 0-31)
+    let seenHigh = 0; // kinds 32-63
+    for (;;) {
+      const c = s.charCodeAt(p);
+      if (c === 0x0d && s.charCodeAt(p + 1) === 0x0a) break;
+      if (p >= s.length) fault('unterminated-headers', 'the header section is not ended by an empty line', p);
+      header = undefined;
+      const nameEnd = scanToken(s, p, s.length);
+      if (nameEnd === p) fault('bad-header-name', c === 0x20 || c === 0x09 ? 'a header line starts with whitespace where no field is being continued' : 'header field name must be a token', p);
+      const rawName = s.slice(p, nameEnd);
+      const def = lookupHeader(rawName);
+      header = def ? def.canonical : rawName;
+      let k = nameEnd;
+      while (s.charCodeAt(k) === 0x20 || s.charCodeAt(k) === 0x09) k++;
+      if (s.charCodeAt(k) !== 0x3a) fault('bad-header-name', `expected ":" after header name ${JSON.stringify(rawName)}`, k);
+      const e = fieldEnd(s, k + 1, p, limits);
+      const v = skipLws(s, k + 1, e);
+      if (++count > limits.maxHeaders) fault('too-many-headers', `more than ${limits.maxHeaders} header fields`, p);
+      m.headers.push(new WireHeaderField(s, header, p, nameEnd, v, e));
+      if (def) {
+        if (def.single) {
+          const bit = 1 << (def.kind & 31);
+          const seen = def.kind < 32 ? seenLow : seenHigh;
+          if ((seen & bit) !== 0) fault('duplicate-header', `${def.canonical} appears more than once, but takes a single value`, p);
+          if (def.kind < 32) seenLow |= bit;
+          else seenHigh |= bit;
+        }
+        readKnownHeader(m, def, s, v, e);
+      } else {
+        checkText(s, v, e);
+      }
+      p = e + 2;
+    }
+    header = undefined;
+    m.bodyStart = p + 2;
+    checkMandatory(m);
+    const bodyEnd = frameBody(s, m, framing);
+    const msg = bodyEnd === s.length ? m : rebase(m, s.slice(0, bodyEnd));
+    return { ok: true, value: msg as unknown as SipMessage };
+  } catch (err) {
+    return { ok: false, error: toParseError(err, s, m, header) };
+  }
+}
+
+/** Index of the CRLF ending the line that starts at `start`; checks line endings and length. */
+function lineEndAt(s: string, start: number, limits: ParseLimits): number {
+  const lf = s.indexOf('\n', start);
+  const cr = s.indexOf('\r', start);
+  if (lf < 0) fault(cr >= 0 ? 'bad-line-ending' : s.length === 0 ? 'empty' : 'unterminated-headers', cr >= 0 ? 'bare CR without LF' : 'no CRLF after the start line', cr >= 0 ? cr : s.length);
+  if (cr < 0 || cr !== lf - 1) fault('bad-line-ending', 'line ends with a bare LF or CR; SIP requires CRLF (RFC 3261 §7)', cr >= 0 && cr < lf ? cr : lf);
+  if (cr - start > limits.maxLineLength) fault('line-too-long', `start line longer than ${limits.maxLineLength} bytes`, start);
+  return cr;
+}
+
+/** End (index of the final CR) of the header field whose value starts at v; follows folds. */
+function fieldEnd(s: string, v: number, start: number, limits: ParseLimits): number {
+  let lf = s.indexOf('\n', v);
+  for (;;) {
+    if (lf < 0) fault('unterminated-headers', 'the header section is not ended by an empty line', s.length);
+    if (s.charCodeAt(lf - 1) !== 0x0d) fault('bad-line-ending', 'bare LF inside the header section; SIP requires CRLF (RFC 3261 §7)', lf);
+    if (lf - start > limits.maxLineLength) fault('line-too-long', `header field longer than ${limits.maxLineLength} bytes`, start);
+    const next = s.charCodeAt(lf + 1);
+    if (next !== 0x20 && next !== 0x09) return lf - 1;
+    lf = s.indexOf('\n', lf + 1); // a fold: CRLF followed by whitespace continues the field
+  }
+}
+
+/** Apply the Content-Length rules of the framing; returns the index where the message ends. */
+function frameBody(s: string, m: MessageImpl, framing: Framing): number {
+  const available = s.length - m.bodyStart;
+  const cl = m.contentLength;
+  if (cl === undefined) {
+    // RFC 3261 §18.3: "The Content-Length header field MUST be used with stream oriented transports."
+    if (framing === 'stream') fault('bad-content-length', 'Content-Length is mandatory on stream transports (RFC 3261 §18.3)', m.bodyStart);
+    return s.length;
+  }
+  if (cl > available) {
+    // RFC 3261 §18.3: "If the transport packet ends before the end of the message body, this is considered an error."
+    fault('incomplete-body', `Content-Length is ${cl} but only ${available} body bytes follow the header section`, m.bodyStart);
+  }
+  if (cl < available && framing !== 'datagram') {
+    fault('extra-bytes', framing === 'websocket'
+      ? `Content-Length is ${cl} but the WebSocket message carries ${available} body bytes (RFC 7118 §5: one SIP message per WebSocket message)`
+      : `Content-Length is ${cl} but ${available} body bytes follow`, m.bodyStart + cl);
+  }
+  // datagram: "additional bytes in the transport packet beyond the end of the body ... MUST be discarded"
+  return m.bodyStart + cl;
+}
+
+/** RFC 3261 §8.1.1: To, From, CSeq, Call-ID and Via are mandatory in every message. */
+function checkMandatory(m: MessageImpl): void {
+  const missing = !m.via.length ? 'Via' : !m.from ? 'From' : !m.to ? 'To' : !m.callId ? 'Call-ID' : !m.cseq ? 'CSeq' : undefined;
+  if (missing) fault('missing-header', `missing ${missing} header field`, m.bodyStart, missing);
+  if (m.kind === 'request' && m.cseq!.method !== m.method) {
+    // RFC 3261 §8.1.1.5: "The method MUST match that of the request."
+    fault('cseq-method-mismatch', `CSeq method ${m.cseq!.method} does not match the request method ${m.method}`, m.startLineEnd, 'CSeq');
+  }
+}
+
+/** A copy of `m` over a shorter source (datagram with trailing bytes). */
+function rebase(m: MessageImpl, src: string): MessageImpl {
+  const copy = Object.assign(Object.create(MessageImpl.prototype) as MessageImpl, m);
+  (copy as { src: string }).src = src;
+  return copy;
+}
+
+export { SyntaxFault };
