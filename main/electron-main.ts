@@ -18,6 +18,9 @@ const START_URL = `${APP_ORIGIN}/index.html`;
 /** scripts/start.js waits for this line to know the window came up. */
 export const ELECTRON_READY_LINE = 'callscope: electron window ready';
 
+// Same override as browser mode's --data-dir (tests and `npm start -- --data-dir DIR` use it).
+if (process.env.CALLSCOPE_DATA_DIR) app.setPath('userData', process.env.CALLSCOPE_DATA_DIR);
+
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);

@@ -53,7 +53,7 @@ export function createFileKeyVault(options: FileKeyVaultOptions): SecretVault {
   };
 
   return {
-    description: `AES-256-GCM with a key file readable only by you (${keyPath})`,
+    description: `AES-256-GCM, with the key in a file only you can read (${keyPath})`,
     async seal(plaintext, context) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', await getKey(), iv);

@@ -5,7 +5,7 @@
 //
 //   npm start                      Electron, or browser mode as a fallback
 //   npm start -- --browser         browser mode straight away
-//   npm start -- --browser --port 0 --data-dir /tmp/cs   (options go to browser mode)
+//   npm start -- --browser --port 0 --data-dir /tmp/cs   (--port: browser mode only)
 //
 // Builds first when dist/ is missing or older than the sources.
 import { spawn, spawnSync } from 'node:child_process';
@@ -129,6 +129,8 @@ function downloadElectron(packageDir) {
 function launchElectron(binary) {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
+  const dataDir = optionValue('--data-dir');
+  if (dataDir !== undefined) env.CALLSCOPE_DATA_DIR = dataDir;
   return new Promise((resolve) => {
     const child = spawn(binary, [root], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let ready = false;
@@ -152,6 +154,15 @@ function launchElectron(binary) {
       else resolve({ ran: false, reason: `it exited ${signal ? `on ${signal}` : `with code ${code}`} before opening a window${stderrSummary(stderr)}` });
     });
   });
+}
+
+/** `--name value` or `--name=value` from the command line. */
+function optionValue(name) {
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === name) return args[i + 1];
+    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+  }
+  return undefined;
 }
 
 function stderrSummary(stderr) {

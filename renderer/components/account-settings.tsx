@@ -161,7 +161,8 @@ export function AccountSettings({ api, settings, disabled }: AccountSettingsProp
         </ul>
       )}
 
-      <form className="account-form" aria-label={selected === undefined ? 'New account' : `Edit ${addressOfRecord(selected)}`} onSubmit={(event) => void save(event)}>
+      <form className="account-form" aria-labelledby={`${formId}-title`} onSubmit={(event) => void save(event)}>
+        <h3 id={`${formId}-title`}>{selected === undefined ? 'New account' : `Edit ${addressOfRecord(selected)}`}</h3>
         <fieldset disabled={disabled || busy}>
           <label htmlFor={field('serverUrl')}>Server URL</label>
           <input id={field('serverUrl')} type="url" required placeholder="wss://sip.example.com:8443" value={draft.serverUrl} onChange={update('serverUrl')} autoComplete="off" spellCheck={false} />

@@ -32,7 +32,7 @@ export function HostInfo({ info }: { readonly info: AppInfo | undefined }) {
           <dt>Settings folder</dt>
           <dd className="mono">{info.dataDir}</dd>
           <dt>Passwords</dt>
-          <dd>Encrypted at rest with {info.secretStorage}</dd>
+          <dd>Encrypted at rest: {info.secretStorage}</dd>
         </dl>
       )}
     </section>

@@ -121,6 +121,6 @@ describe('safeStorage vault', () => {
   it('falls back to the key file when encryption is unavailable', async () => {
     const vault = createSafeStorageVault(fakeSafeStorage(false), createFileKeyVault({ dataDir }));
     expect((await vault.seal(PASSWORD, 'a')).scheme).toBe('file-key-aes-256-gcm');
-    expect(vault.description).toMatch(/key file/);
+    expect(vault.description).toMatch(/key in a file only you can read/);
   });
 });

@@ -1,0 +1,66 @@
+// The first screen in browser mode: loads under the strict CSP without errors, and shows
+// facts that could only have come from the host over the token-protected bridge.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectPageProblems, expect, projectRoot, test } from './host-fixture.js';
+
+const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+test('loads under the strict CSP with no console errors', async ({ page, host }) => {
+  const problems = collectPageProblems(page);
+  const response = await page.goto(host.url);
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("style-src 'self'");
+  expect(csp).not.toMatch(/unsafe-(eval|inline)/);
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Callscope' })).toBeVisible();
+  await expect(page.getByRole('status', { name: 'Host connection' })).toHaveText(/Connected to host/);
+  await expect(page.getByRole('definition').filter({ hasText: `Callscope ${version}` })).toBeVisible();
+  // The token is taken out of the address bar once read.
+  expect(page.url()).toBe(`${host.origin}/`);
+  expect(problems).toEqual([]);
+});
+
+test('shows host info fetched over the bridge', async ({ page, host }) => {
+  await page.goto(host.url);
+  const facts = page.getByRole('region', { name: 'Host' }).getByRole('definition');
+  await expect(facts.nth(0)).toHaveText(`Callscope ${version}`);
+  await expect(facts.nth(1)).toHaveText('Browser mode (local host on 127.0.0.1)');
+  await expect(facts.nth(2)).toContainText(`, Node ${process.versions.node}`);
+  await expect(facts.nth(3)).toHaveText(host.dataDir);
+  await expect(facts.nth(4)).toContainText('Encrypted at rest: AES-256-GCM, with the key in a file only you can read');
+});
+
+test('keeps working after a reload (token kept for the tab, not in the URL)', async ({ page, host }) => {
+  await page.goto(host.url);
+  await expect(page.getByRole('status', { name: 'Host connection' })).toHaveText(/Connected to host/);
+  await page.reload();
+  await expect(page.getByRole('status', { name: 'Host connection' })).toHaveText(/Connected to host/);
+  await expect(page.getByRole('region', { name: 'Host' }).getByRole('definition').first()).toHaveText(`Callscope ${version}`);
+});
+
+test('says plainly that calling is not available yet', async ({ page, host }) => {
+  await page.goto(host.url);
+  const call = page.getByRole('region', { name: 'Call' });
+  await expect(call.getByRole('button', { name: 'Call' })).toBeDisabled();
+  await expect(call.getByLabel('Number or SIP address')).toBeDisabled();
+  await expect(call).toContainText('Calling is not available yet');
+});
+
+test('first screen screenshot', async ({ page, host }, testInfo) => {
+  await page.goto(host.url);
+  const form = page.getByRole('form', { name: 'New account' });
+  await form.getByLabel('Server URL').fill('wss://sip.example.com:8443/ws');
+  await form.getByLabel('SIP user').fill('alice');
+  await form.getByLabel('SIP domain').fill('example.com');
+  await form.getByLabel('Display name').fill('Alice Example');
+  await form.getByLabel('Password', { exact: true }).fill('screenshot-secret');
+  await form.getByRole('button', { name: 'Save account' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved alice@example.com.' })).toBeVisible();
+  await page.getByRole('button', { name: 'Test microphone' }).click();
+  await expect(page.getByRole('status', { name: 'Microphone check' })).toHaveText(/Microphone works/);
+  const path = testInfo.outputPath('callscope-first-screen.png');
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach('first screen', { path, contentType: 'image/png' });
+});
