@@ -147,9 +147,9 @@ export function parseBrowserHostArgs(argv: readonly string[]): BrowserHostCliOpt
   return { port, dataDir, help };
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, source = '--port'): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new Error(`--port must be 0-65535, not ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || port > 65535) throw new Error(`${source} must be 0-65535, not ${JSON.stringify(text)}`);
   return port;
 }
 
@@ -160,8 +160,11 @@ const USAGE = `Usage: node dist/main/browser-host.js [--port N] [--data-dir DIR]
 /** Run browser mode until SIGINT/SIGTERM. Returns the process exit code on early failure. */
 export async function runBrowserHostCli(argv: readonly string[]): Promise<number | undefined> {
   let cli: BrowserHostCliOptions;
+  let explicitPort: number | undefined;
   try {
     cli = parseBrowserHostArgs(argv);
+    const envPort = process.env.CALLSCOPE_PORT;
+    explicitPort = cli.port ?? (envPort ? parsePort(envPort, 'CALLSCOPE_PORT') : undefined);
   } catch (error) {
     console.error(`callscope: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -170,8 +173,6 @@ export async function runBrowserHostCli(argv: readonly string[]): Promise<number
     console.log(USAGE);
     return 0;
   }
-  const envPort = process.env.CALLSCOPE_PORT;
-  const explicitPort = cli.port ?? (envPort ? parsePort(envPort) : undefined);
   const dataDir = cli.dataDir ?? defaultDataDir();
   let running: BrowserHost;
   try {
