@@ -3,7 +3,8 @@
 // Refer-To (RFC 3515) and Referred-By (RFC 3892).
 
 import { fault, excerpt } from './errors.js';
-import { addr, readAddress } from './name-addr.js';
+import { addr, addressSite, readAddress } from './name-addr.js';
+import type { AddressSite } from './name-addr.js';
 import { paramText, pos, readParams } from './params.js';
 import { expectEnd, skipLws, tryComma } from './scan.js';
 import type { Contact, NameAddr, Params, TaggedAddress } from './types.js';
@@ -11,9 +12,18 @@ import { numberParam } from './via.js';
 
 const BAD = 'bad-header-value';
 
+const SITES = new Map<string, AddressSite>();
+/** The (cached) site for a header name: built once per header kind, not per parse. */
+function siteOf(what: string): AddressSite {
+  let site = SITES.get(what);
+  if (!site) SITES.set(what, (site = addressSite(what)));
+  return site;
+}
+const CONTACT = addressSite('Contact');
+
 /** From / To = ( name-addr / addr-spec ) *( SEMI from-param ); tag = "tag" EQUAL token */
 export function readFromTo(s: string, i: number, end: number, what: string): TaggedAddress {
-  readAddress(s, i, end, true, what);
+  readAddress(s, i, end, true, siteOf(what));
   const { displayName, uri } = addr;
   const params = readParams(s, addr.end, end);
   expectEnd(s, pos.end, end, what);
@@ -28,7 +38,7 @@ export function readFromTo(s: string, i: number, end: number, what: string): Tag
 
 /** Refer-To / Referred-By: one address with parameters. */
 export function readSingleAddress(s: string, i: number, end: number, what: string): NameAddr {
-  readAddress(s, i, end, true, what);
+  readAddress(s, i, end, true, siteOf(what));
   const { displayName, uri } = addr;
   const params = readParams(s, addr.end, end);
   expectEnd(s, pos.end, end, what);
@@ -38,7 +48,7 @@ export function readSingleAddress(s: string, i: number, end: number, what: strin
 /** rec-route / route / path = name-addr *( SEMI rr-param ), comma-separated. */
 export function readNameAddrList(s: string, i: number, end: number, what: string, out: NameAddr[]): NameAddr[] {
   for (;;) {
-    readAddress(s, i, end, false, what);
+    readAddress(s, i, end, false, siteOf(what));
     const { displayName, uri } = addr;
     const params = readParams(s, addr.end, end);
     out.push({ displayName, uri, params });
@@ -61,7 +71,7 @@ export function readContactValues(s: string, i: number, end: number, out: Contac
     if (s.charCodeAt(k) !== 0x2c && s.charCodeAt(k) !== 0x3b) fault(BAD, `unexpected ${excerpt(s, k)} after Contact "*"`, k);
   }
   for (;;) {
-    readAddress(s, i, end, true, 'Contact');
+    readAddress(s, i, end, true, CONTACT);
     const { displayName, uri } = addr;
     const params = readParams(s, addr.end, end);
     out.push(contactOf(displayName, uri, params, i));

@@ -93,14 +93,52 @@ const DEFS: readonly (readonly [string, number, boolean, string?])[] = [
 ];
 
 const byName = new Map<string, HeaderDef>();
+// Hash table for the parser: the hash of a name is computed while its chars are scanned
+// (`nameHash`), so looking a header up costs no substring and no string hashing.
+const BUCKETS = 1024;
+const buckets: { lower: string; def: HeaderDef }[][] = Array.from({ length: BUCKETS }, () => []);
+
+/** Case-insensitive rolling hash step over one name char (ASCII letters fold to lower case). */
+export function nameHashStep(h: number, c: number): number {
+  return (Math.imul(h, 31) + (c | 0x20)) | 0;
+}
+
+function hashOf(lower: string): number {
+  let h = 0;
+  for (let i = 0; i < lower.length; i++) h = nameHashStep(h, lower.charCodeAt(i));
+  return h;
+}
+
+function register(lower: string, def: HeaderDef): void {
+  byName.set(lower, def);
+  buckets[hashOf(lower) & (BUCKETS - 1)]!.push({ lower, def });
+}
+
 for (const [canonical, kind, single, compact] of DEFS) {
   const def: HeaderDef = { canonical, kind, single, compact };
   byName.set(canonical, def);
-  byName.set(canonical.toLowerCase(), def);
+  register(canonical.toLowerCase(), def);
   if (compact) {
-    byName.set(compact, def);
+    register(compact, def);
     byName.set(compact.toUpperCase(), def);
   }
+}
+
+/** Definition of the header named s[i..j), whose `nameHashStep` hash is h. */
+export function lookupHeaderAt(s: string, i: number, j: number, h: number): HeaderDef | undefined {
+  const bucket = buckets[h & (BUCKETS - 1)]!;
+  for (let b = 0; b < bucket.length; b++) {
+    const { lower, def } = bucket[b]!;
+    if (lower.length !== j - i) continue;
+    let k = 0;
+    while (k < lower.length) {
+      const c = s.charCodeAt(i + k);
+      if (c !== lower.charCodeAt(k) && (c | 0x20) !== lower.charCodeAt(k)) break;
+      k++;
+    }
+    if (k === lower.length) return def;
+  }
+  return undefined;
 }
 
 /** The definition of a header name as written on the wire (any case, long or compact). */

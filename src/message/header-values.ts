@@ -6,7 +6,7 @@ import { readCallIdWord } from './call-id.js';
 import { EMPTY_ARRAY } from './empty.js';
 import { fault, excerpt } from './errors.js';
 import { pos, readParams } from './params.js';
-import { expectEnd, expectNumber, expectToken, scanDigits, scanQuoted, skipLws, tryComma } from './scan.js';
+import { expectEnd, expectNumber, expectToken, lowerSlice, scanDigits, scanQuoted, skipLws, tryComma } from './scan.js';
 import type { CSeq, MediaType, RAck } from './types.js';
 
 const BAD = 'bad-header-value';
@@ -80,8 +80,8 @@ export function readMediaType(s: string, i: number, end: number, allowWildcard: 
   if (k >= end || s.charCodeAt(k) !== 0x2f) fault(BAD, `expected "/" in media type, found ${excerpt(s, k)}`, k);
   k = skipLws(s, k + 1, end);
   const se = expectToken(s, k, end, 'media subtype');
-  const type = s.slice(i, te).toLowerCase();
-  const subtype = s.slice(k, se).toLowerCase();
+  const type = lowerSlice(s, i, te);
+  const subtype = lowerSlice(s, k, se);
   if (!allowWildcard && (type === '*' || subtype === '*')) fault(BAD, 'wildcard media type not allowed here', i);
   const params = readParams(s, se, end);
   return { type, subtype, essence: `${type}/${subtype}`, params };

@@ -1,55 +1,69 @@
-// host = hostname / IPv4address / IPv6reference (RFC 3261 §25), validated by hand.
+// host = hostname / IPv4address / IPv6reference (RFC 3261 §25), scanned and validated by
+// hand in one pass.
 
 import { TABLE, C_ALPHA, C_DIGIT, C_HEX, C_HOST } from './chars.js';
 import { fault, excerpt } from './errors.js';
 import type { SipParseErrorCode } from './errors.js';
 import type { HostKind } from './types.js';
 
-/** Index after the host starting at i: a bracketed IPv6 reference or a run of host chars. */
-export function scanHostEnd(s: string, i: number, end: number): number {
+/** Scratch second result of scanHost: the kind of the host just read. */
+export const hostOut: { kind: HostKind } = { kind: 'domain' };
+
+/**
+ * Read the host starting at i (it ends at the first char that cannot be part of it) and
+ * return the index after it; its kind is left in `hostOut.kind`. Fails if it is not a
+ * valid hostname, IPv4address or IPv6reference.
+ */
+export function scanHost(s: string, i: number, end: number, code: SipParseErrorCode, what: string): number {
+  if (i >= end) fault(code, `missing ${what}`, i);
   if (s.charCodeAt(i) === 0x5b) {
     const close = s.indexOf(']', i);
-    return close < 0 || close >= end ? end : close + 1;
+    if (close < 0 || close >= end || !isIpv6(s, i + 1, close)) fault(code, `invalid IPv6 reference ${excerpt(s, i, close < 0 ? 40 : close - i + 1)} in ${what}`, i);
+    hostOut.kind = 'ipv6';
+    return close + 1;
   }
-  while (i < end && (TABLE[s.charCodeAt(i)]! & C_HOST) !== 0) i++;
-  return i;
-}
-
-/** Validate s[i..j) as a host and return its kind. */
-export function hostKind(s: string, i: number, j: number, code: SipParseErrorCode, what: string): HostKind {
-  if (j <= i) fault(code, `missing ${what}`, i);
-  if (s.charCodeAt(i) === 0x5b) {
-    if (s.charCodeAt(j - 1) !== 0x5d || !isIpv6(s, i + 1, j - 1)) fault(code, `invalid IPv6 reference ${excerpt(s, i, j - i)} in ${what}`, i);
-    return 'ipv6';
-  }
-  const kind = domainOrIpv4(s, i, j);
-  if (kind === undefined) fault(code, `invalid ${what} ${excerpt(s, i, j - i)}`, i);
-  return kind;
-}
-
-/** hostname = *( domainlabel "." ) toplabel [ "." ], or IPv4address = 4 dotted 1*3DIGIT (0-255). */
-function domainOrIpv4(s: string, i: number, j: number): HostKind | undefined {
-  if (j > i && s.charCodeAt(j - 1) === 0x2e) j--; // one trailing dot allowed on hostnames
+  // hostname = *( domainlabel "." ) toplabel [ "." ]; IPv4address = 4 dotted 1*3DIGIT
+  let k = i;
   let labelStart = i;
-  let labels = 0;
-  let allDigits = true;
   let lastLabelStart = i;
-  for (let k = i; k <= j; k++) {
-    if (k === j || s.charCodeAt(k) === 0x2e) {
-      if (k === labelStart) return undefined; // empty label
-      if (s.charCodeAt(labelStart) === 0x2d || s.charCodeAt(k - 1) === 0x2d) return undefined;
+  let allDigits = true;
+  let prev = 0;
+  for (; k < end; k++) {
+    const c = s.charCodeAt(k);
+    const f = TABLE[c]!;
+    if ((f & C_HOST) === 0) break;
+    if (c === 0x2e) {
+      // empty label, or label ending in "-"
+      if (k === labelStart || prev === 0x2d) fault(code, `invalid ${what} ${excerpt(s, i, k - i + 1)}`, k);
       lastLabelStart = labelStart;
-      labels++;
       labelStart = k + 1;
-      continue;
+    } else {
+      if (c === 0x2d && k === labelStart) fault(code, `invalid ${what}: a label cannot start with "-"`, k);
+      if ((f & C_DIGIT) === 0) allDigits = false;
     }
-    const f = TABLE[s.charCodeAt(k)]!;
-    if ((f & C_HOST) === 0) return undefined;
-    if ((f & C_DIGIT) === 0) allDigits = false;
+    prev = c;
   }
-  if (allDigits) return isIpv4(s, i, j) ? 'ipv4' : undefined;
-  // toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum
-  return (TABLE[s.charCodeAt(lastLabelStart)]! & C_ALPHA) !== 0 ? 'domain' : undefined;
+  if (k === i) fault(code, `missing ${what}${k < end ? `, found ${excerpt(s, k)}` : ''}`, i);
+  if (labelStart < k) {
+    if (prev === 0x2d) fault(code, `invalid ${what}: a label cannot end with "-"`, k - 1);
+    lastLabelStart = labelStart;
+  }
+  if (allDigits) {
+    if (!isIpv4(s, i, k)) fault(code, `invalid IPv4 address ${excerpt(s, i, k - i)} in ${what}`, i);
+    hostOut.kind = 'ipv4';
+  } else {
+    // toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum
+    if ((TABLE[s.charCodeAt(lastLabelStart)]! & C_ALPHA) === 0) fault(code, `invalid ${what} ${excerpt(s, i, k - i)}: the last label must start with a letter`, lastLabelStart);
+    hostOut.kind = 'domain';
+  }
+  return k;
+}
+
+/** Validate the whole of s[i..j) as a host and return its kind. */
+export function hostKind(s: string, i: number, j: number, code: SipParseErrorCode, what: string): HostKind {
+  const k = scanHost(s, i, j, code, what);
+  if (k !== j) fault(code, `invalid character ${excerpt(s, k, 1)} in ${what}`, k);
+  return hostOut.kind;
 }
 
 export function isIpv4(s: string, i: number, j: number): boolean {

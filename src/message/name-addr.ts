@@ -7,9 +7,19 @@ import { DQUOTE, TABLE, C_TOKEN } from './chars.js';
 import { byteStringToText } from './bytes.js';
 import { fault, excerpt } from './errors.js';
 import { isLwsAt, scanQuoted, scanToken, skipLws, unquote } from './scan.js';
-import { parseUriAt } from './uri-parser.js';
+import { parseUriAt, uriSite } from './uri-parser.js';
 import type { UriSite } from './uri-parser.js';
 import type { Uri } from './types.js';
+
+/** Where an address is read: the header's name and the site of its URI. */
+export interface AddressSite {
+  readonly what: string;
+  readonly uri: UriSite;
+}
+
+export function addressSite(what: string): AddressSite {
+  return { what, uri: uriSite('bad-header-value', `${what} URI`) };
+}
 
 /** Scratch result of readAddress (copy the fields out before the next call). */
 export const addr: { displayName: string | undefined; uri: Uri; end: number } = {
@@ -18,15 +28,8 @@ export const addr: { displayName: string | undefined; uri: Uri; end: number } = 
   end: 0,
 };
 
-const SITE_CACHE = new Map<string, UriSite>();
-function site(what: string): UriSite {
-  let v = SITE_CACHE.get(what);
-  if (!v) SITE_CACHE.set(what, (v = { code: 'bad-header-value', what }));
-  return v;
-}
-
 /** Read a name-addr (or, if `allowAddrSpec`, an addr-spec) at i; fills `addr`. */
-export function readAddress(s: string, i: number, end: number, allowAddrSpec: boolean, what: string): void {
+export function readAddress(s: string, i: number, end: number, allowAddrSpec: boolean, site: AddressSite): void {
   let displayName: string | undefined;
   let lt: number;
   const c = s.charCodeAt(i);
@@ -40,8 +43,8 @@ export function readAddress(s: string, i: number, end: number, allowAddrSpec: bo
   } else {
     const t = scanToken(s, i, end);
     if (t > i && t < end && s.charCodeAt(t) === 0x3a) {
-      if (!allowAddrSpec) fault('bad-header-value', `${what} must be enclosed in "<" and ">"`, i);
-      readAddrSpec(s, i, end, what);
+      if (!allowAddrSpec) fault('bad-header-value', `${site.what} must be enclosed in "<" and ">"`, i);
+      readAddrSpec(s, i, end, site);
       return;
     }
     // display-name = *(token LWS): tokens separated by LWS, then LAQUOT
@@ -62,22 +65,22 @@ export function readAddress(s: string, i: number, end: number, allowAddrSpec: bo
   }
   // LAQUOT addr-spec RAQUOT: no LWS inside the brackets
   const gt = s.indexOf('>', lt + 1);
-  if (gt < 0 || gt >= end) fault('bad-header-value', `"<" at ${lt} is never closed by ">"`, lt);
-  if (isLwsAt(s, lt + 1, end) || isLwsAt(s, gt - 1, end)) fault('bad-header-value', `whitespace inside "<" ">" around the URI of ${what}`, lt + 1);
-  addr.uri = parseUriAt(s, lt + 1, gt, site(`${what} URI`));
+  if (gt < 0 || gt >= end) fault('bad-header-value', `"<" is never closed by ">"`, lt);
+  if (isLwsAt(s, lt + 1, end) || isLwsAt(s, gt - 1, end)) fault('bad-header-value', `whitespace inside "<" ">" around the URI of ${site.what}`, lt + 1);
+  addr.uri = parseUriAt(s, lt + 1, gt, site.uri);
   addr.displayName = displayName;
   addr.end = gt + 1;
 }
 
-function readAddrSpec(s: string, i: number, end: number, what: string): void {
+function readAddrSpec(s: string, i: number, end: number, site: AddressSite): void {
   let k = i;
   while (k < end) {
     const c = s.charCodeAt(k);
     if (c === 0x3b || c === 0x2c || c === 0x20 || c === 0x09 || c === 0x0d) break;
-    if (c === 0x3f) fault('bad-header-value', `${what} URI contains "?" and so must be enclosed in "<" ">" (RFC 3261 §20)`, k);
+    if (c === 0x3f) fault('bad-header-value', `${site.what} URI contains "?" and so must be enclosed in "<" ">" (RFC 3261 §20)`, k);
     k++;
   }
-  addr.uri = parseUriAt(s, i, k, site(`${what} URI`));
+  addr.uri = parseUriAt(s, i, k, site.uri);
   addr.displayName = undefined;
   addr.end = k;
 }

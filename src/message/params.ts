@@ -4,8 +4,8 @@
 import { DQUOTE } from './chars.js';
 import { emptyParams } from './empty.js';
 import { fault, excerpt } from './errors.js';
-import { hostKind, isIpv6, scanHostEnd } from './host.js';
-import { expectToken, scanQuoted, scanToken, skipLws, trySemi, unquote } from './scan.js';
+import { isIpv6, scanHost } from './host.js';
+import { expectToken, lowerSlice, scanQuoted, scanToken, skipLws, trySemi, unquote } from './scan.js';
 import { byteStringToText } from './bytes.js';
 import type { Params } from './types.js';
 
@@ -22,7 +22,7 @@ export function readParams(s: string, i: number, end: number): Params {
     const j = trySemi(s, i, end);
     if (j < 0) break;
     const nameEnd = expectToken(s, j, end, 'parameter name');
-    const name = s.slice(j, nameEnd).toLowerCase();
+    const name = lowerSlice(s, j, nameEnd);
     let value: string | null = null;
     i = nameEnd;
     const k = skipLws(s, nameEnd, end);
@@ -46,9 +46,7 @@ function scanGenValue(s: string, v: number, end: number, name: string): number {
   const c = s.charCodeAt(v);
   if (c === DQUOTE) return scanQuoted(s, v, end);
   if (c === 0x5b) {
-    const h = scanHostEnd(s, v, end);
-    hostKind(s, v, h, 'bad-header-value', `value of parameter "${name}"`);
-    return h;
+    return scanHost(s, v, end, 'bad-header-value', 'parameter value');
   }
   let t = scanToken(s, v, end);
   if (t < end && s.charCodeAt(t) === 0x3a && name === 'received') {

@@ -7,13 +7,14 @@ import type { Result, SipParseError } from './errors.js';
 import { SyntaxFault, fault } from './errors.js';
 import { WireHeaderField } from './header-field.js';
 import { readKnownHeader } from './header-dispatch.js';
-import { lookupHeader } from './header-names.js';
+import { lookupHeaderAt, nameHashStep } from './header-names.js';
+import { TABLE, C_TOKEN } from './chars.js';
 import { resolveLimits } from './limits.js';
 import type { ParseLimits } from './limits.js';
 import { MessageImpl } from './message.js';
 import type { SipMessage } from './message.js';
 import { toParseError } from './parse-error.js';
-import { checkText, scanToken, skipLws } from './scan.js';
+import { checkText, skipLws } from './scan.js';
 import { readStartLine } from './start-line.js';
 
 /**
@@ -79,14 +80,15 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       if (c === 0x0d && s.charCodeAt(p + 1) === 0x0a) break;
       if (p >= s.length) fault('unterminated-headers', 'the header section is not ended by an empty line', p);
       header = undefined;
-      const nameEnd = scanToken(s, p, s.length);
+      let nameEnd = p;
+      let hash = 0;
+      for (let ch = c; nameEnd < s.length && (TABLE[ch]! & C_TOKEN) !== 0; ch = s.charCodeAt(++nameEnd)) hash = nameHashStep(hash, ch);
       if (nameEnd === p) fault('bad-header-name', c === 0x20 || c === 0x09 ? 'a header line starts with whitespace where no field is being continued' : 'header field name must be a token', p);
-      const rawName = s.slice(p, nameEnd);
-      const def = lookupHeader(rawName);
-      header = def ? def.canonical : rawName;
+      const def = lookupHeaderAt(s, p, nameEnd, hash);
+      header = def ? def.canonical : s.slice(p, nameEnd);
       let k = nameEnd;
       while (s.charCodeAt(k) === 0x20 || s.charCodeAt(k) === 0x09) k++;
-      if (s.charCodeAt(k) !== 0x3a) fault('bad-header-name', `expected ":" after header name ${JSON.stringify(rawName)}`, k);
+      if (s.charCodeAt(k) !== 0x3a) fault('bad-header-name', `expected ":" after header name ${JSON.stringify(s.slice(p, nameEnd))}`, k);
       const e = fieldEnd(s, k + 1, p, limits);
       const v = skipLws(s, k + 1, e);
       if (++count > limits.maxHeaders) fault('too-many-headers', `more than ${limits.maxHeaders} header fields`, p);

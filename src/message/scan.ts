@@ -168,6 +168,24 @@ export function tryComma(s: string, i: number, end: number): number {
   return j < end && s.charCodeAt(j) === 0x2c ? skipLws(s, j + 1, end) : -1;
 }
 
+/** s[i..j) lower-cased; no toLowerCase call (and no new string) when it has no upper-case letter. */
+export function lowerSlice(s: string, i: number, j: number): string {
+  for (let k = i; k < j; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0x41 && c <= 0x5a) return s.slice(i, j).toLowerCase();
+  }
+  return s.slice(i, j);
+}
+
+/** s[i..j) upper-cased, calling toUpperCase only when needed. */
+export function upperSlice(s: string, i: number, j: number): string {
+  for (let k = i; k < j; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0x61 && c <= 0x7a) return s.slice(i, j).toUpperCase();
+  }
+  return s.slice(i, j);
+}
+
 export function isHex(s: string, i: number): boolean {
   return (TABLE[s.charCodeAt(i)]! & C_HEX) !== 0;
 }

@@ -8,9 +8,9 @@ import { fault, excerpt } from './errors.js';
 import type { MessageImpl } from './message.js';
 import { skipUtf8 } from './scan.js';
 import { parseUriAt } from './uri-parser.js';
-import type { UriSite } from './uri-parser.js';
+import { uriSite } from './uri-parser.js';
 
-const URI_SITE: UriSite = { code: 'bad-request-uri', what: 'Request-URI' };
+const URI_SITE = uriSite('bad-request-uri', 'Request-URI');
 
 /** True when s[i..] starts with "SIP/" in any case (a Status-Line, or a version). */
 function startsWithSipSlash(s: string, i: number): boolean {

@@ -7,8 +7,8 @@ import { byteStringToText } from './bytes.js';
 import { emptyParams, EMPTY_ARRAY } from './empty.js';
 import { fault, excerpt } from './errors.js';
 import type { SipParseErrorCode } from './errors.js';
-import { hostKind, scanHostEnd } from './host.js';
-import { isHex } from './scan.js';
+import { hostKind, hostOut, scanHost } from './host.js';
+import { isHex, lowerSlice } from './scan.js';
 import type { AbsoluteUri, SipUri, TelUri, Uri, UriHeader, UriParams } from './types.js';
 
 /** Where a URI is being read, for error messages and the error code. */
@@ -16,6 +16,12 @@ export interface UriSite {
   readonly code: SipParseErrorCode;
   /** e.g. "Request-URI", "Contact URI". */
   readonly what: string;
+  /** e.g. "host of Request-URI" (built once, not per parse). */
+  readonly host: string;
+}
+
+export function uriSite(code: SipParseErrorCode, what: string): UriSite {
+  return { code, what, host: `host of ${what}` };
 }
 
 /** Parse the URI that occupies exactly s[i..end). */
@@ -30,12 +36,10 @@ export function parseUriAt(s: string, i: number, end: number, site: UriSite): Ur
     else break;
   }
   if (k >= end || s.charCodeAt(k) !== 0x3a) fault(site.code, `${site.what} has no ":" after its scheme: ${excerpt(s, i)}`, k);
-  const schemeLen = k - i;
-  let scheme = s.slice(i, k);
-  if (schemeLen === 3 || schemeLen === 4) scheme = scheme.toLowerCase();
+  const scheme = lowerSlice(s, i, k);
   if (scheme === 'sip' || scheme === 'sips') return parseSipUri(s, k + 1, end, scheme, site);
   if (scheme === 'tel') return parseTelUri(s, k + 1, end, site);
-  return parseAbsoluteUri(s, k + 1, end, scheme.toLowerCase(), site);
+  return parseAbsoluteUri(s, k + 1, end, scheme, site);
 }
 
 /** Index after a run of chars of class `flags` and %HH escapes; fails on a bad escape. */
@@ -70,8 +74,9 @@ function parseSipUri(s: string, i: number, end: number, scheme: 'sip' | 'sips', 
   let password: string | undefined;
   let hostStart = i;
   // '@' cannot appear unescaped after the userinfo (params and headers exclude it).
-  const at = s.indexOf('@', i);
-  if (at >= 0 && at < end) {
+  let at = i;
+  while (at < end && s.charCodeAt(at) !== 0x40) at++;
+  if (at < end) {
     const userEnd = scanEscaped(s, i, at, C_USER, site);
     if (userEnd === i) fault(site.code, `empty user part in ${site.what}`, i);
     user = unescapeText(s, i, userEnd);
@@ -83,8 +88,8 @@ function parseSipUri(s: string, i: number, end: number, scheme: 'sip' | 'sips', 
     }
     hostStart = at + 1;
   }
-  const hostEnd = scanHostEnd(s, hostStart, end);
-  const kind = hostKind(s, hostStart, hostEnd, site.code, `host of ${site.what}`);
+  const hostEnd = scanHost(s, hostStart, end, site.code, site.host);
+  const kind = hostOut.kind;
   const host = s.slice(hostStart, hostEnd);
   let k = hostEnd;
   let port: number | undefined;
@@ -137,7 +142,8 @@ function readUriParams(s: string, k: number, end: number, map: Map<string, strin
     const nameStart = k + 1;
     const nameEnd = scanEscaped(s, nameStart, end, C_PARAM, site);
     if (nameEnd === nameStart) fault(site.code, `empty parameter name in ${site.what}`, nameStart);
-    const name = unescapeText(s, nameStart, nameEnd).toLowerCase();
+    let name = lowerSlice(s, nameStart, nameEnd);
+    if (name.indexOf('%') >= 0) name = unescapeText(s, nameStart, nameEnd).toLowerCase();
     let value: string | null = null;
     k = nameEnd;
     if (k < end && s.charCodeAt(k) === 0x3d) {

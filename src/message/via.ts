@@ -4,9 +4,9 @@
 //   sent-by       = host [ COLON port ]
 
 import { fault, excerpt } from './errors.js';
-import { hostKind, isIpv4, isIpv6, scanHostEnd } from './host.js';
+import { hostKind, isIpv4, isIpv6, scanHost } from './host.js';
 import { pos, readParams } from './params.js';
-import { expectNumber, expectToken, scanDigits, skipLws, tryComma } from './scan.js';
+import { expectNumber, expectToken, scanDigits, skipLws, tryComma, upperSlice } from './scan.js';
 import type { Via } from './types.js';
 
 const BAD = 'bad-header-value';
@@ -37,11 +37,10 @@ function readViaParm(s: string, i: number, end: number): Via {
   const transportEnd = expectToken(s, t, end, 'Via transport');
   // without LWS around the first SLASH, the protocol is a plain slice of the input
   const protocol = v === nameEnd + 1 ? s.slice(i, versionEnd) : `${s.slice(i, nameEnd)}/${s.slice(v, versionEnd)}`;
-  const transport = s.slice(t, transportEnd).toUpperCase();
+  const transport = upperSlice(s, t, transportEnd);
   const h = skipLws(s, transportEnd, end);
   if (h === transportEnd) fault(BAD, `expected whitespace before the Via sent-by, found ${excerpt(s, h)}`, h);
-  const hostEnd = scanHostEnd(s, h, end);
-  hostKind(s, h, hostEnd, BAD, 'Via sent-by host');
+  const hostEnd = scanHost(s, h, end, BAD, 'Via sent-by host');
   const host = s.slice(h, hostEnd);
   let port: number | undefined;
   let k = hostEnd;
