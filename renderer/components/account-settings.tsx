@@ -80,7 +80,8 @@ export function AccountSettings({ api, settings, disabled }: AccountSettingsProp
   useEffect(() => {
     if (settings === undefined || selection !== undefined) return;
     const first = settings.accounts[0];
-    select(first === undefined ? { kind: 'new' } : { kind: 'existing', id: first.id });
+    if (first === undefined) setSelection({ kind: 'new' });
+    else select({ kind: 'existing', id: first.id });
   }, [settings]);
 
   const update = (field: keyof Draft) => (event: { target: { value: string } }) =>
@@ -163,7 +164,7 @@ export function AccountSettings({ api, settings, disabled }: AccountSettingsProp
 
       <form className="account-form" aria-labelledby={`${formId}-title`} onSubmit={(event) => void save(event)}>
         <h3 id={`${formId}-title`}>{selected === undefined ? 'New account' : `Edit ${addressOfRecord(selected)}`}</h3>
-        <fieldset disabled={disabled || busy}>
+        <fieldset disabled={disabled || busy || settings === undefined}>
           <label htmlFor={field('serverUrl')}>Server URL</label>
           <input id={field('serverUrl')} type="url" required placeholder="wss://sip.example.com:8443" value={draft.serverUrl} onChange={update('serverUrl')} autoComplete="off" spellCheck={false} />
 
