@@ -1,3 +1,5 @@
 // Public library entry: `import { ... } from 'callscope/sip'`.
 // Each layer re-exports its public API here as it lands.
-export {};
+
+// SIP message layer: parse, build, serialize, frame, UAS pre-checks.
+export * from './message/index.js';
