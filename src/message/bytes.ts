@@ -7,7 +7,8 @@ interface NodeBufferLike {
   byteLength(text: string, encoding: 'utf8'): number;
 }
 const NodeBuffer = (globalThis as { Buffer?: NodeBufferLike }).Buffer;
-const utf8Decoder = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is content (RFC 4475 §3.1.1.2 puts one in a header value), not a marker
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 const NON_ASCII = /[\u0080-\uffff]/;
 

@@ -29,7 +29,8 @@ export function readParams(s: string, i: number, end: number): Params {
     if (k < end && s.charCodeAt(k) === 0x3d) {
       const v = skipLws(s, k + 1, end);
       i = scanGenValue(s, v, end, name);
-      value = s.slice(v, i);
+      // only a quoted-string can hold non-ASCII (UTF-8) octets; values are returned as text
+      value = s.charCodeAt(v) === DQUOTE ? byteStringToText(s.slice(v, i)) : s.slice(v, i);
     }
     map ??= new Map();
     // RFC 3261 §7.3.1: "any given parameter-name MUST NOT appear more than once"
@@ -59,8 +60,7 @@ function scanGenValue(s: string, v: number, end: number, name: string): number {
   return t;
 }
 
-/** Unquoted text of a raw gen-value (quoted-string → its content as UTF-8 text). */
+/** Unquoted text of a gen-value as stored in Params (a quoted-string loses quotes and escapes). */
 export function paramText(raw: string): string {
-  if (raw.charCodeAt(0) === DQUOTE) return byteStringToText(unquote(raw, 0, raw.length));
-  return raw;
+  return raw.charCodeAt(0) === DQUOTE ? unquote(raw, 0, raw.length) : raw;
 }
