@@ -3,3 +3,6 @@
 
 // SIP message layer: parse, build, serialize, frame, UAS pre-checks.
 export * from './message/index.js';
+
+// Transports: UDP, TCP, TLS, WS/WSS, and an in-memory pair for tests.
+export * from './transport/index.js';
