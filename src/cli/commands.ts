@@ -1,7 +1,8 @@
 import type { CliCommand } from './command.js';
+import { parseCommand } from './parse-command.js';
 
 /**
  * Every sub-command of `callscope`, in the order `--help` lists them.
  * Later layers add theirs here (parse, call, listen, analyze).
  */
-export const commands: readonly CliCommand[] = [];
+export const commands: readonly CliCommand[] = [parseCommand];
