@@ -18,7 +18,14 @@ export interface TimerSettings {
 
 export const DEFAULT_TIMERS: TimerSettings = Object.freeze({ t1: 500, t2: 4000, t4: 5000 });
 
-export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M';
+/**
+ * RFC 3261 / RFC 6026 timers, plus `Trying`: the 200 ms an INVITE server
+ * transaction waits for its TU before sending 100 Trying itself (§17.2.1).
+ */
+export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'Trying';
+
+/** §17.2.1: "unless it knows that the TU will generate a provisional or final response within 200 ms". */
+export const TRYING_DELAY_MS = 200;
 
 /** Checks settings a user or test supplied; returns them or throws a RangeError that names the culprit. */
 export function validateTimerSettings(settings: TimerSettings): TimerSettings {
@@ -68,6 +75,8 @@ export function timerDuration(name: TimerName, settings: TimerSettings, reliable
     // for reliable".
     case 'J':
       return reliable ? 0 : 64 * t1;
+    case 'Trying':
+      return TRYING_DELAY_MS;
   }
 }
 
