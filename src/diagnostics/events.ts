@@ -65,6 +65,17 @@ export interface MessageEvent extends EventBase {
   readonly transactionId?: string;
 }
 
+/** Bytes that arrived but are not a valid SIP message (RFC 3261 §7, §18.3). */
+export interface MessageMalformedEvent extends EventBase {
+  readonly type: 'message-malformed';
+  readonly peer: Peer;
+  readonly raw: Uint8Array;
+  /** What is wrong, naming the header and position when known. */
+  readonly reason: string;
+  /** The status of the error response sent back (requests only), when one could be sent. */
+  readonly answeredWith?: number;
+}
+
 export interface TransportErrorEvent extends EventBase {
   readonly type: 'transport-error';
   readonly transport: string;
@@ -92,6 +103,7 @@ export type DiagnosticsEvent =
   | TimerEvent
   | RetransmissionEvent
   | MessageEvent
+  | MessageMalformedEvent
   | TransportErrorEvent
   | TransportStateEvent;
 

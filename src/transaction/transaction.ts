@@ -23,7 +23,7 @@ export interface MessageChannel {
   /** `UDP`, `TCP`, `TLS`, `WS`, `WSS`. */
   readonly transport: string;
   readonly reliable: boolean;
-  send(message: SipMessage, transactionId: string): Promise<void>;
+  send(message: SipMessage, transactionId: string | undefined): Promise<void>;
 }
 
 export interface TransactionIdentity {
