@@ -120,7 +120,9 @@ export class MemoryTransport implements Transport {
     for (const end of [this, this.peer]) {
       if (end.flowFailure !== undefined || end.closed) continue;
       end.flowFailure = reason;
-      end.emitter.emit('state', { state: 'failed', target: formatAddress(end.peer.address), reason });
+      end.emitter.emit('state', {
+        state: 'failed', target: formatAddress(end.peer.address), reason, ...(end.flowId === undefined ? {} : { flowId: end.flowId }),
+      });
     }
   }
 

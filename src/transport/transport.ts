@@ -44,6 +44,12 @@ export interface TransportStateChange {
   readonly reason?: string;
   /** For `reconnecting`: when the next attempt starts. */
   readonly retryInMs?: number;
+  /**
+   * The connection this change is about (`connected`, and `failed`/`closed` of
+   * an open connection): transactions sent on that flow learn it is gone
+   * (RFC 5626 flow failure, RFC 3261 §18.4) instead of waiting for Timer B/F.
+   */
+  readonly flowId?: string;
 }
 
 export interface TransportEvents {
