@@ -74,6 +74,7 @@ type Phase =
 
 export class ClientFlow<S> {
   private phase: Phase = { name: 'idle' };
+  private last: TransportStateChange | undefined;
   private consecutiveFailures = 0;
   private lastFailure: string | undefined;
   private attempt = 0;
@@ -110,6 +111,16 @@ export class ClientFlow<S> {
     return this.phase.name;
   }
 
+  /** The latest state change emitted. */
+  get lastState(): TransportStateChange | undefined {
+    return this.last;
+  }
+
+  private emit(change: TransportStateChange): void {
+    this.last = change;
+    this.deps.emitState(change);
+  }
+
   /** Sends over the open connection; rejects with a TransportError saying why when there is none. */
   send(data: Uint8Array, destination?: TransportAddress): Promise<void> {
     const p = this.phase;
@@ -123,7 +134,7 @@ export class ClientFlow<S> {
     const target = this.deps.describe(this.currentServer ?? this.deps.servers[0]!);
     this.leavePhase('closed by the user');
     this.phase = { name: 'closed' };
-    this.deps.emitState({ state: 'closed', target, reason: 'closed by the user' });
+    this.emit({ state: 'closed', target, reason: 'closed by the user' });
   }
 
   private notConnectedReason(): string {
@@ -131,7 +142,7 @@ export class ClientFlow<S> {
     const first = this.deps.describe(this.deps.servers[0]!);
     const last = this.lastFailure === undefined ? '' : ` (last failure: ${this.lastFailure})`;
     switch (p.name) {
-      case 'idle': return `not connected to ${first}: the transport has not been started`;
+      case 'idle': return `not connected to ${first}: connect() has not been called`;
       case 'closed': return `not connected to ${first}: the transport is closed`;
       case 'connecting': return `not connected yet: still connecting to ${this.deps.describe(this.deps.servers[p.index]!)}${last}`;
       case 'waiting': return `not connected to ${first}: reconnecting in ${formatSeconds(Math.max(0, p.retryAt - this.deps.clock.now()))}${last}`;
@@ -161,7 +172,7 @@ export class ClientFlow<S> {
       this.connectFailed(index, `could not connect to ${target}: no connection within ${formatSeconds(this.connectTimeoutMs)}`);
     });
     this.phase = { name: 'connecting', index, abort, timeout };
-    this.deps.emitState({ state: 'connecting', target });
+    this.emit({ state: 'connecting', target });
     const current = () => attempt === this.attempt;
     const handlers: FlowLinkHandlers = {
       onMessage: (data, link) => { if (current()) this.deps.onMessage(data, link); },
@@ -184,7 +195,7 @@ export class ClientFlow<S> {
           (why) => { if (current()) this.flowDropped(`${target}: ${why}`); }, this.deps.random);
         this.phase = { name: 'connected', index, link, keepAlive, since: this.deps.clock.now() };
         this.lastFailure = undefined;
-        this.deps.emitState({ state: 'connected', target, flowId: link.flowId });
+        this.emit({ state: 'connected', target, flowId: link.flowId });
         keepAlive.start();
       },
       (error: unknown) => {
@@ -199,7 +210,7 @@ export class ClientFlow<S> {
     this.attempt++; // later callbacks of that attempt are stale
     const target = this.deps.describe(this.deps.servers[index]!);
     this.lastFailure = reason;
-    this.deps.emitState({ state: 'failed', target, reason });
+    this.emit({ state: 'failed', target, reason });
     // Failover: the next server of this round, at once.
     if (index + 1 < this.deps.servers.length) this.connectTo(index + 1);
     else this.waitAndRetry();
@@ -213,7 +224,7 @@ export class ClientFlow<S> {
     p.link.close(reason);
     if (this.deps.clock.now() - p.since >= this.stableFlowMs) this.consecutiveFailures = 0;
     this.lastFailure = reason;
-    this.deps.emitState({ state: 'failed', target: this.deps.describe(this.deps.servers[p.index]!), reason, flowId: p.link.flowId });
+    this.emit({ state: 'failed', target: this.deps.describe(this.deps.servers[p.index]!), reason, flowId: p.link.flowId });
     this.waitAndRetry();
   }
 
@@ -225,7 +236,7 @@ export class ClientFlow<S> {
       if (this.phase.name === 'waiting' && this.phase.timer === timer) this.connectTo(0);
     });
     this.phase = { name: 'waiting', timer, retryAt: this.deps.clock.now() + delay };
-    this.deps.emitState({
+    this.emit({
       state: 'reconnecting', target: this.deps.describe(this.deps.servers[0]!), retryInMs: delay,
       ...(this.lastFailure === undefined ? {} : { reason: this.lastFailure }),
     });

@@ -17,7 +17,7 @@ import { formatSeconds } from './keep-alive.js';
 import { StreamConnection } from './stream-connection.js';
 import type { StreamConnectionHandlers } from './stream-connection.js';
 import { TransportError } from './transport.js';
-import type { SendOptions, Transport, TransportAddress, TransportEvents, TransportProtocol } from './transport.js';
+import type { SendOptions, Transport, TransportAddress, TransportEvents, TransportProtocol, TransportStateChange } from './transport.js';
 
 /** A server of the persistent client flow. */
 export interface StreamServer {
@@ -79,11 +79,24 @@ export class StreamTransport<S extends StreamServer> implements Transport {
     }, { ...options.flow, ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }) });
   }
 
-  /** Binds the listener (if any) and starts the client flow (if any); resolves once listening. */
-  async start(): Promise<this> {
-    if (this.options.listen) await this.listen(this.options.listen);
+  /** Binds the listener, when `listen` is configured; resolves once listening. */
+  async bind(): Promise<this> {
+    if (this.options.listen && !this.listening) await this.listen(this.options.listen);
+    return this;
+  }
+
+  /**
+   * Starts the client flow to `servers` (attach `state` listeners first);
+   * progress arrives through `state`. Does nothing without servers.
+   */
+  connect(): this {
     this.flow?.start();
     return this;
+  }
+
+  /** The client flow's latest state change (for views that subscribe late). */
+  get flowState(): TransportStateChange | undefined {
+    return this.flow?.lastState;
   }
 
   /**

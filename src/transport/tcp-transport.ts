@@ -42,10 +42,10 @@ export const tcpSocketFactory: StreamSocketFactory<StreamServer> = {
 };
 
 /**
- * A TCP transport: listens when `listen` is given, keeps a client flow to
- * `servers` when given, and opens (and reuses) a connection per destination
- * otherwise. Resolves once listening; the client flow reports through `state`.
+ * A TCP transport: listens when `listen` is given, and opens (and reuses) a
+ * connection per destination. With `servers`, call `connect()` (after
+ * attaching listeners) to start the client flow; it reports through `state`.
  */
 export function createTcpTransport(options: TcpTransportOptions = {}): Promise<TcpTransport> {
-  return new StreamTransport(tcpSocketFactory, options).start();
+  return new StreamTransport(tcpSocketFactory, options).bind();
 }

@@ -75,9 +75,10 @@ function tlsSocketFactory(options: TlsTransportOptions): StreamSocketFactory<Tls
 
 /**
  * A TLS transport: like the TCP one, plus certificate verification on every
- * outgoing connection. Resolves once listening (when `listen` is given).
+ * outgoing connection. Resolves once listening (when `listen` is given); with
+ * `servers`, `connect()` starts the client flow.
  */
 export function createTlsTransport(options: TlsTransportOptions = {}): Promise<TlsTransport> {
   const { listen, ...rest } = options;
-  return new StreamTransport(tlsSocketFactory(options), { ...rest, ...(listen ? { listen: { host: listen.host, port: listen.port } } : {}) }).start();
+  return new StreamTransport(tlsSocketFactory(options), { ...rest, ...(listen ? { listen: { host: listen.host, port: listen.port } } : {}) }).bind();
 }

@@ -18,7 +18,7 @@ import { describeSocketError } from './socket-errors.js';
 import { describeCertificateError, tlsClientOptions } from './tls-trust.js';
 import type { TlsTrust } from './tls-trust.js';
 import { TransportError } from './transport.js';
-import type { SendOptions, Transport, TransportAddress, TransportEvents } from './transport.js';
+import type { SendOptions, Transport, TransportAddress, TransportEvents, TransportStateChange } from './transport.js';
 
 /** One WebSocket server: its URL and, for wss://, its trust settings. */
 export interface WebSocketServer extends TlsTrust {
@@ -141,7 +141,7 @@ export class WebSocketTransport implements Transport {
     this.flow = new ClientFlow<WebSocketServer>({
       servers,
       describe: (s) => s.url,
-      connect: (s, handlers, signal) => this.connect(s, handlers, signal),
+      connect: (s, handlers, signal) => this.openSocket(s, handlers, signal),
       clock: options.clock ?? systemClock,
       ...(options.random ? { random: options.random } : {}),
       emitState: (change) => this.emitter.emit('state', change),
@@ -150,10 +150,15 @@ export class WebSocketTransport implements Transport {
     }, options.flow);
   }
 
-  /** Starts connecting to the first server; progress arrives through `state`. */
-  start(): this {
-    this.flow.start();
+  /** Starts connecting to the first server (attach `state` listeners first); progress arrives through `state`. */
+  connect(): this {
+    if (!this.closed) this.flow.start();
     return this;
+  }
+
+  /** The flow's latest state change (for views that subscribe late). */
+  get flowState(): TransportStateChange | undefined {
+    return this.flow.lastState;
   }
 
   /** The open connection (flowId, local and remote ends), if connected. */
@@ -190,7 +195,7 @@ export class WebSocketTransport implements Transport {
     return Promise.resolve();
   }
 
-  private connect(server: WebSocketServer, handlers: FlowLinkHandlers, signal: AbortSignal): Promise<FlowLink> {
+  private openSocket(server: WebSocketServer, handlers: FlowLinkHandlers, signal: AbortSignal): Promise<FlowLink> {
     const url = new URL(server.url);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     return new Promise((resolve, reject) => {
@@ -235,7 +240,7 @@ export class WebSocketTransport implements Transport {
   }
 }
 
-/** A WebSocket transport, already connecting to its first server. */
+/** A WebSocket transport; call `connect()` once listeners are attached. */
 export function createWebSocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
-  return new WebSocketTransport(options).start();
+  return new WebSocketTransport(options);
 }
