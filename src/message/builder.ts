@@ -11,6 +11,7 @@ import {
 } from './format.js';
 import type { ParamsInput } from './format.js';
 import { lookupHeader } from './header-names.js';
+import { isMapLike } from './param-map.js';
 import { readContentType } from './header-values.js';
 import { hostKind, isIpv4, isIpv6 } from './host.js';
 import { DEFAULT_LIMITS } from './limits.js';
@@ -112,7 +113,7 @@ function run<T>(build: () => T): BuildResult<T> {
 /** Merge typed parameter fields into `params`; a typed field and a param of the same name must agree. */
 function mergeParams(params: ParamsInput | undefined, typed: readonly [string, string | null | undefined][], field: string): Map<string, string | null> {
   const out = new Map<string, string | null>();
-  for (const [k, v] of params instanceof Map ? params : Object.entries(params ?? {})) out.set(String(k).toLowerCase(), v as string | null);
+  for (const [k, v] of isMapLike(params) ? params.entries() : Object.entries(params ?? {})) out.set(String(k).toLowerCase(), v as string | null);
   for (const [name, value] of typed) {
     if (value === undefined) continue;
     const existing = out.get(name);

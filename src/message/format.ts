@@ -7,6 +7,7 @@ import { textToByteString } from './bytes.js';
 import { buildFault, SyntaxFault } from './errors.js';
 import { hostKind } from './host.js';
 import { pos, readParams } from './params.js';
+import { isMapLike } from './param-map.js';
 import { parseUriAt, uriSite } from './uri-parser.js';
 import type { NameAddr, Params, Uri, UriHeader, UriParams } from './types.js';
 
@@ -15,7 +16,7 @@ export type ParamsInput = ReadonlyMap<string, string | null> | Readonly<Record<s
 
 export function paramEntries(params: ParamsInput | undefined): [string, string | null][] {
   if (!params) return [];
-  return params instanceof Map ? [...(params as ReadonlyMap<string, string | null>).entries()] : Object.entries(params);
+  return isMapLike(params) ? [...params.entries()] : Object.entries(params);
 }
 
 export function isToken(v: string): boolean {

@@ -24,6 +24,13 @@ function grow<T>(list: readonly T[]): T[] {
   return list === EMPTY_ARRAY ? [] : (list as T[]);
 }
 
+/** Validate a token-list header now; the message splits it into strings on first access. */
+function listHeader(m: MessageImpl, kind: number, s: string, v: number, e: number, allowEmpty: boolean, what: string): void {
+  readTokenList(s, v, e, allowEmpty, what, null);
+  if (m.listRanges.length === 0) m.listRanges = [];
+  m.listRanges.push(kind, v, e);
+}
+
 /** Parse s[v..e) (the value of a header field defined by `def`) into `m`. */
 export function readKnownHeader(m: MessageImpl, def: HeaderDef, s: string, v: number, e: number): void {
   switch (def.kind) {
@@ -36,7 +43,7 @@ export function readKnownHeader(m: MessageImpl, def: HeaderDef, s: string, v: nu
     case K.FROM: m.from = readFromTo(s, v, e, 'From'); return;
     case K.TO: m.to = readFromTo(s, v, e, 'To'); return;
     case K.CALL_ID: m.callId = readCallId(s, v, e); return;
-    case K.CSEQ: m.cseq = readCSeq(s, v, e); return;
+    case K.CSEQ: m.cseq = readCSeq(s, v, e, m.method); return;
     case K.MAX_FORWARDS:
       // RFC 3261 §20.22: "an integer in the range 0-255"
       m.maxForwards = readNumberValue(s, v, e, 255, 'Max-Forwards'); return;
@@ -55,13 +62,13 @@ export function readKnownHeader(m: MessageImpl, def: HeaderDef, s: string, v: nu
     case K.RECORD_ROUTE: m.recordRoutes = readNameAddrList(s, v, e, 'Record-Route', grow(m.recordRoutes)); return;
     case K.PATH: m.paths = readNameAddrList(s, v, e, 'Path', grow(m.paths)); return;
     case K.SERVICE_ROUTE: m.serviceRoutes = readNameAddrList(s, v, e, 'Service-Route', grow(m.serviceRoutes)); return;
-    case K.REQUIRE: m.require = readTokenList(s, v, e, false, 'Require option-tag', grow(m.require)); return;
-    case K.PROXY_REQUIRE: m.proxyRequire = readTokenList(s, v, e, false, 'Proxy-Require option-tag', grow(m.proxyRequire)); return;
-    case K.SUPPORTED: m.supported = readTokenList(s, v, e, true, 'Supported option-tag', grow(m.supported)); return;
-    case K.UNSUPPORTED: m.unsupported = readTokenList(s, v, e, false, 'Unsupported option-tag', grow(m.unsupported)); return;
-    case K.ALLOW: m.allow = readTokenList(s, v, e, true, 'Allow method', grow(m.allow)); return;
-    case K.CONTENT_ENCODING: m.contentEncoding = readTokenList(s, v, e, false, 'Content-Encoding', grow(m.contentEncoding)); return;
-    case K.ALLOW_EVENTS: m.allowEvents = readTokenList(s, v, e, false, 'Allow-Events', grow(m.allowEvents)); return;
+    case K.REQUIRE: listHeader(m, K.REQUIRE, s, v, e, false, 'Require option-tag'); return;
+    case K.PROXY_REQUIRE: listHeader(m, K.PROXY_REQUIRE, s, v, e, false, 'Proxy-Require option-tag'); return;
+    case K.SUPPORTED: listHeader(m, K.SUPPORTED, s, v, e, true, 'Supported option-tag'); return;
+    case K.UNSUPPORTED: listHeader(m, K.UNSUPPORTED, s, v, e, false, 'Unsupported option-tag'); return;
+    case K.ALLOW: listHeader(m, K.ALLOW, s, v, e, true, 'Allow method'); return;
+    case K.CONTENT_ENCODING: listHeader(m, K.CONTENT_ENCODING, s, v, e, false, 'Content-Encoding'); return;
+    case K.ALLOW_EVENTS: listHeader(m, K.ALLOW_EVENTS, s, v, e, false, 'Allow-Events'); return;
     case K.EXPIRES: m.expires = readNumberValue(s, v, e, MAX_U32, 'Expires'); return;
     case K.MIN_EXPIRES: m.minExpires = readNumberValue(s, v, e, MAX_U32, 'Min-Expires'); return;
     case K.RSEQ: {

@@ -13,6 +13,8 @@ export const K = {
 } as const;
 
 export interface HeaderDef {
+  /** Index in HEADER_DEFS. */
+  readonly id: number;
   readonly canonical: string;
   readonly kind: number;
   /** Single-valued: a second occurrence makes the message invalid. */
@@ -114,8 +116,12 @@ function register(lower: string, def: HeaderDef): void {
   buckets[hashOf(lower) & (BUCKETS - 1)]!.push({ lower, def });
 }
 
+/** Every known header definition, indexed by `id`. */
+export const HEADER_DEFS: HeaderDef[] = [];
+
 for (const [canonical, kind, single, compact] of DEFS) {
-  const def: HeaderDef = { canonical, kind, single, compact };
+  const def: HeaderDef = { id: HEADER_DEFS.length, canonical, kind, single, compact };
+  HEADER_DEFS.push(def);
   byName.set(canonical, def);
   register(canonical.toLowerCase(), def);
   if (compact) {

@@ -3,7 +3,6 @@
 
 import { TABLE, C_ALPHA, C_DIGIT, DQUOTE } from './chars.js';
 import { readCallIdWord } from './call-id.js';
-import { EMPTY_ARRAY } from './empty.js';
 import { fault, excerpt } from './errors.js';
 import { pos, readParams } from './params.js';
 import { expectEnd, expectNumber, expectToken, lowerSlice, scanDigits, scanQuoted, skipLws, tryComma } from './scan.js';
@@ -20,15 +19,15 @@ export function readNumberValue(s: string, i: number, end: number, max: number, 
   return n;
 }
 
-/** CSeq = 1*DIGIT LWS Method */
-export function readCSeq(s: string, i: number, end: number): CSeq {
+/** CSeq = 1*DIGIT LWS Method. `likely` (the request method) is reused when it matches. */
+export function readCSeq(s: string, i: number, end: number, likely?: string): CSeq {
   const seq = expectNumber(s, i, end, MAX_U32, 'CSeq sequence number');
   const d = scanDigits(s, i, end);
   const m = skipLws(s, d, end);
   if (m === d) fault(BAD, `expected whitespace and a method after the CSeq number, found ${excerpt(s, m)}`, m);
   const me = expectToken(s, m, end, 'CSeq method');
   expectEnd(s, me, end, 'CSeq method');
-  return { seq, method: s.slice(m, me) };
+  return { seq, method: likely !== undefined && likely.length === me - m && s.startsWith(likely, m) ? likely : s.slice(m, me) };
 }
 
 /** RAck = response-num LWS CSeq-num LWS Method (RFC 3262 §7.2) */
@@ -53,16 +52,18 @@ export function readCallId(s: string, i: number, end: number): string {
   return s.slice(i, k);
 }
 
-/** A comma-separated token list (Require, Supported, Allow, ...). `allowEmpty` for `[token *(COMMA token)]`. */
-export function readTokenList(s: string, i: number, end: number, allowEmpty: boolean, what: string, out?: string[]): readonly string[] {
+/**
+ * A comma-separated token list (Require, Supported, Allow, ...); `allowEmpty` for
+ * `[token *(COMMA token)]`. Tokens are appended to `out`; with `out` null it only validates.
+ */
+export function readTokenList(s: string, i: number, end: number, allowEmpty: boolean, what: string, out: string[] | null): void {
   if (i >= end) {
     if (!allowEmpty) fault(BAD, `${what} must list at least one value`, i);
-    return out ?? EMPTY_ARRAY;
+    return;
   }
-  const list = out ?? [];
   for (;;) {
     const te = expectToken(s, i, end, what);
-    list.push(s.slice(i, te));
+    if (out !== null) out.push(s.slice(i, te));
     const c = tryComma(s, te, end);
     if (c < 0) {
       expectEnd(s, te, end, what);
@@ -70,7 +71,6 @@ export function readTokenList(s: string, i: number, end: number, allowEmpty: boo
     }
     i = c;
   }
-  return list;
 }
 
 /** media-type = m-type SLASH m-subtype *(SEMI m-parameter); `*` allowed for Accept ranges. */

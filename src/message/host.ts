@@ -1,7 +1,7 @@
 // host = hostname / IPv4address / IPv6reference (RFC 3261 §25), scanned and validated by
 // hand in one pass.
 
-import { TABLE, C_ALPHA, C_DIGIT, C_HEX, C_HOST } from './chars.js';
+import { TABLE, C_ALPHA, C_DIGIT, C_HEX } from './chars.js';
 import { fault, excerpt } from './errors.js';
 import type { SipParseErrorCode } from './errors.js';
 import type { HostKind } from './types.js';
@@ -22,27 +22,30 @@ export function scanHost(s: string, i: number, end: number, code: SipParseErrorC
     hostOut.kind = 'ipv6';
     return close + 1;
   }
-  // hostname = *( domainlabel "." ) toplabel [ "." ]; IPv4address = 4 dotted 1*3DIGIT
+  // hostname = *( domainlabel "." ) toplabel [ "." ]; IPv4address = 4 dotted 1*3DIGIT.
+  // Letters and digits take the fast path; only "." and "-" need label bookkeeping.
   let k = i;
   let labelStart = i;
   let lastLabelStart = i;
   let allDigits = true;
-  let prev = 0;
   for (; k < end; k++) {
     const c = s.charCodeAt(k);
     const f = TABLE[c]!;
-    if ((f & C_HOST) === 0) break;
+    if ((f & (C_ALPHA | C_DIGIT)) !== 0) {
+      if ((f & C_DIGIT) === 0) allDigits = false;
+      continue;
+    }
     if (c === 0x2e) {
       // empty label, or label ending in "-"
-      if (k === labelStart || prev === 0x2d) fault(code, `invalid ${what} ${excerpt(s, i, k - i + 1)}`, k);
+      if (k === labelStart || s.charCodeAt(k - 1) === 0x2d) fault(code, `invalid ${what} ${excerpt(s, i, k - i + 1)}`, k);
       lastLabelStart = labelStart;
       labelStart = k + 1;
-    } else {
-      if (c === 0x2d && k === labelStart) fault(code, `invalid ${what}: a label cannot start with "-"`, k);
-      if ((f & C_DIGIT) === 0) allDigits = false;
-    }
-    prev = c;
+    } else if (c === 0x2d) {
+      if (k === labelStart) fault(code, `invalid ${what}: a label cannot start with "-"`, k);
+      allDigits = false;
+    } else break;
   }
+  const prev = k > i ? s.charCodeAt(k - 1) : 0;
   if (k === i) fault(code, `missing ${what}${k < end ? `, found ${excerpt(s, k)}` : ''}`, i);
   if (labelStart < k) {
     if (prev === 0x2d) fault(code, `invalid ${what}: a label cannot end with "-"`, k - 1);

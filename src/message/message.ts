@@ -7,7 +7,9 @@ import { byteStringToBytes, byteStringToText } from './bytes.js';
 import { EMPTY_ARRAY } from './empty.js';
 import type { Result, SipParseError } from './errors.js';
 import type { SipHeaderField } from './header-field.js';
-import { sameHeaderName } from './header-names.js';
+import { HEADER_DEFS, K, sameHeaderName } from './header-names.js';
+import { readTokenList } from './header-values.js';
+import { WireHeaderField } from './header-field.js';
 import type { BodyPart } from './multipart.js';
 import { parseMultipart } from './multipart.js';
 import type {
@@ -106,6 +108,7 @@ export interface SipResponse extends SipMessageBase {
 export type SipMessage = SipRequest | SipResponse;
 
 const NO_VIA = EMPTY_ARRAY as unknown as Via[];
+const NO_RANGES = EMPTY_ARRAY as unknown as number[];
 
 /** Internal implementation behind SipRequest / SipResponse; the parser fills the fields. */
 export class MessageImpl {
@@ -117,7 +120,9 @@ export class MessageImpl {
   reasonRaw = '';
   version = 'SIP/2.0';
   startLineEnd = 0;
-  headers: SipHeaderField[] = [];
+  /** Header field offsets, 5 per field: start, name end, value start, end, def id (-1 if unknown). */
+  fields: number[] = [];
+  private headerCache: SipHeaderField[] | undefined = undefined;
   via: Via[] = NO_VIA;
   from: TaggedAddress | undefined = undefined;
   to: TaggedAddress | undefined = undefined;
@@ -127,19 +132,18 @@ export class MessageImpl {
   contentLength: number | undefined = undefined;
   contentType: MediaType | undefined = undefined;
   contentDisposition: ContentDisposition | undefined = undefined;
-  contentEncoding: readonly string[] = EMPTY_ARRAY;
+  /**
+   * Token-list headers (Require, Supported, Allow, ...) are validated while parsing but
+   * split into strings only when asked for: [kind, start, end] per header field.
+   */
+  listRanges: number[] = NO_RANGES;
+  private listCache: (readonly string[] | undefined)[] | undefined = undefined;
   contacts: readonly Contact[] = EMPTY_ARRAY;
   contactWildcard = false;
   routes: readonly NameAddr[] = EMPTY_ARRAY;
   recordRoutes: readonly NameAddr[] = EMPTY_ARRAY;
   paths: readonly NameAddr[] = EMPTY_ARRAY;
   serviceRoutes: readonly NameAddr[] = EMPTY_ARRAY;
-  require: readonly string[] = EMPTY_ARRAY;
-  proxyRequire: readonly string[] = EMPTY_ARRAY;
-  supported: readonly string[] = EMPTY_ARRAY;
-  unsupported: readonly string[] = EMPTY_ARRAY;
-  allow: readonly string[] = EMPTY_ARRAY;
-  allowEvents: readonly string[] = EMPTY_ARRAY;
   accept: readonly MediaType[] | undefined = undefined;
   expires: number | undefined = undefined;
   minExpires: number | undefined = undefined;
@@ -161,6 +165,54 @@ export class MessageImpl {
 
   /** `src` is the byte string of exactly this message (no trailing datagram bytes). */
   constructor(readonly src: string) {}
+
+  /** Header field objects, made on first use (most messages are never asked for them). */
+  get headers(): SipHeaderField[] {
+    if (this.headerCache) return this.headerCache;
+    const list: SipHeaderField[] = [];
+    const f = this.fields;
+    for (let k = 0; k < f.length; k += 5) {
+      const id = f[k + 4]!;
+      const name = id >= 0 ? HEADER_DEFS[id]!.canonical : this.src.slice(f[k]!, f[k + 1]!);
+      list.push(new WireHeaderField(this.src, name, f[k]!, f[k + 1]!, f[k + 2]!, f[k + 3]!));
+    }
+    return (this.headerCache = list);
+  }
+
+  get require(): readonly string[] {
+    return this.tokenList(K.REQUIRE);
+  }
+  get proxyRequire(): readonly string[] {
+    return this.tokenList(K.PROXY_REQUIRE);
+  }
+  get supported(): readonly string[] {
+    return this.tokenList(K.SUPPORTED);
+  }
+  get unsupported(): readonly string[] {
+    return this.tokenList(K.UNSUPPORTED);
+  }
+  get allow(): readonly string[] {
+    return this.tokenList(K.ALLOW);
+  }
+  get allowEvents(): readonly string[] {
+    return this.tokenList(K.ALLOW_EVENTS);
+  }
+  get contentEncoding(): readonly string[] {
+    return this.tokenList(K.CONTENT_ENCODING);
+  }
+
+  private tokenList(kind: number): readonly string[] {
+    const r = this.listRanges;
+    if (r.length === 0) return EMPTY_ARRAY;
+    const cache = (this.listCache ??= []);
+    let list = cache[kind];
+    if (list === undefined) {
+      const out: string[] = [];
+      for (let k = 0; k < r.length; k += 3) if (r[k] === kind) readTokenList(this.src, r[k + 1]!, r[k + 2]!, true, 'token', out);
+      list = cache[kind] = out.length === 0 ? EMPTY_ARRAY : out;
+    }
+    return list;
+  }
 
   get startLine(): string {
     return byteStringToText(this.src.slice(0, this.startLineEnd));

@@ -6,7 +6,7 @@
 import { DQUOTE, TABLE, C_TOKEN } from './chars.js';
 import { byteStringToText } from './bytes.js';
 import { fault, excerpt } from './errors.js';
-import { isLwsAt, scanQuoted, scanToken, skipLws, unquote } from './scan.js';
+import { isLwsAt, quotedFlags, scanQuoted, scanToken, skipLws, unquote } from './scan.js';
 import { parseUriAt, uriSite } from './uri-parser.js';
 import type { UriSite } from './uri-parser.js';
 import type { Uri } from './types.js';
@@ -35,7 +35,7 @@ export function readAddress(s: string, i: number, end: number, allowAddrSpec: bo
   const c = s.charCodeAt(i);
   if (c === DQUOTE) {
     const q = scanQuoted(s, i, end);
-    displayName = byteStringToText(unquote(s, i, q));
+    displayName = quotedFlags.high ? byteStringToText(unquote(s, i, q)) : unquote(s, i, q);
     lt = skipLws(s, q, end);
     if (lt >= end || s.charCodeAt(lt) !== 0x3c) fault('bad-header-value', `expected "<" after the display name, found ${excerpt(s, lt)}`, lt);
   } else if (c === 0x3c) {

@@ -5,9 +5,9 @@
 import { bytesToByteString, textToByteString } from './bytes.js';
 import type { Result, SipParseError } from './errors.js';
 import { SyntaxFault, fault } from './errors.js';
-import { WireHeaderField } from './header-field.js';
 import { readKnownHeader } from './header-dispatch.js';
 import { lookupHeaderAt, nameHashStep } from './header-names.js';
+import type { HeaderDef } from './header-names.js';
 import { TABLE, C_TOKEN } from './chars.js';
 import { resolveLimits } from './limits.js';
 import type { ParseLimits } from './limits.js';
@@ -62,10 +62,16 @@ function tooLarge(size: number, limits: ParseLimits): ParseResult {
   };
 }
 
+/** Reused offsets buffer (parsing is synchronous and not re-entrant). */
+const scratch: number[] = [];
+
 /** Parse a message held as a byte string (internal entry used by the framers). */
 export function parseByteString(s: string, framing: Framing, limits: ParseLimits): ParseResult {
   const m = new MessageImpl(s);
-  let header: string | undefined;
+  // the field being parsed, for error context: its definition or its name's range
+  let def: HeaderDef | undefined;
+  let fieldStart = -1;
+  let fieldNameEnd = -1;
   try {
     if (s.length > limits.maxMessageBytes) fault('too-large', `message of ${s.length} bytes exceeds the limit of ${limits.maxMessageBytes} bytes`, 0);
     const lineEnd = lineEndAt(s, 0, limits);
@@ -73,26 +79,32 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
     readStartLine(s, lineEnd, m);
     let p = lineEnd + 2;
     let count = 0;
+    let w = 0;
     let seenLow = 0; // bit per single-valued header kind already seen (kinds 0-31)
     let seenHigh = 0; // kinds 32-63
     for (;;) {
       const c = s.charCodeAt(p);
       if (c === 0x0d && s.charCodeAt(p + 1) === 0x0a) break;
       if (p >= s.length) fault('unterminated-headers', 'the header section is not ended by an empty line', p);
-      header = undefined;
+      def = undefined;
+      fieldStart = p;
       let nameEnd = p;
       let hash = 0;
       for (let ch = c; nameEnd < s.length && (TABLE[ch]! & C_TOKEN) !== 0; ch = s.charCodeAt(++nameEnd)) hash = nameHashStep(hash, ch);
       if (nameEnd === p) fault('bad-header-name', c === 0x20 || c === 0x09 ? 'a header line starts with whitespace where no field is being continued' : 'header field name must be a token', p);
-      const def = lookupHeaderAt(s, p, nameEnd, hash);
-      header = def ? def.canonical : s.slice(p, nameEnd);
+      fieldNameEnd = nameEnd;
+      def = lookupHeaderAt(s, p, nameEnd, hash);
       let k = nameEnd;
       while (s.charCodeAt(k) === 0x20 || s.charCodeAt(k) === 0x09) k++;
       if (s.charCodeAt(k) !== 0x3a) fault('bad-header-name', `expected ":" after header name ${JSON.stringify(s.slice(p, nameEnd))}`, k);
       const e = fieldEnd(s, k + 1, p, limits);
       const v = skipLws(s, k + 1, e);
       if (++count > limits.maxHeaders) fault('too-many-headers', `more than ${limits.maxHeaders} header fields`, p);
-      m.headers.push(new WireHeaderField(s, header, p, nameEnd, v, e));
+      scratch[w++] = p;
+      scratch[w++] = nameEnd;
+      scratch[w++] = v;
+      scratch[w++] = e;
+      scratch[w++] = def ? def.id : -1;
       if (def) {
         if (def.single) {
           const bit = 1 << (def.kind & 31);
@@ -107,13 +119,16 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       }
       p = e + 2;
     }
-    header = undefined;
+    def = undefined;
+    fieldStart = -1;
+    m.fields = scratch.slice(0, w);
     m.bodyStart = p + 2;
     checkMandatory(m);
     const bodyEnd = frameBody(s, m, framing);
     const msg = bodyEnd === s.length ? m : rebase(m, s.slice(0, bodyEnd));
     return { ok: true, value: msg as unknown as SipMessage };
   } catch (err) {
+    const header = def ? def.canonical : fieldStart >= 0 && fieldNameEnd > fieldStart ? s.slice(fieldStart, fieldNameEnd) : undefined;
     return { ok: false, error: toParseError(err, s, m, header) };
   }
 }

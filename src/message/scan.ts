@@ -83,6 +83,9 @@ export function skipUtf8(s: string, i: number, end: number): number {
   return i + n + 1;
 }
 
+/** Set by scanQuoted: whether the quoted-string held non-ASCII (UTF-8) octets. */
+export const quotedFlags = { high: false };
+
 /**
  * Scan a quoted-string starting at the DQUOTE at i; returns the index after the closing
  * DQUOTE. `qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII`,
@@ -90,6 +93,7 @@ export function skipUtf8(s: string, i: number, end: number): number {
  */
 export function scanQuoted(s: string, i: number, end: number): number {
   const open = i;
+  quotedFlags.high = false;
   i++;
   while (i < end) {
     const c = s.charCodeAt(i);
@@ -103,8 +107,10 @@ export function scanQuoted(s: string, i: number, end: number): number {
     else if (c === CR) {
       if (s.charCodeAt(i + 1) !== LF || i + 2 >= end) fault(BAD, 'bare CR in quoted-string', i);
       i += 2;
-    } else if (c >= 0x80) i = skipUtf8(s, i, end);
-    else fault(BAD, `control character 0x${c.toString(16).padStart(2, '0')} in quoted-string`, i);
+    } else if (c >= 0x80) {
+      quotedFlags.high = true;
+      i = skipUtf8(s, i, end);
+    } else fault(BAD, `control character 0x${c.toString(16).padStart(2, '0')} in quoted-string`, i);
   }
   return fault(BAD, `unterminated quoted-string starting ${excerpt(s, open)}`, open);
 }

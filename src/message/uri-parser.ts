@@ -4,7 +4,8 @@
 
 import { TABLE, C_ALPHA, C_DIGIT, C_USER, C_PASSWORD, C_PARAM, C_HNV, C_URIC, C_TEL } from './chars.js';
 import { byteStringToText } from './bytes.js';
-import { emptyParams, EMPTY_ARRAY } from './empty.js';
+import { EMPTY_ARRAY } from './empty.js';
+import { EMPTY_PARAMS, ParamMap } from './param-map.js';
 import { fault, excerpt } from './errors.js';
 import type { SipParseErrorCode } from './errors.js';
 import { hostKind, hostOut, scanHost } from './host.js';
@@ -36,18 +37,31 @@ export function parseUriAt(s: string, i: number, end: number, site: UriSite): Ur
     else break;
   }
   if (k >= end || s.charCodeAt(k) !== 0x3a) fault(site.code, `${site.what} has no ":" after its scheme: ${excerpt(s, i)}`, k);
-  const scheme = lowerSlice(s, i, k);
-  if (scheme === 'sip' || scheme === 'sips') return parseSipUri(s, k + 1, end, scheme, site);
-  if (scheme === 'tel') return parseTelUri(s, k + 1, end, site);
-  return parseAbsoluteUri(s, k + 1, end, scheme, site);
+  const len = k - i;
+  if (len === 3 || len === 4) {
+    const c0 = s.charCodeAt(i) | 0x20;
+    const c1 = s.charCodeAt(i + 1) | 0x20;
+    const c2 = s.charCodeAt(i + 2) | 0x20;
+    if (c0 === 0x73 && c1 === 0x69 && c2 === 0x70) {
+      if (len === 3) return parseSipUri(s, k + 1, end, 'sip', site);
+      if ((s.charCodeAt(i + 3) | 0x20) === 0x73) return parseSipUri(s, k + 1, end, 'sips', site);
+    }
+    if (len === 3 && c0 === 0x74 && c1 === 0x65 && c2 === 0x6c) return parseTelUri(s, k + 1, end, site);
+  }
+  return parseAbsoluteUri(s, k + 1, end, lowerSlice(s, i, k), site);
 }
+
+/** Whether the last scanEscaped run contained a %-escape. */
+let sawEscape = false;
 
 /** Index after a run of chars of class `flags` and %HH escapes; fails on a bad escape. */
 function scanEscaped(s: string, i: number, end: number, flags: number, site: UriSite): number {
+  sawEscape = false;
   while (i < end) {
     const c = s.charCodeAt(i);
     if ((TABLE[c]! & flags) !== 0) i++;
     else if (c === 0x25) {
+      sawEscape = true;
       if (i + 2 >= end || !isHex(s, i + 1) || !isHex(s, i + 2)) fault(site.code, `invalid %-escape ${excerpt(s, i, 3)} in ${site.what}`, i);
       i += 3;
     } else break;
@@ -79,7 +93,7 @@ function parseSipUri(s: string, i: number, end: number, scheme: 'sip' | 'sips', 
   if (at < end) {
     const userEnd = scanEscaped(s, i, at, C_USER, site);
     if (userEnd === i) fault(site.code, `empty user part in ${site.what}`, i);
-    user = unescapeText(s, i, userEnd);
+    user = sawEscape ? unescapeText(s, i, userEnd) : s.slice(i, userEnd);
     if (userEnd < at) {
       if (s.charCodeAt(userEnd) !== 0x3a) fault(site.code, `invalid character ${excerpt(s, userEnd, 1)} in user part of ${site.what}`, userEnd);
       const pwEnd = scanEscaped(s, userEnd + 1, at, C_PASSWORD, site);
@@ -97,12 +111,12 @@ function parseSipUri(s: string, i: number, end: number, scheme: 'sip' | 'sips', 
     port = readPort(s, k + 1, end, site);
     k = skipDigits(s, k + 1, end);
   }
-  let params: UriParams = emptyParams();
+  let params: UriParams = EMPTY_PARAMS;
   if (k < end && s.charCodeAt(k) === 0x3b) {
-    const map = new Map<string, string | null>();
-    k = readUriParams(s, k, end, map, site);
-    params = map;
-    checkSipUriParams(hostStart, map, site);
+    const flat: (string | null)[] = [];
+    k = readUriParams(s, k, end, flat, site);
+    params = new ParamMap(flat);
+    checkSipUriParams(hostStart, params, site);
   }
   let headers: readonly UriHeader[] = EMPTY_ARRAY;
   if (k < end && s.charCodeAt(k) === 0x3f) {
@@ -137,29 +151,28 @@ function readPort(s: string, i: number, end: number, site: UriSite): number {
 }
 
 /** uri-parameters = *( ";" pname [ "=" pvalue ] ), starting at the first ";". */
-function readUriParams(s: string, k: number, end: number, map: Map<string, string | null>, site: UriSite): number {
+function readUriParams(s: string, k: number, end: number, flat: (string | null)[], site: UriSite): number {
   while (k < end && s.charCodeAt(k) === 0x3b) {
     const nameStart = k + 1;
     const nameEnd = scanEscaped(s, nameStart, end, C_PARAM, site);
     if (nameEnd === nameStart) fault(site.code, `empty parameter name in ${site.what}`, nameStart);
-    let name = lowerSlice(s, nameStart, nameEnd);
-    if (name.indexOf('%') >= 0) name = unescapeText(s, nameStart, nameEnd).toLowerCase();
+    const name = sawEscape ? unescapeText(s, nameStart, nameEnd).toLowerCase() : lowerSlice(s, nameStart, nameEnd);
     let value: string | null = null;
     k = nameEnd;
     if (k < end && s.charCodeAt(k) === 0x3d) {
       const valueEnd = scanEscaped(s, k + 1, end, C_PARAM, site);
       if (valueEnd === k + 1) fault(site.code, `empty value for parameter "${name}" in ${site.what}`, k + 1);
-      value = unescapeText(s, k + 1, valueEnd);
+      value = sawEscape ? unescapeText(s, k + 1, valueEnd) : s.slice(k + 1, valueEnd);
       k = valueEnd;
     }
     // RFC 3261 §19.1.4: "any given parameter-name MUST NOT appear more than once"
-    if (map.has(name)) fault(site.code, `parameter "${name}" appears twice in ${site.what}`, nameStart);
-    map.set(name, value);
+    for (let d = 0; d < flat.length; d += 2) if (flat[d] === name) fault(site.code, `parameter "${name}" appears twice in ${site.what}`, nameStart);
+    flat.push(name, value);
   }
   return k;
 }
 
-function checkSipUriParams(at: number, map: Map<string, string | null>, site: UriSite): void {
+function checkSipUriParams(at: number, map: UriParams, site: UriSite): void {
   const ttl = map.get('ttl');
   if (ttl !== undefined && (ttl === null || !/^[0-9]{1,3}$/.test(ttl) || Number(ttl) > 255)) fault(site.code, `ttl parameter of ${site.what} must be 0-255`, at);
   const maddr = map.get('maddr');
@@ -183,11 +196,11 @@ function parseTelUri(s: string, i: number, end: number, site: UriSite): TelUri {
   }
   if (digits === 0) fault(site.code, `tel URI without digits in ${site.what}`, i);
   const number = s.slice(i, k);
-  let params: UriParams = emptyParams();
+  let params: UriParams = EMPTY_PARAMS;
   if (k < end && s.charCodeAt(k) === 0x3b) {
-    const map = new Map<string, string | null>();
-    k = readUriParams(s, k, end, map, site);
-    params = map;
+    const flat: (string | null)[] = [];
+    k = readUriParams(s, k, end, flat, site);
+    params = new ParamMap(flat);
   }
   if (k < end) fault(site.code, `unexpected ${excerpt(s, k)} in tel URI of ${site.what}`, k);
   // RFC 3966 §5.1.5: a local number MUST carry a phone-context parameter

@@ -29,15 +29,34 @@ function expectSlash(s: string, i: number, end: number): number {
   return skipLws(s, k + 1, end);
 }
 
+const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WSS', 'WS', 'SCTP'];
+
+/** The transport token s[t..e) upper-cased; the common ones without allocating. */
+function transportOf(s: string, t: number, e: number): string {
+  for (const name of TRANSPORTS) {
+    if (name.length !== e - t) continue;
+    let k = 0;
+    while (k < name.length && (s.charCodeAt(t + k) & 0xdf) === name.charCodeAt(k)) k++;
+    if (k === name.length) return name;
+  }
+  return upperSlice(s, t, e);
+}
+
 function readViaParm(s: string, i: number, end: number): Via {
-  const nameEnd = expectToken(s, i, end, 'Via protocol name');
-  const v = expectSlash(s, nameEnd, end);
-  const versionEnd = expectToken(s, v, end, 'Via protocol version');
-  const t = expectSlash(s, versionEnd, end);
+  let protocol: string;
+  let t: number;
+  if (s.startsWith('SIP/2.0/', i)) {
+    protocol = 'SIP/2.0'; // the common spelling, no LWS: no slicing
+    t = i + 8;
+  } else {
+    const nameEnd = expectToken(s, i, end, 'Via protocol name');
+    const v = expectSlash(s, nameEnd, end);
+    const versionEnd = expectToken(s, v, end, 'Via protocol version');
+    t = expectSlash(s, versionEnd, end);
+    protocol = `${s.slice(i, nameEnd)}/${s.slice(v, versionEnd)}`;
+  }
   const transportEnd = expectToken(s, t, end, 'Via transport');
-  // without LWS around the first SLASH, the protocol is a plain slice of the input
-  const protocol = v === nameEnd + 1 ? s.slice(i, versionEnd) : `${s.slice(i, nameEnd)}/${s.slice(v, versionEnd)}`;
-  const transport = upperSlice(s, t, transportEnd);
+  const transport = transportOf(s, t, transportEnd);
   const h = skipLws(s, transportEnd, end);
   if (h === transportEnd) fault(BAD, `expected whitespace before the Via sent-by, found ${excerpt(s, h)}`, h);
   const hostEnd = scanHost(s, h, end, BAD, 'Via sent-by host');
