@@ -156,6 +156,8 @@ export function formatParams(params: Params | ParamsInput | undefined, field: st
       continue;
     }
     if (typeof value !== 'string') buildFault(`${field}.params.${name}`, 'must be a string or null');
+    // no CR/LF at all, not even a fold inside a quoted-string: a value stays on its line
+    checkText(value, `${field}.params.${name}`);
     const text = `;${name}=${value}`;
     // the value must read back as exactly one gen-value
     const b = textToByteString(text);

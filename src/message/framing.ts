@@ -23,6 +23,12 @@ export type FrameEvent =
 
 export interface FramingOptions {
   readonly limits?: Partial<ParseLimits>;
+  /**
+   * For StreamFramer: which side of RFC 5626 keep-alives this end is. A `client` (the
+   * default, a UA) reports a CRLF at the end of the buffer at once as a pong; a `server`
+   * waits for the next bytes, since it may be the first half of a CRLFCRLF ping.
+   */
+  readonly keepAliveRole?: 'client' | 'server';
 }
 
 function keepAliveOf(s: string): KeepAlive | undefined {
@@ -100,9 +106,11 @@ export class StreamFramer {
   private scanFrom = 0;
   private failed = false;
   private readonly limits: ParseLimits;
+  private readonly server: boolean;
 
   constructor(options?: FramingOptions) {
     this.limits = resolveLimits(options?.limits);
+    this.server = options?.keepAliveRole === 'server';
   }
 
   /** Bytes received but not yet part of a complete message. */
@@ -129,6 +137,7 @@ export class StreamFramer {
           continue;
         }
         if (b.length === 3 && b.charCodeAt(2) === 0x0d) break; // maybe the start of a ping
+        if (b.length === 2 && this.server) break; // a server waits: the second CRLF of a ping may follow
         events.push({ type: 'keep-alive', kind: 'pong' });
         this.consume(2);
         continue;

@@ -58,6 +58,7 @@ describe('buildRequest', () => {
     ['via[0].branch', { via: [{ transport: 'UDP', host: 'h.example.com', branch: 'z9hG4bK\n1' }] }],
     ['via[0].params.x', { via: [{ transport: 'UDP', host: 'h.example.com', params: { x: 'a\r\nX-Evil: 1' } }] }],
     ['headers[0].value', { headers: [{ name: 'Subject', value: 'hi\r\nX-Evil: 1' }] }],
+    ['to.params.x', { to: { uri: 'sip:b@example.com', params: { x: '"folded\r\n value"' } } }],
     ['headers[0].value', { headers: [{ name: 'Subject', value: 'nul\x00' }] }],
     ['headers[0].name', { headers: [{ name: 'X-Evil: 1\r\nSubject', value: 'hi' }] }],
     ['headers[0].name', { headers: [{ name: 'Content-Length', value: '0' }] }],

@@ -27,6 +27,13 @@ describe('StreamFramer', () => {
     expect(kinds(framer.push('\n'))).toEqual(['ping']);
   });
 
+  it('a server waits for the second CRLF of a ping split across reads', () => {
+    const server = new StreamFramer({ keepAliveRole: 'server' });
+    expect(kinds(server.push('\r\n'))).toEqual([]);
+    expect(kinds(server.push('\r\n'))).toEqual(['ping']);
+    expect(kinds(new StreamFramer().push('\r\n'))).toEqual(['pong']);
+  });
+
   it('gives exact bytes to each message', () => {
     const framer = new StreamFramer();
     const [a, b] = framer.push(INVITE + ACK);
