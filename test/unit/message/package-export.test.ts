@@ -1,8 +1,10 @@
-// After `npm run build`, `import('callscope/sip')` from plain Node resolves through the
-// package "exports" map and parses a message. The build runs here (tsc emits even when
-// another layer's work in progress has type errors, so only a missing output fails).
+// After the build, `import('callscope/sip')` from plain Node resolves through the package
+// "exports" map and parses a message. The test runs the part of `npm run build` that emits
+// dist/src (tsc -p tsconfig.node.json); tsc emits even when another layer's work in
+// progress has type errors, so only a missing output fails the test.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -10,7 +12,8 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('package export callscope/sip', () => {
   beforeAll(() => {
-    spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore', timeout: 240_000 });
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    spawnSync(process.execPath, [tsc, '-p', 'tsconfig.node.json'], { cwd: root, stdio: 'ignore', timeout: 240_000 });
   }, 250_000);
 
   it('is built', () => {
