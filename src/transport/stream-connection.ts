@@ -41,9 +41,14 @@ export class StreamConnection implements FlowLink {
     readonly protocol: TransportProtocol,
     readonly flowId: string,
     private readonly handlers: StreamConnectionHandlers,
-    framing?: FramingOptions,
+    framing: FramingOptions | undefined,
+    /**
+     * `server` for accepted connections: a lone CRLF may be the first half of
+     * a CRLFCRLF ping, so the framer waits for more rather than call it a pong.
+     */
+    keepAliveRole: 'client' | 'server',
   ) {
-    this.framer = new StreamFramer(framing);
+    this.framer = new StreamFramer({ ...framing, keepAliveRole });
     this.local = addressOf(protocol, socket.localAddress ?? '', socket.localPort ?? 0);
     this.remote = addressOf(protocol, socket.remoteAddress ?? '', socket.remotePort ?? 0);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));

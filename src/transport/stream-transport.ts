@@ -152,7 +152,8 @@ export class StreamTransport<S extends StreamServer> implements Transport {
     this.connections.clear();
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    this.emitter.emit('state', { state: 'closed', target: this.describeSelf(), reason: 'closed by the user' });
+    // with a client flow, its own `closed` (naming the server) has been reported
+    if (!this.flow) this.emitter.emit('state', { state: 'closed', target: this.describeSelf(), reason: 'closed by the user' });
   }
 
   private describeSelf(): string {
@@ -174,6 +175,9 @@ export class StreamTransport<S extends StreamServer> implements Transport {
     if (bound === null || typeof bound === 'string') throw new TransportError(`${this.protocol} listener has no address`);
     this.server = server;
     this.listening = addressOf(this.protocol, bound.address, bound.port);
+    server.on('error', (error) => {
+      this.emitter.emit('state', { state: 'failed', target: this.describeSelf(), reason: `listener ${this.describeSelf()}: ${error.message}` });
+    });
   }
 
   private accept(socket: Socket): void {
@@ -181,7 +185,7 @@ export class StreamTransport<S extends StreamServer> implements Transport {
       socket.destroy();
       return;
     }
-    const connection = this.adopt(socket);
+    const connection = this.adopt(socket, 'server');
     this.emitter.emit('state', { state: 'connected', target: formatAddress(connection.remote), flowId: connection.flowId });
   }
 
@@ -190,7 +194,7 @@ export class StreamTransport<S extends StreamServer> implements Transport {
   }
 
   /** Wraps a connected socket as a tracked connection (incoming or ad-hoc outgoing). */
-  private adopt(socket: Socket): StreamConnection {
+  private adopt(socket: Socket, keepAliveRole: 'client' | 'server'): StreamConnection {
     const handlers: StreamConnectionHandlers = {
       message: (data, c) => this.deliver(data, c),
       malformed: (bytes, reason, c) => this.emitter.emit('malformed', bytes, c.remote, reason),
@@ -200,7 +204,7 @@ export class StreamTransport<S extends StreamServer> implements Transport {
         this.emitter.emit('state', { state: failed ? 'failed' : 'closed', target: formatAddress(c.remote), reason, flowId: c.flowId });
       },
     };
-    const connection = new StreamConnection(socket, this.protocol, this.newFlowId(), handlers, this.options.framing);
+    const connection = new StreamConnection(socket, this.protocol, this.newFlowId(), handlers, this.options.framing, keepAliveRole);
     this.connections.set(connection.flowId, connection);
     return connection;
   }
@@ -217,7 +221,7 @@ export class StreamTransport<S extends StreamServer> implements Transport {
     if (pending) return pending;
     const attempt = this.dialWithTimeout({ host: destination.host, port: destination.port }, undefined).then(
       (socket) => {
-        const connection = this.adopt(socket);
+        const connection = this.adopt(socket, 'client');
         this.emitter.emit('state', { state: 'connected', target: formatAddress(connection.remote), flowId: connection.flowId });
         return connection;
       },
@@ -255,6 +259,6 @@ export class StreamTransport<S extends StreamServer> implements Transport {
       pong: () => handlers.onPong(),
       closed: (reason) => handlers.onClose(reason),
     };
-    return new StreamConnection(socket, this.protocol, this.newFlowId(), connectionHandlers, this.options.framing);
+    return new StreamConnection(socket, this.protocol, this.newFlowId(), connectionHandlers, this.options.framing, 'client');
   }
 }

@@ -172,17 +172,16 @@ export class WebSocketTransport implements Transport {
 
   /**
    * Sends over the WebSocket connection, whatever the destination says: a
-   * WebSocket client has no other way out. With `flowId`, only on that
-   * connection (a response to a request that came in on it, §18.2.2).
+   * WebSocket client has no other way out. A `flowId` of an earlier, closed
+   * connection falls back to the current one, as §18.2.2 lets a TCP server
+   * open a new connection when the request's one has closed; rejects with a
+   * TransportError while there is no connection.
    */
   send(data: Uint8Array, destination: TransportAddress, options?: SendOptions): Promise<void> {
+    void options;
     if (this.closed) return Promise.reject(new TransportError(`${this.protocol} transport is closed`, destination));
     if (destination.protocol !== this.protocol) {
       return Promise.reject(new TransportError(`a ${this.protocol} transport cannot send to ${formatAddress(destination)}`, destination));
-    }
-    const link = this.flow.link;
-    if (options?.flowId !== undefined && link !== undefined && link.flowId !== options.flowId) {
-      return Promise.reject(new TransportError(`connection ${options.flowId} is closed; a response can only go back on the connection its request came in on`, destination));
     }
     return this.flow.send(data, destination);
   }

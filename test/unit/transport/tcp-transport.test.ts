@@ -80,6 +80,19 @@ describe('TCP transport: receiving and framing', () => {
     expect(r.states[0]).toMatchObject({ state: 'connected', flowId: m.flowId });
   });
 
+  it('a ping split in two halves is still one ping, answered with one pong', async () => {
+    const t = await listening();
+    const client = await rawClient(t.listenAddress!.port);
+    const received: string[] = [];
+    client.on('data', (d) => received.push(d.toString('latin1')));
+    client.write('\r\n');
+    await new Promise((res) => setTimeout(res, 30));
+    client.write('\r\n');
+    await waitFor(() => received.join('') === '\r\n', 'the pong');
+    await new Promise((res) => setTimeout(res, 30));
+    expect(received.join('')).toBe('\r\n');
+  });
+
   it('hands up a framed but unparseable message as bytes (the layer above reports it), and goes on', async () => {
     const t = await listening();
     const r = record(t);
@@ -142,6 +155,14 @@ describe('TCP transport: sending', () => {
     // destination: some address nobody listens on; the flow wins
     await server.send(bytes('SIP/2.0 200 OK\r\n\r\n'), { protocol: 'TCP', host: '127.0.0.1', port: 1 }, { flowId: request!.flowId! });
     expect(await got).toBe('SIP/2.0 200 OK\r\n\r\n');
+  });
+
+  it('a response whose connection has closed goes over a new connection to the destination (§18.2.2)', async () => {
+    const peer = await rawServer();
+    const t = await createTcpTransport();
+    cleanups.push(() => t.close());
+    await t.send(bytes('SIP/2.0 200 OK\r\n\r\n'), { protocol: 'TCP', host: '127.0.0.1', port: peer.port }, { flowId: 'tcp-gone' });
+    await waitFor(() => peer.all() === 'SIP/2.0 200 OK\r\n\r\n', 'the response at the peer');
   });
 
   it('rejects with a TransportError when the destination refuses the connection', async () => {
