@@ -1,7 +1,7 @@
 // Scalar and list header values of RFC 3261 §20/§25 and RFC 3262. Each reader parses the
 // whole value s[i..end) (i already past leading LWS) and fails on anything left over.
 
-import { TABLE, C_ALPHA, C_DIGIT, DQUOTE } from './chars.js';
+import { TABLE, C_ALPHA, C_DIGIT, C_TOKEN, DQUOTE } from './chars.js';
 import { readCallIdWord } from './call-id.js';
 import { fault, excerpt } from './errors.js';
 import { pos, readParams } from './params.js';
@@ -55,6 +55,7 @@ export function readCallId(s: string, i: number, end: number): string {
 /**
  * A comma-separated token list (Require, Supported, Allow, ...); `allowEmpty` for
  * `[token *(COMMA token)]`. Tokens are appended to `out`; with `out` null it only validates.
+ * One loop with the LWS handling inlined: this runs for every such header of every message.
  */
 export function readTokenList(s: string, i: number, end: number, allowEmpty: boolean, what: string, out: string[] | null): void {
   if (i >= end) {
@@ -62,14 +63,24 @@ export function readTokenList(s: string, i: number, end: number, allowEmpty: boo
     return;
   }
   for (;;) {
-    const te = expectToken(s, i, end, what);
-    if (out !== null) out.push(s.slice(i, te));
-    const c = tryComma(s, te, end);
-    if (c < 0) {
-      expectEnd(s, te, end, what);
-      break;
+    const start = i;
+    while (i < end && (TABLE[s.charCodeAt(i)]! & C_TOKEN) !== 0) i++;
+    if (i === start) fault(BAD, `expected ${what}, found ${excerpt(s, i)}`, i);
+    if (out !== null) out.push(s.slice(start, i));
+    if (i === end) return;
+    let c = s.charCodeAt(i);
+    if (c === 0x2c) {
+      i++;
+    } else {
+      // LWS (with folds) before the comma, or trailing LWS
+      while (i < end && (c === 0x20 || c === 0x09 || (c === 0x0d && s.charCodeAt(i + 1) === 0x0a))) c = s.charCodeAt((i += c === 0x0d ? 2 : 1));
+      if (i === end) return;
+      if (c !== 0x2c) fault(BAD, `unexpected ${excerpt(s, i)} in ${what} list`, i);
+      i++;
     }
-    i = c;
+    // LWS after the comma
+    c = s.charCodeAt(i);
+    while (i < end && (c === 0x20 || c === 0x09 || (c === 0x0d && s.charCodeAt(i + 1) === 0x0a))) c = s.charCodeAt((i += c === 0x0d ? 2 : 1));
   }
 }
 

@@ -159,6 +159,13 @@ describe('header grammar corners', () => {
     expect(m.bodyLength).toBe(6);
   });
 
+  it('token lists: folds and LWS around commas, but no bare CR', () => {
+    expect(ok(req('Supported: a ,\r\n  b,c  ')).supported).toEqual(['a', 'b', 'c']);
+    expect(err(req('Supported: a\rb')).header).toBe('Supported');
+    expect(err(req('Supported: a,,b')).header).toBe('Supported');
+    expect(err(req('Supported: a b')).header).toBe('Supported');
+  });
+
   it('getHeader/getHeaders are case-insensitive and understand compact forms', () => {
     const m = ok(req('Supported: a', 'k: b'));
     expect(m.getHeaders('SUPPORTED').map((h) => h.value)).toEqual(['a', 'b']);
