@@ -13,6 +13,7 @@ import type { RandomSource } from './backoff.js';
 import { ClientFlow } from './client-flow.js';
 import type { ClientFlowOptions, FlowLink, FlowLinkHandlers } from './client-flow.js';
 import { TransportEmitter } from './emitter.js';
+import { describeSocketError } from './socket-errors.js';
 import { formatSeconds } from './keep-alive.js';
 import { StreamConnection } from './stream-connection.js';
 import type { StreamConnectionHandlers } from './stream-connection.js';
@@ -26,7 +27,10 @@ export interface StreamServer {
 }
 
 export interface StreamTransportOptions<S extends StreamServer> {
-  /** Accept incoming connections here (port 0: any free port). */
+  /**
+   * Accept incoming connections here (port 0: any free port). The bound
+   * address becomes Via sent-by, so bind a reachable address, not a wildcard.
+   */
   readonly listen?: { readonly host: string; readonly port: number };
   /** Servers, in order of preference, for a persistent client flow with keep-alive, reconnect and failover. */
   readonly servers?: readonly S[];
@@ -168,7 +172,7 @@ export class StreamTransport<S extends StreamServer> implements Transport {
     if (!this.factory.createServer) throw new TransportError(`${this.protocol} transport cannot listen: no server certificate configured`);
     const server = this.factory.createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) => reject(new TransportError(`cannot listen on ${formatAddress({ protocol: this.protocol, ...at })}: ${error.message}`, undefined, { cause: error })));
+      server.once('error', (error) => reject(new TransportError(describeSocketError(error, `cannot listen on ${formatAddress({ protocol: this.protocol, ...at })}`), undefined, { cause: error })));
       server.listen(at.port, at.host, () => resolve());
     });
     const bound = server.address();
@@ -221,6 +225,10 @@ export class StreamTransport<S extends StreamServer> implements Transport {
     if (pending) return pending;
     const attempt = this.dialWithTimeout({ host: destination.host, port: destination.port }, undefined).then(
       (socket) => {
+        if (this.closed) {
+          socket.destroy();
+          throw new TransportError(`${this.protocol} transport is closed`, destination);
+        }
         const connection = this.adopt(socket, 'client');
         this.emitter.emit('state', { state: 'connected', target: formatAddress(connection.remote), flowId: connection.flowId });
         return connection;

@@ -14,9 +14,10 @@ import type { SendOptions, Transport, TransportAddress, TransportEvents } from '
 
 export interface UdpTransportOptions {
   /**
-   * Local address to bind: an IPv4 or IPv6 literal (`0.0.0.0` or `::` for all
-   * interfaces; InboundMessage.local then says the wildcard, as Node does not
-   * tell which address a datagram was sent to).
+   * Local address to bind: an IPv4 or IPv6 literal. `0.0.0.0` or `::` listen
+   * on all interfaces, but then InboundMessage.local and Via sent-by say the
+   * wildcard (Node does not tell which address a datagram was sent to), so
+   * the user agent should put a reachable address in its Via itself.
    */
   readonly host: string;
   /** Local port (0: any free port; default 5060). */
