@@ -35,3 +35,23 @@ describe('FakeClock', () => {
     expect(() => new FakeClock().setTimer(-1, () => undefined)).toThrow(RangeError);
   });
 });
+
+describe('FakeClock at scale', () => {
+  it('keeps time order across many timers set and cancelled at random', () => {
+    const clock = new FakeClock();
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const fired: number[] = [];
+    const handles = Array.from({ length: 5000 }, () => {
+      const due = Math.floor(random() * 10_000);
+      return { due, handle: clock.setTimer(due, () => fired.push(due)) };
+    });
+    const cancelled = new Set<number>();
+    handles.forEach((h, i) => { if (i % 3 === 0) { h.handle.cancel(); cancelled.add(i); } });
+    expect(clock.pendingTimers).toBe(5000 - cancelled.size);
+    clock.advance(10_000);
+    const expected = handles.filter((_, i) => !cancelled.has(i)).map((h) => h.due).sort((a, b) => a - b);
+    expect(fired).toEqual(expected);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
