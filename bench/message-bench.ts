@@ -3,7 +3,7 @@
 
 import { CORPUS } from './corpus.js';
 import { PEERS, rejects } from './peers.js';
-import { measure } from './timing.js';
+import { measureAll } from './timing.js';
 import * as invalid from '../test/unit/message/rfc4475-invalid.js';
 
 const INVALID_NAMES = [
@@ -26,15 +26,17 @@ export function runMessageBench(log: (line: string) => void, budgetMs = 400): Me
   const names = PEERS.map((p) => p.name);
   const us: Record<string, Record<string, number>> = {};
   log('SIP message parsing — µs per message doing the UA work (top Via branch, From/To tags,');
-  log('Call-ID, CSeq number and method, Contact URI); median of timed batches, same process.');
+  log('Call-ID, CSeq number and method, Contact URI). Same process; CPU time; parsers timed in');
+  log('interleaved rounds, median round reported.');
   log('');
   log(`${pad('message', 16)}${pad('bytes', 7)}${names.map((n) => pad(n, 11)).join('')}${names.slice(1).map((n) => pad(`${n}/cs`, 11)).join('')}`);
   for (const entry of CORPUS) {
     const row: Record<string, number> = {};
     for (const peer of PEERS) {
       if (peer.work(entry.text) === undefined) throw new Error(`${peer.name} rejected the ${entry.name} corpus message`);
-      row[peer.name] = measure(() => peer.work(entry.text), budgetMs).usPerOp;
     }
+    const times = measureAll(PEERS.map((peer) => () => peer.work(entry.text)), budgetMs * PEERS.length);
+    PEERS.forEach((peer, n) => (row[peer.name] = times[n]!));
     us[entry.name] = row;
     const cs = row.callscope!;
     log(`${pad(entry.name, 16)}${pad(String(new TextEncoder().encode(entry.text).length), 7)}${names.map((n) => pad(row[n]!.toFixed(2), 11)).join('')}${names.slice(1).map((n) => pad(`${(row[n]! / cs).toFixed(1)}×`, 11)).join('')}`);

@@ -1,37 +1,46 @@
-// A small, honest timing harness: warm up, then time batches until a time budget is
-// spent and report the median batch (robust to GC pauses and the other core's noise).
-
-export interface Timing {
-  /** Median microseconds per call. */
-  readonly usPerOp: number;
-  readonly iterations: number;
-}
+// A small timing harness made for a shared, busy machine: the contenders are timed in
+// interleaved rounds (so load changes hit all of them alike) using this process's CPU
+// time rather than wall time (so time spent descheduled is not counted), and each one's
+// median round is reported.
 
 /** Keeps results alive so the JIT cannot drop the work being measured. */
 export let sink: unknown;
 
-export function measure(fn: () => unknown, budgetMs = 400): Timing {
-  // warm-up: let the JIT optimise the whole path
-  const warmEnd = performance.now() + budgetMs / 4;
-  let batch = 1;
-  while (performance.now() < warmEnd) {
-    for (let i = 0; i < batch; i++) sink = fn();
-    if (batch < 1024) batch *= 2;
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/** Median µs per call for each function, timed in interleaved rounds for about `budgetMs` of CPU. */
+export function measureAll(fns: readonly (() => unknown)[], budgetMs = 400): number[] {
+  // warm-up: let the JIT optimise every path before anything is timed
+  for (const fn of fns) {
+    const end = performance.now() + budgetMs / (4 * fns.length);
+    let n = 1;
+    while (performance.now() < end) {
+      for (let i = 0; i < n; i++) sink = fn();
+      if (n < 1024) n *= 2;
+    }
   }
-  // size batches to ~5 ms each
-  const t0 = performance.now();
-  sink = fn();
-  const single = Math.max(performance.now() - t0, 0.0005);
-  const size = Math.max(1, Math.round(5 / single));
-  const samples: number[] = [];
-  let iterations = 0;
-  const end = performance.now() + budgetMs;
-  while (performance.now() < end || samples.length < 5) {
-    const start = performance.now();
-    for (let i = 0; i < size; i++) sink = fn();
-    samples.push(((performance.now() - start) * 1000) / size);
-    iterations += size;
+  // batch sizes: ~2 ms of work each
+  const sizes = fns.map((fn) => {
+    const t0 = performance.now();
+    for (let i = 0; i < 10; i++) sink = fn();
+    const each = Math.max((performance.now() - t0) / 10, 0.0002);
+    return Math.max(1, Math.round(2 / each));
+  });
+  const samples: number[][] = fns.map(() => []);
+  const start = cpuMicros();
+  while (cpuMicros() - start < budgetMs * 1000 || samples[0]!.length < 7) {
+    fns.forEach((fn, f) => {
+      const size = sizes[f]!;
+      const t = cpuMicros();
+      for (let i = 0; i < size; i++) sink = fn();
+      samples[f]!.push((cpuMicros() - t) / size);
+    });
   }
-  samples.sort((a, b) => a - b);
-  return { usPerOp: samples[Math.floor(samples.length / 2)]!, iterations };
+  return samples.map((s) => {
+    s.sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)]!;
+  });
 }
