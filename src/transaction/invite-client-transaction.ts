@@ -161,4 +161,8 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
     this.transition('Terminated', `transport error: ${error.message}`);
     this.user.onTransportError(error);
   }
+
+  protected awaitingPeer(): boolean {
+    return this.state === 'Calling' || this.state === 'Proceeding';
+  }
 }

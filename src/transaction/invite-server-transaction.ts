@@ -159,4 +159,8 @@ export class InviteServerTransaction extends ServerTransactionBase<InviteServerS
         return;
     }
   }
+
+  protected awaitingPeer(): boolean {
+    return this.state === 'Proceeding' || this.state === 'Completed';
+  }
 }

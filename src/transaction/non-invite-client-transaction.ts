@@ -96,4 +96,8 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
     this.transition('Terminated', `transport error: ${error.message}`);
     this.user.onTransportError(error);
   }
+
+  protected awaitingPeer(): boolean {
+    return this.state === 'Trying' || this.state === 'Proceeding';
+  }
 }

@@ -63,4 +63,8 @@ export class NonInviteServerTransaction extends ServerTransactionBase<NonInviteS
         return;
     }
   }
+
+  protected awaitingPeer(): boolean {
+    return this.state === 'Trying' || this.state === 'Proceeding';
+  }
 }

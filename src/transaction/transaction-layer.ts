@@ -6,6 +6,7 @@
 import { parseMessage } from '../message/index.js';
 import type { SipMessage, SipParseError, SipRequest, SipResponse } from '../message/index.js';
 import { DiagnosticsStream, type Peer } from '../diagnostics/events.js';
+import { formatAddress } from '../transport/address.js';
 import { responseDestination } from '../transport/response-destination.js';
 import { TransportError } from '../transport/transport.js';
 import type { InboundMessage, Transport, TransportAddress } from '../transport/transport.js';
@@ -68,6 +69,7 @@ export class TransactionLayer {
   private readonly context: TransactionContext;
   private readonly clients = new Map<string, ClientTransaction>();
   private readonly servers = new Map<string, ServerTransaction>();
+  private readonly channels = new WeakMap<ClientTransaction | ServerTransaction, { transport: Transport; channel: MessageChannel }>();
   private readonly unsubscribers: Array<() => void> = [];
   private nextId = 1;
 
@@ -91,12 +93,15 @@ export class TransactionLayer {
   attach(transport: Transport): () => void {
     const offs = [
       transport.on('message', (inbound) => this.receive(transport, inbound)),
-      transport.on('state', (change) => this.diagnostics.emit({
-        type: 'transport-state', at: this.clock.now(), transport: transport.protocol, target: change.target,
-        state: change.state,
-        ...(change.reason === undefined ? {} : { detail: change.reason }),
-        ...(change.retryInMs === undefined ? {} : { retryInMs: change.retryInMs }),
-      })),
+      transport.on('state', (change) => {
+        this.diagnostics.emit({
+          type: 'transport-state', at: this.clock.now(), transport: transport.protocol, target: change.target,
+          state: change.state,
+          ...(change.reason === undefined ? {} : { detail: change.reason }),
+          ...(change.retryInMs === undefined ? {} : { retryInMs: change.retryInMs }),
+        });
+        if (change.state === 'failed' || change.state === 'closed') this.failFlow(transport, change.flowId, change.target, change.reason);
+      }),
       transport.on('malformed', (raw, source, reason) => this.diagnostics.emit({
         type: 'message-malformed', at: this.clock.now(), peer: peerOf(source), raw, reason,
       })),
@@ -126,6 +131,7 @@ export class TransactionLayer {
       ? new InviteClientTransaction(this.context, channel, identity, request, user)
       : new NonInviteClientTransaction(this.context, channel, identity, request, user);
     this.clients.set(key, transaction);
+    this.channels.set(transaction, { transport: target.transport, channel });
     transaction.onTerminated(() => this.clients.delete(key));
     transaction.start();
     return transaction;
@@ -148,6 +154,19 @@ export class TransactionLayer {
   inviteForCancel(cancel: SipRequest): InviteServerTransaction | undefined {
     const tx = this.servers.get(serverKey(cancel, 'invite-of-cancel'));
     return tx instanceof InviteServerTransaction ? tx : undefined;
+  }
+
+  /**
+   * RFC 3261 §18.4 / RFC 5626: a connection has failed or closed. Every live
+   * transaction whose messages travel on it is told at once.
+   */
+  private failFlow(transport: Transport, flowId: string | undefined, target: string, reason: string | undefined): void {
+    if (!transport.reliable) return;
+    const error = new TransportError(`connection ${target} ${reason ? `failed: ${reason}` : 'closed'}`);
+    for (const tx of [...this.clients.values(), ...this.servers.values()]) {
+      const route = this.channels.get(tx);
+      if (route?.transport === transport && route.channel.carriedBy?.(flowId, target)) tx.flowFailed(error);
+    }
   }
 
   /** Stops listening to every attached transport. Transactions still running keep their timers. */
@@ -209,6 +228,7 @@ export class TransactionLayer {
       ? new InviteServerTransaction(this.context, channel, identity, request)
       : new NonInviteServerTransaction(this.context, channel, identity, request);
     this.servers.set(key, transaction);
+    this.channels.set(transaction, { transport, channel });
     transaction.onTerminated(() => this.servers.delete(key));
     if (transaction instanceof InviteServerTransaction) transaction.start();
     this.options.user.onRequest(request, transaction, inbound);
@@ -234,9 +254,15 @@ export class TransactionLayer {
   private channel(target: RequestTarget): MessageChannel {
     const { transport, destination, flowId } = target;
     const { diagnostics, clock } = this;
+    const destinationText = formatAddress(destination);
     return {
       transport: transport.protocol,
       reliable: transport.reliable,
+      // A named flow is matched by id; otherwise the transport chose the
+      // connection: the one to this destination, or (WebSocket) its only one.
+      carriedBy: (failedFlow, failedTarget) => (flowId !== undefined
+        ? failedFlow === flowId
+        : transport.protocol === 'WS' || transport.protocol === 'WSS' || failedTarget === destinationText),
       async send(message: SipMessage, transactionId: string | undefined): Promise<void> {
         const raw = message.toBytes();
         const tagged = transactionId === undefined ? {} : { transactionId };

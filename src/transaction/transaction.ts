@@ -22,6 +22,8 @@ export interface TransactionContext {
 export interface MessageChannel {
   /** `UDP`, `TCP`, `TLS`, `WS`, `WSS`. */
   readonly transport: string;
+  /** True when a failure reported for `flowId` (or for `target`) concerns this channel. */
+  carriedBy?(flowId: string | undefined, target: string): boolean;
   readonly reliable: boolean;
   send(message: SipMessage, transactionId: string | undefined): Promise<void>;
 }
@@ -144,6 +146,18 @@ export abstract class Transaction<State extends string> {
       type: 'retransmission-absorbed', at: this.context.clock.now(), transactionId: this.id, startLine: message.startLine,
     });
   }
+
+  /**
+   * The connection this transaction's messages travel on has failed (RFC 3261
+   * §18.4, RFC 5626 §4.4): a transaction still waiting on its peer fails now,
+   * instead of at Timer B/F/H; one whose work is done carries on quietly.
+   */
+  flowFailed(error: TransportError): void {
+    if (!this.terminated && this.awaitingPeer()) this.transportFailed(error);
+  }
+
+  /** Whether the transaction still needs to hear from (or reach) its peer. */
+  protected abstract awaitingPeer(): boolean;
 
   protected abstract transportFailed(error: TransportError): void;
 }

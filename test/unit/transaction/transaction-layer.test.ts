@@ -201,6 +201,26 @@ describe('transaction layer over an in-memory UDP pair', () => {
     expect(got).toEqual(['200']);
   });
 
+  it('fails the transactions riding on a connection the moment it drops (§18.4), on both sides', () => {
+    const { clock, side, ta, tb } = pair('TCP');
+    const a = side(ta);
+    const b = side(tb);
+    const { got, user } = collectingUser();
+    const invite = a.layer.sendRequest(makeRequest('INVITE', ta), { transport: ta, destination: tb.address }, user);
+    const done = a.layer.sendRequest(makeRequest('OPTIONS', ta), { transport: ta, destination: tb.address }, collectingUser().user);
+    clock.advance(20);
+    const serverFailures: string[] = [];
+    b.requests[0]!.tx.onFailure((f) => serverFailures.push(f.kind));
+    b.requests[1]!.tx.respond(reply(b.requests[1]!.request, 200));
+    clock.advance(20);
+    expect(done.state).toBe('Terminated');
+    ta.failFlow('connection reset by peer');
+    expect(got).toEqual(['transport: connection tcp:127.0.0.1:5070 failed: connection reset by peer']);
+    expect(invite.state).toBe('Terminated');
+    expect(serverFailures).toEqual(['transport']);
+    expect(a.layer.size + b.layer.size).toBe(0);
+  });
+
   it('leaves no transaction behind after many complete (count returns to 0)', () => {
     const { clock, side, ta, tb } = pair('TCP');
     const a = side(ta);
