@@ -6,7 +6,7 @@
 
 import { byteStringToText } from './bytes.js';
 import { fault, excerpt } from './errors.js';
-import { expectEnd, expectToken, skipLws, tryComma, unquote } from './scan.js';
+import { expectEnd, expectToken, quotedFlags, skipLws, tryComma, unquote } from './scan.js';
 import { isQuote, scanTokenOrQuoted } from './header-values.js';
 import type { AuthParam, AuthValue } from './types.js';
 
@@ -26,7 +26,7 @@ export function readAuthValue(s: string, i: number, end: number, what: string): 
     const ve = scanTokenOrQuoted(s, e, end, `value of ${what} parameter "${name}"`);
     const quoted = isQuote(s, e);
     if (params.has(name)) fault(BAD, `${what} parameter "${name}" appears twice`, k);
-    params.set(name, { value: quoted ? byteStringToText(unquote(s, e, ve)) : s.slice(e, ve), quoted });
+    params.set(name, { value: quoted ? (quotedFlags.high ? byteStringToText(unquote(s, e, ve)) : unquote(s, e, ve)) : s.slice(e, ve), quoted });
     const c = tryComma(s, ve, end);
     if (c < 0) {
       expectEnd(s, ve, end, what);

@@ -106,6 +106,13 @@ describe('header grammar corners', () => {
     expect(m.proxyAuthorization[0]!.params.get('uri')?.value).toBe('sip:bob@biloxi.com');
   });
 
+  it('UTF-8 inside quoted values (display names, auth params, header params) reads back as text', () => {
+    const m = ok(req('WWW-Authenticate: Digest realm="Bücher", nonce="n"', 'Contact: "Zoë" <sip:z@h.example.com>;note="ünïcode"'));
+    expect(m.wwwAuthenticate[0]!.params.get('realm')?.value).toBe('Bücher');
+    expect(m.contacts[0]!.displayName).toBe('Zoë');
+    expect(m.contacts[0]!.params.get('note')).toBe('"ünïcode"');
+  });
+
   it('Via received (IPv6 without brackets) and rport with a value', () => {
     const m = ok(req().replace('branch=z9hG4bK1', 'branch=z9hG4bK1;received=2001:db8::9;rport=5061'));
     expect(m.topVia).toMatchObject({ received: '2001:db8::9', rport: 5061 });
