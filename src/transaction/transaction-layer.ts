@@ -15,6 +15,7 @@ import type { ClientTransactionUser } from './client-transaction.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';
 import { responseToMalformedRequest } from './malformed-request-response.js';
+import { withReceivedParams } from './via-received.js';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { DEFAULT_TIMERS, validateTimerSettings, type TimerSettings } from './timers.js';
@@ -184,7 +185,7 @@ export class TransactionLayer {
     }
     const message = parsed.value;
     if (message.kind === 'response') this.receiveResponse(message, inbound);
-    else this.receiveRequest(transport, message, inbound);
+    else this.receiveRequest(transport, withReceivedParams(message, inbound.source), inbound);
   }
 
   private receiveResponse(response: SipResponse, inbound: InboundMessage): void {
