@@ -6,3 +6,7 @@ export * from './message/index.js';
 
 // Transports: UDP, TCP, TLS, WS/WSS, and an in-memory pair for tests.
 export * from './transport/index.js';
+export * from './transaction/index.js';
+export * from './diagnostics/events.js';
+export { systemClock, type Clock, type TimerHandle } from './util/clock.js';
+export { FakeClock } from './util/fake-clock.js';
