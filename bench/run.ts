@@ -1,8 +1,9 @@
 // `npm run bench`: every layer's benchmark figure, one after the other. Not a test: it
 // prints numbers (and whether the message layer meets its targets) and exits 0.
-// Layers add their figure here (the transaction layer will add one).
+// Run with --expose-gc (the npm script does) for the transaction layer's memory figures.
 
 import { runMessageBench } from './message-bench.js';
+import { runTransactionBench } from './transaction-bench.js';
 
 const log = (line: string) => console.log(line);
 const budget = Number(process.env.BENCH_BUDGET_MS ?? 400);
@@ -13,3 +14,5 @@ const vsSip = invite.sip! / invite.callscope!;
 const vsJsSip = invite.jssip! / invite.callscope!;
 log('');
 log(`INVITE targets: ≥3× faster than sip: ${vsSip.toFixed(1)}× ${vsSip >= 3 ? 'met' : 'NOT met'}; ≥30× faster than JsSIP: ${vsJsSip.toFixed(1)}× ${vsJsSip >= 30 ? 'met' : 'NOT met'}`);
+
+await runTransactionBench(log);
