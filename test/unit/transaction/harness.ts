@@ -43,10 +43,10 @@ export function parse(text: string): SipMessage {
   return result.value;
 }
 
-export function request(method: string, options: { branch?: string; toTag?: string; extra?: string } = {}): SipRequest {
+export function request(method: string, options: { branch?: string; toTag?: string; extra?: string; viaHost?: string } = {}): SipRequest {
   const cseqMethod = method === 'ACK' ? 'INVITE' : method;
   const message = parse(`${method} sip:bob@biloxi.example.com SIP/2.0
-Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=${options.branch ?? 'z9hG4bK776asdhds'}
+Via: SIP/2.0/UDP ${options.viaHost ?? 'pc33.atlanta.example.com'};branch=${options.branch ?? 'z9hG4bK776asdhds'}
 Max-Forwards: 70
 To: Bob <sip:bob@biloxi.example.com>${options.toTag ? `;tag=${options.toTag}` : ''}
 From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
