@@ -76,6 +76,15 @@ export interface MessageMalformedEvent extends EventBase {
   readonly answeredWith?: number;
 }
 
+/** A request over 1300 bytes meant for UDP (RFC 3261 §18.1.1): where it went, and why. */
+export interface TransportChoiceEvent extends EventBase {
+  readonly type: 'transport-choice';
+  readonly transactionId: string;
+  /** The transport it went over: the congestion-controlled one, or UDP when none was configured. */
+  readonly transport: string;
+  readonly note: string;
+}
+
 export interface TransportErrorEvent extends EventBase {
   readonly type: 'transport-error';
   readonly transport: string;
@@ -104,6 +113,7 @@ export type DiagnosticsEvent =
   | RetransmissionEvent
   | MessageEvent
   | MessageMalformedEvent
+  | TransportChoiceEvent
   | TransportErrorEvent
   | TransportStateEvent;
 

@@ -7,6 +7,7 @@ import { parseMessage } from '../message/index.js';
 import type { SipMessage, SipParseError, SipRequest, SipResponse } from '../message/index.js';
 import { DiagnosticsStream, type Peer } from '../diagnostics/events.js';
 import { formatAddress } from '../transport/address.js';
+import { chooseRequestTransport } from '../transport/request-size.js';
 import { responseDestination } from '../transport/response-destination.js';
 import { TransportError } from '../transport/transport.js';
 import type { InboundMessage, Transport, TransportAddress } from '../transport/transport.js';
@@ -15,7 +16,7 @@ import type { ClientTransactionUser } from './client-transaction.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';
 import { responseToMalformedRequest } from './malformed-request-response.js';
-import { withReceivedParams } from './via-received.js';
+import { withReceivedParams, withTopViaTransport } from './top-via.js';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { DEFAULT_TIMERS, validateTimerSettings, type TimerSettings } from './timers.js';
@@ -115,16 +116,29 @@ export class TransactionLayer {
   /**
    * Sends a request in a new client transaction (INVITE or non-INVITE; never
    * ACK, see `sendAck`). `callTag` groups the transaction with its call in
-   * diagnostics.
+   * diagnostics. `congestionControlled` is a TCP/TLS route to the same place:
+   * a request too large for UDP goes there instead (RFC 3261 §18.1.1).
    */
-  sendRequest(request: SipRequest, target: RequestTarget, user: ClientTransactionUser, options: { callTag?: string } = {}): ClientTransaction {
+  sendRequest(request: SipRequest, target: RequestTarget, user: ClientTransactionUser,
+    options: { callTag?: string; congestionControlled?: RequestTarget } = {}): ClientTransaction {
     if (request.method === 'ACK') throw new Error('an ACK is not sent in a transaction; use sendAck()');
     const branch = request.topVia.branch;
     if (branch === undefined) throw new Error('a request sent by a transaction needs a branch in its top Via (§8.1.1.7)');
     const key = clientKey(branch, request.method);
     if (this.clients.has(key)) throw new Error(`a client transaction with branch ${branch} for ${request.method} already exists`);
+    const id = `tx${this.nextId++}`;
+    let note: string | undefined;
+    if (target.transport.protocol === 'UDP') {
+      const alternative = options.congestionControlled;
+      const choice = chooseRequestTransport(request.toBytes().length, alternative ? { alternative: alternative.transport.protocol } : {});
+      if (choice.decision !== 'fits-udp') note = choice.note;
+      if (choice.decision === 'switched' && alternative) {
+        request = withTopViaTransport(request, alternative.transport);
+        target = alternative;
+      }
+    }
     const identity = {
-      id: `tx${this.nextId++}`, key, method: request.method, callId: request.callId,
+      id, key, method: request.method, callId: request.callId,
       ...(options.callTag === undefined ? {} : { callTag: options.callTag }),
     };
     const channel = this.channel(target);
@@ -134,6 +148,9 @@ export class TransactionLayer {
     this.clients.set(key, transaction);
     this.channels.set(transaction, { transport: target.transport, channel });
     transaction.onTerminated(() => this.clients.delete(key));
+    if (note !== undefined) {
+      this.diagnostics.emit({ type: 'transport-choice', at: this.clock.now(), transactionId: id, transport: target.transport.protocol, note });
+    }
     transaction.start();
     return transaction;
   }

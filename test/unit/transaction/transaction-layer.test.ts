@@ -221,6 +221,50 @@ describe('transaction layer over an in-memory UDP pair', () => {
     expect(a.layer.size + b.layer.size).toBe(0);
   });
 
+  it('sends a request over 1300 bytes by TCP instead of UDP when it can, fixing the top Via (§18.1.1)', () => {
+    const { clock, side, ta, tb } = pair('UDP');
+    const tcp = pair('TCP');
+    const a = side(ta);
+    const b = tcp.side(tcp.tb);
+    a.layer.attach(tcp.ta);
+    const big = buildRequest({
+      method: 'MESSAGE', uri: 'sip:bob@127.0.0.1:5070', cseq: 1,
+      via: [{ transport: 'UDP', host: ta.sentBy.host, port: ta.sentBy.port, branch: 'z9hG4bKbigone', rport: true }],
+      from: { uri: 'sip:alice@127.0.0.1', tag: 'a' }, to: { uri: 'sip:bob@127.0.0.1' }, callId: 'big-1',
+      body: 'x'.repeat(1400), contentType: 'text/plain',
+    });
+    if (!big.ok) throw new Error(big.error.message);
+    const tx = a.layer.sendRequest(big.value, { transport: ta, destination: tb.address }, collectingUser().user,
+      { congestionControlled: { transport: tcp.ta, destination: tcp.tb.address } });
+    clock.advance(20);
+    tcp.clock.advance(20);
+    expect(ta.sent).toHaveLength(0);
+    expect(b.requests).toHaveLength(1);
+    expect(b.requests[0]!.request.topVia.transport).toBe('TCP');
+    expect(b.requests[0]!.request.topVia.branch).toBe('z9hG4bKbigone');
+    const choice = a.events.find((e) => e.type === 'transport-choice');
+    expect(choice && choice.type === 'transport-choice' && choice.transport).toBe('TCP');
+    expect(tx.state).toBe('Trying');
+  });
+
+  it('still sends a large request over UDP when no TCP route exists, and says so', () => {
+    const { clock, side, ta, tb } = pair('UDP');
+    const a = side(ta);
+    const b = side(tb);
+    const big = buildRequest({
+      method: 'MESSAGE', uri: 'sip:bob@127.0.0.1:5070', cseq: 1,
+      via: [{ transport: 'UDP', host: ta.sentBy.host, port: ta.sentBy.port, branch: 'z9hG4bKbigtwo' }],
+      from: { uri: 'sip:alice@127.0.0.1', tag: 'a' }, to: { uri: 'sip:bob@127.0.0.1' }, callId: 'big-2',
+      body: 'x'.repeat(1400), contentType: 'text/plain',
+    });
+    if (!big.ok) throw new Error(big.error.message);
+    a.layer.sendRequest(big.value, { transport: ta, destination: tb.address }, collectingUser().user);
+    clock.advance(20);
+    expect(b.requests).toHaveLength(1);
+    const choice = a.events.find((e) => e.type === 'transport-choice');
+    expect(choice && choice.type === 'transport-choice' && choice.note).toMatch(/none is configured/);
+  });
+
   it('leaves no transaction behind after many complete (count returns to 0)', () => {
     const { clock, side, ta, tb } = pair('TCP');
     const a = side(ta);

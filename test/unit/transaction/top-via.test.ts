@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildResponseTo } from '../../../src/message/index.js';
 import type { SipRequest } from '../../../src/message/index.js';
-import { withReceivedParams } from '../../../src/transaction/via-received.js';
+import { withReceivedParams, withTopViaTransport } from '../../../src/transaction/top-via.js';
+import type { Transport } from '../../../src/transport/transport.js';
 import { parse } from './harness.js';
 
 function requestWithVia(via: string): SipRequest {
@@ -41,5 +42,15 @@ describe('received and rport on the top Via (RFC 3261 §18.2.1, RFC 3581 §4)', 
     const r = withReceivedParams(requestWithVia('SIP/2.0/UDP 10.0.0.5;received=203.0.113.1;branch=z9hG4bKa'), source);
     expect(r.topVia.received).toBe('192.0.2.7');
     expect(r.topVia.branch).toBe('z9hG4bKa');
+  });
+});
+
+describe('the top Via names the transport a request really goes over (RFC 3261 §18.1.1)', () => {
+  it('changes sent-protocol and sent-by, keeping branch and rport, and leaves lower Vias alone', () => {
+    const request = requestWithVia('SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKa;rport, SIP/2.0/UDP proxy;branch=z9hG4bKb');
+    const tcp = { protocol: 'TCP', sentBy: { host: '127.0.0.1', port: 5062 } } as unknown as Transport;
+    const moved = withTopViaTransport(request, tcp);
+    expect(moved.topVia).toMatchObject({ transport: 'TCP', host: '127.0.0.1', port: 5062, branch: 'z9hG4bKa', rport: true });
+    expect(moved.via[1]).toMatchObject({ transport: 'UDP', host: 'proxy' });
   });
 });
