@@ -1,0 +1,19 @@
+// Media is reached only through this interface, so the same call code drives
+// the renderer's RTCPeerConnection, the CLI's static SDP, and tests. No
+// WebRTC or DOM here: implementations live where the media lives.
+
+/** RFC 3264 §6.1 direction attributes; hold is `sendonly` (or `inactive` when the peer already holds us). */
+export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+export interface SdpHandler {
+  /** An offer for a new session or a re-INVITE/UPDATE; `direction` puts the call on hold or resumes it. */
+  createOffer(options?: { direction?: MediaDirection }): Promise<string>;
+  /** The answer to a remote offer (an incoming INVITE, re-INVITE, UPDATE, or a 2xx/18x to a delayed-offer INVITE). */
+  createAnswer(offer: string, options?: { direction?: MediaDirection }): Promise<string>;
+  /** The answer in a provisional response (early media, RFC 3262 §5 / RFC 3264): playable, not yet final. */
+  applyProvisionalAnswer(answer: string): Promise<void>;
+  /** The final answer (2xx, ACK, PRACK or UPDATE answering our offer). */
+  applyFinalAnswer(answer: string): Promise<void>;
+  /** The session ended; release the media. */
+  close(): void;
+}
