@@ -3,26 +3,18 @@
 // the transaction stays to pass 2xx retransmissions up to the TU).
 import { buildRequest } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
-import type { TransportError } from '../transport/transport.js';
-import type { ClientTransactionUser } from './client-transaction.js';
+import { ClientTransactionBase, type ClientTransactionUser } from './client-transaction.js';
 import { nextRetransmitInterval, timerDuration } from './timers.js';
-import { Transaction, type MessageChannel, type TransactionContext, type TransactionIdentity } from './transaction.js';
+import type { MessageChannel, TransactionContext, TransactionIdentity } from './transaction.js';
 
 export type InviteClientState = 'Calling' | 'Proceeding' | 'Completed' | 'Accepted' | 'Terminated';
 
-export class InviteClientTransaction extends Transaction<InviteClientState> {
-  private retransmitInterval: number;
+export class InviteClientTransaction extends ClientTransactionBase<InviteClientState> {
   private ack: SipRequest | undefined;
 
-  constructor(
-    context: TransactionContext,
-    channel: MessageChannel,
-    identity: TransactionIdentity,
-    readonly request: SipRequest,
-    private readonly user: ClientTransactionUser,
-  ) {
-    super(context, channel, identity, 'client', 'invite', 'Calling');
-    this.retransmitInterval = context.timers.t1;
+  constructor(context: TransactionContext, channel: MessageChannel, identity: TransactionIdentity,
+    request: SipRequest, user: ClientTransactionUser) {
+    super(context, channel, identity, 'invite', 'Calling', request, user);
   }
 
   /** §17.1.1.2: "the client transaction MUST pass the request to the transport layer". */
@@ -153,13 +145,6 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
       this.ack = built.value;
     }
     this.transmit(this.ack, retransmission);
-  }
-
-  protected transportFailed(error: TransportError): void {
-    // §17.1.4: "the client transaction SHOULD inform the TU ... and transition
-    // directly to the Terminated state."
-    this.transition('Terminated', `transport error: ${error.message}`);
-    this.user.onTransportError(error);
   }
 
   protected awaitingPeer(): boolean {

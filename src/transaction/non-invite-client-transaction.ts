@@ -1,24 +1,15 @@
 // RFC 3261 §17.1.2 non-INVITE client transaction (Figure 6).
 import type { SipRequest, SipResponse } from '../message/index.js';
-import type { TransportError } from '../transport/transport.js';
-import type { ClientTransactionUser } from './client-transaction.js';
+import { ClientTransactionBase, type ClientTransactionUser } from './client-transaction.js';
 import { nextRetransmitInterval, timerDuration } from './timers.js';
-import { Transaction, type MessageChannel, type TransactionContext, type TransactionIdentity } from './transaction.js';
+import type { MessageChannel, TransactionContext, TransactionIdentity } from './transaction.js';
 
 export type NonInviteClientState = 'Trying' | 'Proceeding' | 'Completed' | 'Terminated';
 
-export class NonInviteClientTransaction extends Transaction<NonInviteClientState> {
-  private retransmitInterval: number;
-
-  constructor(
-    context: TransactionContext,
-    channel: MessageChannel,
-    identity: TransactionIdentity,
-    readonly request: SipRequest,
-    private readonly user: ClientTransactionUser,
-  ) {
-    super(context, channel, identity, 'client', 'non-invite', 'Trying');
-    this.retransmitInterval = context.timers.t1;
+export class NonInviteClientTransaction extends ClientTransactionBase<NonInviteClientState> {
+  constructor(context: TransactionContext, channel: MessageChannel, identity: TransactionIdentity,
+    request: SipRequest, user: ClientTransactionUser) {
+    super(context, channel, identity, 'non-invite', 'Trying', request, user);
   }
 
   start(): void {
@@ -89,12 +80,6 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
       case 'Terminated':
         return;
     }
-  }
-
-  protected transportFailed(error: TransportError): void {
-    // §17.1.4
-    this.transition('Terminated', `transport error: ${error.message}`);
-    this.user.onTransportError(error);
   }
 
   protected awaitingPeer(): boolean {
