@@ -3,7 +3,7 @@
 
 import { CORPUS } from './corpus.js';
 import { PEERS, rejects } from './peers.js';
-import { measureAll } from './timing.js';
+import { measureAll, warmUp } from './timing.js';
 import * as invalid from '../test/unit/message/rfc4475-invalid.js';
 
 const INVALID_NAMES = [
@@ -27,7 +27,14 @@ export function runMessageBench(log: (line: string) => void, budgetMs = 400): Me
   const us: Record<string, Record<string, number>> = {};
   log('SIP message parsing — µs per message doing the UA work (top Via branch, From/To tags,');
   log('Call-ID, CSeq number and method, Contact URI). Same process; CPU time; parsers timed in');
-  log('interleaved rounds, median round reported.');
+  log('interleaved rounds, median round reported. Every parser is first warmed with the same');
+  log('rule over the whole corpus until it stops getting faster.');
+  // Warm each parser over the whole corpus in turn, with one rule for all (see warmUp).
+  const warm = warmUp(PEERS.map((peer) => {
+    let n = 0;
+    return () => peer.work(CORPUS[n++ % CORPUS.length]!.text);
+  }));
+  log(`warm-up calls: ${PEERS.map((p, n) => `${p.name} ${warm.calls[n]}`).join(', ')}`);
   log('');
   log(`${pad('message', 16)}${pad('bytes', 7)}${names.map((n) => pad(n, 11)).join('')}${names.slice(1).map((n) => pad(`${n}/cs`, 11)).join('')}`);
   for (const entry of CORPUS) {

@@ -11,9 +11,60 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
+export interface WarmUpReport {
+  /** Calls made while warming, per function. */
+  readonly calls: number[];
+  /** µs per call of the last warm-up block, per function. */
+  readonly lastUs: number[];
+}
+
+/**
+ * Warm every function with the same rule until the JIT has settled: blocks of ~`blockMs`
+ * of CPU, and a function is warm once it has made at least `minCalls` calls, run at least
+ * `minMs`, and not improved its best block by more than 2% for `patience` blocks in a row
+ * (so a parser that keeps getting faster keeps being warmed), capped at `maxMs`.
+ */
+export function warmUp(fns: readonly (() => unknown)[], options: { minCalls?: number; minMs?: number; maxMs?: number; blockMs?: number; patience?: number } = {}): WarmUpReport {
+  const { minCalls = 20_000, minMs = 1500, maxMs = 12_000, blockMs = 25, patience = 12 } = options;
+  const calls: number[] = [];
+  const lastUs: number[] = [];
+  for (const fn of fns) {
+    let n = 0;
+    let best = Infinity;
+    let stale = 0;
+    let last: number;
+    let batch = 1;
+    const start = cpuMicros();
+    for (;;) {
+      const t = cpuMicros();
+      let done = 0;
+      while (cpuMicros() - t < blockMs * 1000) {
+        for (let i = 0; i < batch; i++) sink = fn();
+        done += batch;
+        if (batch < 256) batch *= 2;
+      }
+      n += done;
+      last = (cpuMicros() - t) / done;
+      if (last < best * 0.98) {
+        best = Math.min(best, last);
+        stale = 0;
+      } else {
+        best = Math.min(best, last);
+        stale++;
+      }
+      const elapsed = (cpuMicros() - start) / 1000;
+      if (elapsed >= maxMs) break;
+      if (n >= minCalls && elapsed >= minMs && stale >= patience) break;
+    }
+    calls.push(n);
+    lastUs.push(last);
+  }
+  return { calls, lastUs };
+}
+
 /** Median µs per call for each function, timed in interleaved rounds for about `budgetMs` of CPU. */
 export function measureAll(fns: readonly (() => unknown)[], budgetMs = 400): number[] {
-  // warm-up: let the JIT optimise every path before anything is timed
+  // a short warm-up on this exact input (callers warm the parsers fully with warmUp first)
   for (const fn of fns) {
     const end = performance.now() + budgetMs / (4 * fns.length);
     let n = 1;
