@@ -1,0 +1,96 @@
+// Provisional responses: missing-prack, unreliable-early-media, rseq-violation (RFC 3262),
+// trying-with-to-tag (RFC 3261 §8.2.6.2).
+import type { SipResponse } from '../../message/index.js';
+import {
+  hasSdp, hopOf, isReliableProvisional, receiverOf, senderOf, seconds,
+  type DetectedFinding, type FindingContext, type ParsedMessage,
+} from './finding-context.js';
+
+export function reliabilityFindings(ctx: FindingContext): DetectedFinding[] {
+  return [...missingPrack(ctx), ...unreliableEarlyMedia(ctx), ...rseqViolation(ctx), ...tryingWithToTag(ctx)];
+}
+
+function reliableProvisionals(ctx: FindingContext): ParsedMessage<SipResponse>[] {
+  return ctx.responses.filter((m) => m.sip.cseq.method === 'INVITE' && isReliableProvisional(m.sip));
+}
+
+function missingPrack(ctx: FindingContext): DetectedFinding[] {
+  const out: DetectedFinding[] = [];
+  const groups = new Map<string, ParsedMessage<SipResponse>[]>();
+  for (const m of reliableProvisionals(ctx)) {
+    const key = `${m.transactionId ?? ''}|${m.sip.to.tag ?? ''}|${m.sip.rseq}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const repeats = group.filter((m) => m.retransmission);
+    if (repeats.length === 0) continue;
+    const sip = first.sip;
+    const prack = ctx.requests.find((m) => m.index > first.index && m.sip.method === 'PRACK' && m.sip.rack !== undefined
+      && m.sip.rack.rseq === sip.rseq && m.sip.rack.cseq === sip.cseq.seq && m.sip.rack.method === 'INVITE'
+      && receiverOf(m) === senderOf(first));
+    if (prack) continue;
+    const invite = ctx.requests.find((m) => m.sip.method === 'INVITE' && m.sip.cseq.seq === sip.cseq.seq && m.index < first.index);
+    const offered = invite ? invite.sip.supported.concat(invite.sip.require).some((t) => t.toLowerCase() === '100rel') : undefined;
+    const times = repeats.map((m) => `+${seconds(m.at - first.at)}`).join(', ');
+    out.push(ctx.finding('missing-prack', 'error', [...(invite ? [invite.index] : []), ...group.map((m) => m.index)],
+      `The reliable ${sip.status} (RSeq ${sip.rseq}) on ${hopOf(first)} was retransmitted ${repeats.length} time(s) (${times}) `
+      + `and no PRACK for it reached ${senderOf(first)}.`
+      + (offered === false ? ' The INVITE did not offer 100rel (no Supported/Require: 100rel), so the caller may not know it must PRACK.' : '')
+      + (hasSdp(sip) ? ' Its early media (SDP) will be lost when the callee gives up.' : ''),
+      `${sip.to.tag ?? ''}|${sip.cseq.seq}|${sip.rseq}`));
+  }
+  return out;
+}
+
+function unreliableEarlyMedia(ctx: FindingContext): DetectedFinding[] {
+  const out: DetectedFinding[] = [];
+  for (const m of ctx.responses) {
+    const sip = m.sip;
+    if (sip.cseq.method !== 'INVITE' || sip.status < 180 || sip.status > 189 || m.retransmission) continue;
+    if (!hasSdp(sip) || sip.require.some((t) => t.toLowerCase() === '100rel')) continue;
+    out.push(ctx.finding('unreliable-early-media', 'warning', [m.index],
+      `The ${sip.status} on ${hopOf(m)} carries SDP without 100rel (no Require: 100rel, no RSeq): if it is lost the caller `
+      + 'never gets the early-media answer, and the caller may play local ringback over the far end\'s media.',
+      `${sip.to.tag ?? ''}|${sip.cseq.seq}|${sip.status}`));
+  }
+  return out;
+}
+
+function rseqViolation(ctx: FindingContext): DetectedFinding[] {
+  const out: DetectedFinding[] = [];
+  const last = new Map<string, ParsedMessage<SipResponse>>();
+  for (const m of reliableProvisionals(ctx)) {
+    if (m.retransmission) continue;
+    const key = `${m.transactionId ?? ''}|${m.sip.to.tag ?? ''}`;
+    const previous = last.get(key);
+    last.set(key, m);
+    if (!previous || previous.sip.rseq === m.sip.rseq) continue;
+    const expected = previous.sip.rseq! + 1;
+    if (m.sip.rseq === expected) continue;
+    out.push(ctx.finding('rseq-violation', 'error', [previous.index, m.index],
+      `The reliable ${m.sip.status} on ${hopOf(m)} has RSeq ${m.sip.rseq}, but the previous one had ${previous.sip.rseq}: `
+      + `RSeq must grow by exactly one (expected ${expected}).`, `${m.sip.to.tag ?? ''}|${previous.sip.rseq}|${m.sip.rseq}`));
+  }
+  const reliable = reliableProvisionals(ctx);
+  for (const m of ctx.requests) {
+    if (m.sip.method !== 'PRACK' || m.retransmission) continue;
+    const rack = m.sip.rack;
+    const matched = rack !== undefined && reliable.some((r) => r.index < m.index && r.sip.rseq === rack.rseq
+      && r.sip.cseq.seq === rack.cseq && r.sip.cseq.method === rack.method && r.sip.to.tag === m.sip.to.tag);
+    if (matched) continue;
+    const what = rack ? `RAck ${rack.rseq} ${rack.cseq} ${rack.method}` : 'no RAck';
+    out.push(ctx.finding('rseq-violation', 'error', [m.index],
+      `The PRACK on ${hopOf(m)} has ${what}, which matches no reliable provisional response of this dialog seen before it.`,
+      `prack|${m.sip.to.tag ?? ''}|${what}`));
+  }
+  return out;
+}
+
+function tryingWithToTag(ctx: FindingContext): DetectedFinding[] {
+  return ctx.responses.filter((m) => m.sip.status === 100 && m.sip.to.tag !== undefined && !m.retransmission)
+    .map((m) => ctx.finding('trying-with-to-tag', 'warning', [m.index],
+      `The 100 Trying on ${hopOf(m)} (sent by ${senderOf(m)}) carries To tag "${m.sip.to.tag}". A 100 is hop-by-hop and never `
+      + 'creates a dialog; a caller that builds an early dialog from it may mismatch later responses.',
+      `${m.sip.to.tag}|${m.sip.cseq.seq}|${senderOf(m)}`));
+}

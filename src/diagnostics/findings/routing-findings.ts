@@ -1,0 +1,152 @@
+// Where in-dialog requests go: unroutable-contact and route-set-mismatch (RFC 3261 §12).
+import type { Contact, SipMessage } from '../../message/index.js';
+import { isIP } from 'node:net';
+import type { DialogModel } from '../model-types.js';
+import { nameAddrText, uriHost, uriText } from '../uri-text.js';
+import { hopOf, senderOf, type DetectedFinding, type FindingContext, type ParsedMessage } from './finding-context.js';
+
+export function routingFindings(ctx: FindingContext): DetectedFinding[] {
+  return [...unroutableContact(ctx), ...routeSetMismatch(ctx)];
+}
+
+function ipv4InRange(ip: string, base: string, bits: number): boolean {
+  const n = (s: string) => s.split('.').reduce((acc, x) => (acc << 8) + Number(x), 0) >>> 0;
+  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+  return (n(ip) & mask) === (n(base) & mask);
+}
+
+/** Why a host cannot be reached from outside its own network, or undefined when it can. */
+export function unreachableKind(host: string): string | undefined {
+  const h = host.toLowerCase();
+  if (h.endsWith('.invalid') || h === 'invalid') return 'a .invalid domain (RFC 7118 §5: WebSocket clients have no reachable address)';
+  if (h === 'localhost') return 'localhost';
+  if (isIP(h) === 4) {
+    if (ipv4InRange(h, '127.0.0.0', 8)) return 'a loopback address';
+    for (const [base, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
+      if (ipv4InRange(h, base, bits)) return 'a private address (RFC 1918)';
+    }
+    if (ipv4InRange(h, '100.64.0.0', 10)) return 'a shared carrier-grade NAT address (RFC 6598)';
+    if (ipv4InRange(h, '169.254.0.0', 16)) return 'a link-local address';
+    return undefined;
+  }
+  if (isIP(h) === 6) {
+    if (h === '::1') return 'a loopback address';
+    if (/^f[cd]/.test(h)) return 'a unique local address (RFC 4193)';
+    if (/^fe[89ab]/.test(h)) return 'a link-local address';
+  }
+  return undefined;
+}
+
+function packetHost(m: ParsedMessage): string | undefined {
+  return m.src?.address.toLowerCase().replace(/^\[|\]$/g, '');
+}
+
+function judgeContact(ctx: FindingContext, m: ParsedMessage, contact: Contact, recordRouted: boolean, whose: string,
+  dialog: DialogModel): DetectedFinding | undefined {
+  if (recordRouted) return undefined;
+  if (contact.params.has('alias') || contact.ob) return undefined;
+  const host = uriHost(contact.uri);
+  if (host === undefined) return undefined;
+  const kind = unreachableKind(host);
+  if (!kind) return undefined;
+  const from = packetHost(m);
+  // Beyond the hop that could reach it: it arrived from another address (relayed or NATed).
+  // Without the packet's source, only a .invalid host is judged (it is unreachable from anywhere).
+  if (from !== undefined ? from === host : !host.endsWith('.invalid')) return undefined;
+  return ctx.finding('unroutable-contact', 'error', [m.index],
+    `The ${whose} Contact ${uriText(contact.uri)} in the ${m.startLine.replace(/ SIP\/2\.0$/, '')} on ${hopOf(m)} is ${kind}`
+    + `${from !== undefined ? `, but the message came from ${from}` : ''}, and the dialog has no Record-Route: `
+    + `in-dialog requests (the ACK for the 2xx, BYE, re-INVITE) go straight to that Contact and cannot reach it.`,
+    `${dialog.id}|${whose}`);
+}
+
+function unroutableContact(ctx: FindingContext): DetectedFinding[] {
+  const out: DetectedFinding[] = [];
+  for (const dialog of ctx.call.dialogs) {
+    if (dialog.confirmedBy === undefined) continue;
+    const ok = ctx.all[dialog.confirmedBy]! as ParsedMessage;
+    const recordRouted = ok.sip.recordRoutes.length > 0;
+    // The callee's Contact, as the caller got it: the 2xx copies that arrived last (nearest the caller).
+    const oks = ctx.responses.filter((m) => m.sip.cseq.method === 'INVITE' && m.sip.status >= 200 && m.sip.status < 300
+      && m.sip.to.tag === dialog.calleeTag && !m.retransmission);
+    const nearestCaller = [...oks].sort((a, b) => a.sip.via.length - b.sip.via.length)[0];
+    const calleeContact = nearestCaller?.sip.contacts[0];
+    if (nearestCaller && calleeContact) {
+      const f = judgeContact(ctx, nearestCaller, calleeContact, recordRouted, 'callee\'s', dialog);
+      if (f) out.push(f);
+    }
+    // The caller's Contact, as the callee got it: the INVITE copy with the most Vias.
+    const invites = ctx.requests.filter((m) => m.sip.method === 'INVITE' && m.sip.to.tag === undefined
+      && m.sip.from.tag === dialog.callerTag && !m.retransmission);
+    const nearestCallee = [...invites].sort((a, b) => b.sip.via.length - a.sip.via.length)[0];
+    const callerContact = nearestCallee?.sip.contacts[0];
+    if (nearestCallee && callerContact) {
+      const f = judgeContact(ctx, nearestCallee, callerContact, recordRouted, 'caller\'s', dialog);
+      if (f) out.push(f);
+    }
+  }
+  return out;
+}
+
+function routesOf(sip: SipMessage): string[] {
+  return sip.routes.map(nameAddrText);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.toLowerCase() === b[i]!.toLowerCase());
+}
+
+function routeSetMismatch(ctx: FindingContext): DetectedFinding[] {
+  const out: DetectedFinding[] = [];
+  for (const dialog of ctx.call.dialogs) {
+    if (dialog.confirmedBy === undefined) continue;
+    const okIndex = dialog.confirmedBy;
+    const strict = dialog.recordRoute.length > 0 && !/;lr\b/i.test(dialog.recordRoute[0]!) && !/;lr\b/i.test(dialog.recordRoute[dialog.recordRoute.length - 1]!);
+    if (strict) continue; // strict routing (RFC 2543 proxies) puts the route in the Request-URI; not judged here
+    for (const m of ctx.requests) {
+      // As the user agent sent it: one Via (proxies add theirs, and consume Route entries).
+      if (m.index <= okIndex || m.retransmission || m.sip.via.length !== 1 || m.sip.method === 'CANCEL') continue;
+      const fromCaller = m.sip.from.tag === dialog.callerTag && m.sip.to.tag === dialog.calleeTag;
+      const fromCallee = m.sip.from.tag === dialog.calleeTag && m.sip.to.tag === dialog.callerTag;
+      if (!fromCaller && !fromCallee) continue;
+      const expectedRoutes = fromCaller ? dialog.callerRouteSet : dialog.recordRoute;
+      const target = fromCaller ? latestCalleeTarget(ctx, dialog, m.index) : latestCallerTarget(ctx, dialog, m.index);
+      const routes = routesOf(m.sip);
+      const problems: string[] = [];
+      if (!sameList(routes, expectedRoutes)) {
+        problems.push(`its Route is ${routes.length ? routes.join(', ') : '(none)'} but the ${fromCaller ? 'caller\'s' : 'callee\'s'} route set is `
+          + `${expectedRoutes.length ? expectedRoutes.join(', ') : '(empty)'} (${fromCaller ? 'the 2xx Record-Route reversed' : 'the INVITE Record-Route as received'})`);
+      }
+      const ruri = uriText(m.sip.requestUri);
+      if (target !== undefined && ruri.toLowerCase() !== target.toLowerCase()) {
+        problems.push(`its Request-URI is ${ruri} but the remote target (the ${fromCaller ? 'callee' : 'caller'}'s Contact) is ${target}`);
+      }
+      if (problems.length === 0) continue;
+      out.push(ctx.finding('route-set-mismatch', 'error', [okIndex, m.index],
+        `The ${m.sip.method} sent by the ${fromCaller ? 'caller' : 'callee'} (${senderOf(m)}): ${problems.join('; and ')}. `
+        + 'Proxies that record-routed will not see it, or it goes to the wrong place.', `${dialog.id}|${m.sip.method}|${m.sip.cseq.seq}`));
+    }
+  }
+  return out;
+}
+
+function latestCalleeTarget(ctx: FindingContext, dialog: DialogModel, before: number): string | undefined {
+  let target = dialog.calleeContact;
+  for (const m of ctx.responses) {
+    if (m.index >= before) break;
+    if (m.sip.to.tag === dialog.calleeTag && m.sip.status >= 200 && m.sip.status < 300
+      && (m.sip.cseq.method === 'INVITE' || m.sip.cseq.method === 'UPDATE') && m.sip.contacts[0]) target = uriText(m.sip.contacts[0].uri);
+  }
+  return target;
+}
+
+function latestCallerTarget(ctx: FindingContext, dialog: DialogModel, before: number): string | undefined {
+  let target = dialog.callerContact;
+  for (const m of ctx.requests) {
+    if (m.index >= before) break;
+    if (m.sip.from.tag === dialog.callerTag && (m.sip.method === 'INVITE' || m.sip.method === 'UPDATE') && m.sip.contacts[0]) {
+      target = uriText(m.sip.contacts[0].uri);
+    }
+  }
+  return target;
+}
