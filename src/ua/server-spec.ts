@@ -42,9 +42,20 @@ function bracketed(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** Parses one server as typed; `{ ok: false, error }` carries a sentence for the user. */
+/**
+ * Parses one server as typed; `{ ok: false, error }` carries a sentence for
+ * the user (with any password typed into the server masked).
+ */
 export function parseServerSpec(input: string, options: ServerSpecOptions = {}): Result<ServerSpec, string> {
+  const result = parse(input.trim(), options);
+  if (result.ok) return result;
   const text = input.trim();
+  const known = /^(?:sips?:|wss?:\/\/|https?:\/\/)/i.exec(text)?.[0] ?? '';
+  const password = /^[^:@/]*:([^@/]+)@/.exec(text.slice(known.length))?.[1];
+  return password === undefined ? result : fail(result.error.split(password).join('***'));
+}
+
+function parse(text: string, options: ServerSpecOptions): Result<ServerSpec, string> {
   if (text === '') return fail(`no server given: expected ${FORMS}`);
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
   switch (scheme) {
@@ -81,7 +92,7 @@ function parseWebSocket(text: string, scheme: 'ws' | 'wss', options: ServerSpecO
   }
   if (url.hostname === '') return fail(`"${text}" has no host: expected ${scheme}://host[:port][/path]`);
   if (url.username !== '' || url.password !== '') {
-    return fail(`"${text}" carries a user name or password; give the server without them (credentials are configured separately and never go in a URL)`);
+    return fail(`"${text}" carries a user name or password; give the server without them (credentials are configured separately, never in a URL)`);
   }
   if (url.hash !== '') return fail(`"${text}" has a #fragment, which a WebSocket URL cannot have`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
