@@ -70,6 +70,7 @@ export class Dialog {
   private localSeqNumber: number;
   private remoteSeqNumber: number | undefined;
   private target: Uri;
+  private routes: readonly NameAddr[];
 
   private constructor(
     readonly id: DialogId,
@@ -78,8 +79,7 @@ export class Dialog {
     readonly local: NameAddr,
     readonly remote: NameAddr,
     remoteTarget: Uri,
-    /** Route set, in the order Route headers are sent (§12.1.1 / §12.1.2). */
-    readonly routeSet: readonly NameAddr[],
+    routeSet: readonly NameAddr[],
     localSeq: number,
     remoteSeq: number | undefined,
     /** §12.1.1: "If the request arrived over TLS, and the Request-URI contained a SIPS URI, the secure flag is set". */
@@ -87,6 +87,7 @@ export class Dialog {
     state: DialogState,
   ) {
     this.target = remoteTarget;
+    this.routes = routeSet;
     this.localSeqNumber = localSeq;
     this.remoteSeqNumber = remoteSeq;
     this.currentState = state;
@@ -135,6 +136,11 @@ export class Dialog {
     return dialogKey(this.id);
   }
 
+  /** Route set, in the order Route headers are sent (§12.1.1 / §12.1.2). */
+  get routeSet(): readonly NameAddr[] {
+    return this.routes;
+  }
+
   get remoteTarget(): Uri {
     return this.target;
   }
@@ -147,9 +153,22 @@ export class Dialog {
     return this.remoteSeqNumber;
   }
 
-  /** Early -> confirmed on a 2xx (§12.1: "a dialog established by a 2xx is confirmed"). */
-  confirm(): void {
-    if (this.currentState === 'early') this.currentState = 'confirmed';
+  /**
+   * Early -> confirmed on a 2xx (§12.1: "a dialog established by a 2xx is
+   * confirmed"). A UAC passes the 2xx: §13.2.2.4, "If the dialog identifier in
+   * the 2xx response matches the dialog identifier of an existing dialog, the
+   * dialog MUST be transitioned to the 'confirmed' state, and the route set for
+   * the dialog MUST be recomputed based on the 2xx response" (Record-Route
+   * reversed, §12.1.2), and the remote target is the 2xx's Contact. The local
+   * CSeq is kept: PRACKs sent in the early dialog already used numbers.
+   */
+  confirm(response?: SipResponse): void {
+    if (this.currentState !== 'early') return;
+    this.currentState = 'confirmed';
+    if (response && this.role === 'uac') {
+      this.routes = [...response.recordRoutes].reverse();
+      this.refreshTarget(response);
+    }
   }
 
   terminate(): void {

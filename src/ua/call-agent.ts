@@ -1,0 +1,142 @@
+// Calls on top of one SipEndpoint: places outgoing calls and takes the
+// INVITEs and CANCELs that arrive outside any dialog, handing each new
+// incoming call to whoever listens. Every call gets its own call tag, which
+// tags all of its client transactions on the diagnostics stream.
+import { randomToken } from '../message/index.js';
+import type { HeaderSpec, SipRequest } from '../message/index.js';
+import { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
+import type { ServerTransaction } from '../transaction/transaction-layer.js';
+import type { InboundMessage } from '../transport/transport.js';
+import type { Authenticator } from './authenticator.js';
+import type { SipEndpoint } from './endpoint.js';
+import { IncomingCall, type ReliableProvisionalPolicy } from './incoming-call.js';
+import { OutgoingCall } from './outgoing-call.js';
+import type { SdpHandler } from './sdp-handler.js';
+
+export interface CallAgentOptions {
+  readonly endpoint: SipEndpoint;
+  /** Our address of record: the From of outgoing calls. */
+  readonly identity: { readonly uri: string; readonly displayName?: string };
+  /** User part of our Contact URI. */
+  readonly contactUser?: string;
+  /** Answers 401/407 to the calls' requests. */
+  readonly authenticator?: Authenticator;
+  /** 100rel for both directions (default `supported`). */
+  readonly reliableProvisionals?: ReliableProvisionalPolicy;
+  /** A new media handler for each call. */
+  readonly createSdpHandler: () => SdpHandler;
+}
+
+export interface PlaceCallOptions {
+  readonly sdp?: SdpHandler;
+  readonly to?: { readonly uri: string; readonly displayName?: string };
+  readonly delayedOffer?: boolean;
+  readonly reliableProvisionals?: ReliableProvisionalPolicy;
+  readonly ringTimeoutMs?: number;
+  readonly followRedirects?: number;
+  readonly headers?: readonly HeaderSpec[];
+}
+
+export type IncomingCallListener = (call: IncomingCall) => void;
+
+export class CallAgent {
+  private readonly listeners = new Set<IncomingCallListener>();
+  private readonly byInvite = new Map<InviteServerTransaction, IncomingCall>();
+  /** §8.2.2.2: From tag, Call-ID and CSeq of INVITEs in progress, to spot merged requests. */
+  private readonly inProgress = new Set<string>();
+  private readonly offs: Array<() => void> = [];
+
+  constructor(private readonly options: CallAgentOptions) {
+    const { endpoint } = options;
+    this.offs.push(endpoint.handle('INVITE', (request, transaction, inbound) => this.receiveInvite(request, transaction, inbound)));
+    this.offs.push(endpoint.handle('CANCEL', (request, transaction) => this.receiveCancel(request, transaction)));
+  }
+
+  get endpoint(): SipEndpoint {
+    return this.options.endpoint;
+  }
+
+  /** Places a call to `target` (a SIP URI); it starts at once. */
+  call(target: string, options: PlaceCallOptions = {}): OutgoingCall {
+    const policy = options.reliableProvisionals ?? this.options.reliableProvisionals;
+    const call = new OutgoingCall({
+      ...this.context(options.sdp),
+      target, from: this.options.identity,
+      ...(options.to ? { to: options.to } : {}),
+      ...(policy ? { reliableProvisionals: policy } : {}),
+      ...(options.delayedOffer ? { delayedOffer: true } : {}),
+      ...(options.ringTimeoutMs === undefined ? {} : { ringTimeoutMs: options.ringTimeoutMs }),
+      ...(options.followRedirects === undefined ? {} : { followRedirects: options.followRedirects }),
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
+    call.start();
+    return call;
+  }
+
+  /** Calls `listener` for each new incoming call; without any listener, INVITEs get 480. */
+  onIncomingCall(listener: IncomingCallListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops taking INVITEs and CANCELs (calls in progress carry on). */
+  close(): void {
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  private context(sdp: SdpHandler | undefined) {
+    return {
+      endpoint: this.options.endpoint,
+      sdp: sdp ?? this.options.createSdpHandler(),
+      callTag: `call-${randomToken(4)}`,
+      ...(this.options.authenticator ? { authenticator: this.options.authenticator } : {}),
+      ...(this.options.contactUser === undefined ? {} : { contactUser: this.options.contactUser }),
+    };
+  }
+
+  private receiveInvite(request: SipRequest, transaction: ServerTransaction, inbound: InboundMessage): void {
+    const { endpoint } = this.options;
+    if (!(transaction instanceof InviteServerTransaction)) return;
+    // §8.2.2.2: "If the From tag, Call-ID, and CSeq exactly match those associated
+    // with an ongoing transaction, but the request does not match that
+    // transaction ..., the UAS core SHOULD generate a 482 (Loop Detected)".
+    const merged = `${request.callId}|${request.from.tag ?? ''}|${request.cseq.seq}`;
+    if (this.inProgress.has(merged)) {
+      endpoint.reply(transaction, 482, { reason: 'Loop Detected (merged request, RFC 3261 §8.2.2.2)' });
+      return;
+    }
+    if (this.listeners.size === 0) {
+      endpoint.reply(transaction, 480, { reason: 'Temporarily Unavailable (not taking calls)' });
+      return;
+    }
+    const call = IncomingCall.accept({
+      ...this.context(undefined),
+      invite: request, transaction, inbound,
+      reliableProvisionals: this.options.reliableProvisionals ?? 'supported',
+    });
+    if (!call) return;
+    this.inProgress.add(merged);
+    this.byInvite.set(transaction, call);
+    const forget = () => {
+      this.inProgress.delete(merged);
+      this.byInvite.delete(transaction);
+    };
+    transaction.onTerminated(forget);
+    void call.ended.then(forget);
+    for (const listener of this.listeners) {
+      try {
+        listener(call);
+      } catch {
+        // A listener's failure must not leave the INVITE unanswered forever: the call still has its own timers.
+      }
+    }
+  }
+
+  private receiveCancel(cancel: SipRequest, transaction: ServerTransaction): void {
+    const invite = this.options.endpoint.transactions.inviteForCancel(cancel);
+    const call = invite ? this.byInvite.get(invite) : undefined;
+    // §9.2: a CANCEL for an INVITE already answered "has no effect"; it still gets its 200.
+    if (call) call.receiveCancel(transaction);
+    else this.options.endpoint.reply(transaction, 200);
+  }
+}

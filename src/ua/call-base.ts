@@ -1,0 +1,225 @@
+// What an outgoing and an incoming call share: lifecycle events, the end of
+// the call (once), the dialogs it registered with the endpoint, timers that
+// die with the call, BYE, and the one place where requests inside its
+// dialogs are handled (RFC 3261 §12.2.2). Methods that come later (re-INVITE,
+// UPDATE, INFO, REFER, session timers) plug in with `handleInDialog()`.
+import type { Dialog } from '../dialog/dialog.js';
+import type { SipRequest, SipResponse } from '../message/index.js';
+import type { ServerTransaction } from '../transaction/transaction-layer.js';
+import type { TimerHandle } from '../util/clock.js';
+import type { Authenticator } from './authenticator.js';
+import { CallEvents, type CallDirection, type CallEnded, type CallEventName, type CallListener } from './call-events.js';
+import type { SipEndpoint } from './endpoint.js';
+import { sendInDialog, type InDialogOutcome, type SendInDialogOptions } from './in-dialog-client.js';
+import type { SdpHandler } from './sdp-handler.js';
+
+export interface CallContext {
+  readonly endpoint: SipEndpoint;
+  /** This call's media; closed when the call ends. */
+  readonly sdp: SdpHandler;
+  /** Groups the call's transactions on the diagnostics stream. */
+  readonly callTag: string;
+  /** Answers 401/407 to our requests (the INVITE, BYE, PRACK ...), once each. */
+  readonly authenticator?: Authenticator;
+  /** User part of our Contact URI. */
+  readonly contactUser?: string;
+}
+
+/** Handles one in-dialog request (after the §12.2.2 CSeq check); must answer through the transaction. */
+export type InDialogHandler = (request: SipRequest, transaction: ServerTransaction, dialog: Dialog) => void;
+
+export type CallState =
+  /** UAC: INVITE sent, nothing back yet. */
+  | 'calling'
+  /** UAC: a provisional arrived. UAS: INVITE received, nothing but 100 sent. */
+  | 'proceeding'
+  /** An early dialog exists (a 1xx with a To tag). */
+  | 'early'
+  /** UAS: answer() called; the 2xx waits for outstanding PRACKs. */
+  | 'answering'
+  /** UAC: 2xx received and ACKed. UAS: 2xx sent, waiting for the ACK. */
+  | 'answered'
+  /** UAS: the ACK arrived. */
+  | 'confirmed'
+  /** UAC: CANCEL queued or sent, waiting for the INVITE's final response. */
+  | 'cancelling'
+  /** BYE sent, waiting for its response. */
+  | 'ending'
+  | 'ended';
+
+export abstract class CallBase {
+  protected readonly events = new CallEvents();
+  /** Resolves once, when the call has ended. */
+  readonly ended: Promise<CallEnded>;
+  protected currentState: CallState;
+  private resolveEnded!: (end: CallEnded) => void;
+  private endInfo: CallEnded | undefined;
+  private readonly registrations = new Map<string, () => void>();
+  private readonly inDialogHandlers = new Map<string, InDialogHandler>();
+  private readonly timers = new Set<TimerHandle>();
+
+  protected constructor(protected readonly ctx: CallContext, readonly direction: CallDirection, readonly callId: string, initial: CallState) {
+    this.currentState = initial;
+    this.ended = new Promise((resolve) => { this.resolveEnded = resolve; });
+  }
+
+  get state(): CallState {
+    return this.currentState;
+  }
+
+  get callTag(): string {
+    return this.ctx.callTag;
+  }
+
+  /** How the call ended, once it has. */
+  get endedWith(): CallEnded | undefined {
+    return this.endInfo;
+  }
+
+  get isEnded(): boolean {
+    return this.endInfo !== undefined;
+  }
+
+  on<E extends CallEventName>(name: E, listener: CallListener<E>): () => void {
+    return this.events.on(name, listener);
+  }
+
+  /** Ends the call whatever its state: CANCEL, reject, or BYE. */
+  abstract hangup(): void;
+
+  /**
+   * The extension point for in-dialog requests: `method` in any of this
+   * call's dialogs goes to `handler` (after the §12.2.2 checks). Without a
+   * handler: BYE and OPTIONS are answered here, PRACK by the incoming call,
+   * anything else gets 501.
+   */
+  handleInDialog(method: string, handler: InDialogHandler): () => void {
+    this.inDialogHandlers.set(method.toUpperCase(), handler);
+    return () => this.inDialogHandlers.delete(method.toUpperCase());
+  }
+
+  protected get now(): number {
+    return this.ctx.endpoint.clock.now();
+  }
+
+  /** Routes the dialog's requests, ACKs and stray 2xx to this call until it ends. */
+  protected register(dialog: Dialog): void {
+    if (this.registrations.has(dialog.key) || this.isEnded) return;
+    this.registrations.set(dialog.key, this.ctx.endpoint.addDialog(dialog.key, {
+      onRequest: (request, transaction) => this.receiveInDialog(dialog, request, transaction),
+      onAck: (ack) => this.receiveAck(dialog, ack),
+      onStrayResponse: (response) => this.receiveStrayResponse(dialog, response),
+    }));
+  }
+
+  protected unregister(dialog: Dialog): void {
+    this.registrations.get(dialog.key)?.();
+    this.registrations.delete(dialog.key);
+  }
+
+  /** A timer cancelled when the call ends. */
+  protected setTimer(ms: number, callback: () => void): TimerHandle {
+    const handle = this.ctx.endpoint.clock.setTimer(ms, () => {
+      this.timers.delete(handle);
+      callback();
+    });
+    this.timers.add(handle);
+    return {
+      cancel: () => {
+        handle.cancel();
+        this.timers.delete(handle);
+      },
+    };
+  }
+
+  /** §12.2.2, then the method's handler. */
+  private receiveInDialog(dialog: Dialog, request: SipRequest, transaction: ServerTransaction): void {
+    const endpoint = this.ctx.endpoint;
+    // "If the remote sequence number was not empty, but the sequence number of
+    // the request is lower than the remote sequence number, the request is out
+    // of order and MUST be rejected with a 500 (Server Internal Error)".
+    const rejection = dialog.receiveRequest(request);
+    if (rejection) {
+      endpoint.reply(transaction, rejection.status, { reason: rejection.reason });
+      return;
+    }
+    const handler = this.inDialogHandlers.get(request.method);
+    if (handler) {
+      handler(request, transaction, dialog);
+      return;
+    }
+    if (this.receiveCoreRequest(dialog, request, transaction)) return;
+    switch (request.method) {
+      case 'BYE':
+        this.receiveBye(dialog, request, transaction);
+        return;
+      case 'OPTIONS':
+        // §11.2: what we support, inside the dialog too.
+        endpoint.reply(transaction, 200, {
+          allow: endpoint.capabilities.allowedMethods, supported: endpoint.capabilities.supportedExtensions,
+          headers: [{ name: 'Accept', value: 'application/sdp' }],
+        });
+        return;
+      default:
+        endpoint.reply(transaction, 501, { reason: `${request.method} within a call is not implemented yet` });
+    }
+  }
+
+  /** A request the call itself handles (PRACK for an incoming call); true when handled. */
+  protected receiveCoreRequest(_dialog: Dialog, _request: SipRequest, _transaction: ServerTransaction): boolean {
+    return false;
+  }
+
+  protected abstract receiveBye(dialog: Dialog, request: SipRequest, transaction: ServerTransaction): void;
+
+  /** An ACK for a 2xx in this dialog (UAS). */
+  protected receiveAck(_dialog: Dialog, _ack: SipRequest): void {}
+
+  /** A 2xx that matched no transaction any more (UAC, after Timer M). */
+  protected receiveStrayResponse(_dialog: Dialog, _response: SipResponse): void {}
+
+  /** Sends a request in `dialog` as this call (BYE, PRACK, ...). */
+  protected sendInDialog(dialog: Dialog, method: string, options: SendInDialogOptions = {}): Promise<InDialogOutcome> {
+    return sendInDialog({
+      endpoint: this.ctx.endpoint, dialog, callTag: this.ctx.callTag,
+      ...(this.ctx.authenticator ? { authenticator: this.ctx.authenticator } : {}),
+    }, method, options);
+  }
+
+  /**
+   * §15.1.1: BYE in a confirmed dialog; the call ends when it is answered (or
+   * its transaction gives up: "the UAC SHOULD consider the session and
+   * dialog terminated" on a 481 or 408 too).
+   */
+  protected async byeAndEnd(dialog: Dialog, end: Omit<CallEnded, 'at' | 'byeStatus'>): Promise<void> {
+    this.currentState = 'ending';
+    const outcome = await this.sendInDialog(dialog, 'BYE');
+    dialog.terminate();
+    const byeStatus = outcome.kind === 'response' ? outcome.response.status : undefined;
+    const how = outcome.kind === 'response' ? `BYE answered ${outcome.response.status} ${outcome.response.reason}`
+      : outcome.kind === 'timeout' ? 'BYE got no response' : `BYE not sent: ${outcome.reason}`;
+    this.finish({ ...end, reason: `${end.reason}; ${how}`, ...(byeStatus === undefined ? {} : { byeStatus }) });
+  }
+
+  /** Ends the call (once): forgets its dialogs, stops its timers, closes the media, tells the listeners. */
+  protected finish(end: Omit<CallEnded, 'at'>): void {
+    if (this.endInfo) return;
+    this.currentState = 'ended';
+    this.endInfo = { ...end, at: this.now };
+    for (const off of this.registrations.values()) off();
+    this.registrations.clear();
+    for (const timer of this.timers) timer.cancel();
+    this.timers.clear();
+    this.onFinish();
+    try {
+      this.ctx.sdp.close();
+    } catch {
+      // The media's own failure does not change how the call ended.
+    }
+    this.events.emit('ended', this.endInfo);
+    this.resolveEnded(this.endInfo);
+  }
+
+  /** Subclass clean-up when the call ends. */
+  protected onFinish(): void {}
+}

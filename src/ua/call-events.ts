@@ -1,0 +1,87 @@
+// A call's lifecycle as typed events: what a view (the renderer, the CLI,
+// a test) needs to follow one call without reading SIP. The SIP detail of
+// the same call is on the diagnostics stream, grouped by its call tag.
+
+export type CallDirection = 'outgoing' | 'incoming';
+
+/** Why a call ended. */
+export type CallEndCause =
+  /** We hung up with BYE (or our BYE went unanswered). */
+  | 'hangup-local'
+  /** The other side sent BYE. */
+  | 'hangup-remote'
+  /** The INVITE was cancelled: by us (UAC, 487) or by the caller (UAS, CANCEL). */
+  | 'cancelled'
+  /** Our own no-answer policy gave up (ring timeout -> CANCEL). */
+  | 'no-answer'
+  /** A final 3xx-6xx response ended the INVITE (received as UAC, sent as UAS). */
+  | 'rejected'
+  /** The INVITE got no final response: Timer B (RFC 3261 §8.1.3.1: as a 408). */
+  | 'timeout'
+  /** UAS: the 2xx was never ACKed within 64·T1 (RFC 3261 §13.3.1.4); ended with BYE. */
+  | 'no-ack'
+  /** UAS: a reliable provisional was never PRACKed within 64·T1 (RFC 3262 §3); the INVITE got a 5xx. */
+  | 'no-prack'
+  /** 401/407 that could not be answered, or credentials refused. */
+  | 'auth-failed'
+  /** The request could not be sent or the connection failed (§8.1.3.1: as a 503). */
+  | 'transport-error'
+  /** The peer broke the rules in a way that ends the call (e.g. a 2xx without the SDP it must carry). */
+  | 'protocol-error';
+
+export interface CallEnded {
+  readonly cause: CallEndCause;
+  /** The final status that ended the INVITE (received or sent), when there is one. */
+  readonly status?: number;
+  /** The status our BYE got (a clean end is a 2xx), when we sent one. */
+  readonly byeStatus?: number;
+  /** One line a user can read: what happened, with the status and the RFC rule when relevant. */
+  readonly reason: string;
+  /** Clock time (ms) of the end. */
+  readonly at: number;
+}
+
+export interface CallEventMap {
+  /** UAC: a 100 Trying arrived (once). */
+  trying: { readonly at: number };
+  /** 180 Ringing: received (UAC) or sent (UAS). */
+  ringing: { readonly at: number; readonly status: number; readonly reliable: boolean; readonly dialog?: string };
+  /** Another provisional (181/182/183 ...) without early media. */
+  progress: { readonly at: number; readonly status: number; readonly reliable: boolean; readonly dialog?: string };
+  /**
+   * Early media: the offer/answer of an early dialog is usable before the
+   * 2xx (an answer in an 18x, or our answer in a PRACK to an offer in a
+   * reliable 18x). `sdp` is the remote session description.
+   */
+  'early-media': { readonly at: number; readonly sdp: string; readonly reliable: boolean; readonly dialog: string };
+  /** UAC: the 2xx arrived and was ACKed. UAS: the 2xx was sent. */
+  answered: { readonly at: number; readonly status: number; readonly sdp?: string; readonly dialog: string };
+  /** UAS: the ACK for the 2xx arrived (the dialog is confirmed end to end). */
+  confirmed: { readonly at: number };
+  ended: CallEnded;
+}
+
+export type CallEventName = keyof CallEventMap;
+export type CallListener<E extends CallEventName> = (event: CallEventMap[E]) => void;
+
+/** A small typed emitter; a listener that throws does not stop the call. */
+export class CallEvents {
+  private readonly listeners = new Map<CallEventName, Set<(event: never) => void>>();
+
+  on<E extends CallEventName>(name: E, listener: CallListener<E>): () => void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(listener as (event: never) => void);
+    return () => set.delete(listener as (event: never) => void);
+  }
+
+  emit<E extends CallEventName>(name: E, event: CallEventMap[E]): void {
+    for (const listener of this.listeners.get(name) ?? []) {
+      try {
+        (listener as CallListener<E>)(event);
+      } catch {
+        // A broken view must not break the call.
+      }
+    }
+  }
+}

@@ -1,0 +1,345 @@
+// An incoming call: the UAS side of an INVITE (RFC 3261 §13.3, RFC 3262,
+// RFC 3264). Provisionals (reliable when the caller supports or requires
+// 100rel), early media, the answer and its end-to-end retransmission until
+// the ACK (§13.3.1.4: BYE when none comes within 64·T1), rejection, CANCEL,
+// and BYE either way.
+import { Dialog } from '../dialog/dialog.js';
+import type { SipRequest, SipResponse, TailSpec } from '../message/index.js';
+import type { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
+import type { ServerTransaction } from '../transaction/transaction-layer.js';
+import type { InboundMessage } from '../transport/transport.js';
+import { CallBase, type CallContext } from './call-base.js';
+import { CoreRetransmitter, answerSchedule } from './core-retransmitter.js';
+import { ReliableProvisionals } from './reliable-provisionals.js';
+import { recordRouteHeaders, sdpBody } from './sdp-body.js';
+
+/** Whether we use reliable provisionals: never, when the peer supports them, or only with peers that do. */
+export type ReliableProvisionalPolicy = 'off' | 'supported' | 'required';
+
+export interface IncomingCallOptions extends CallContext {
+  readonly invite: SipRequest;
+  readonly transaction: InviteServerTransaction;
+  readonly inbound: InboundMessage;
+  readonly reliableProvisionals: ReliableProvisionalPolicy;
+  /** First RSeq (tests); random by default (RFC 3262 §3). */
+  readonly initialRseq?: number;
+}
+
+export class IncomingCall extends CallBase {
+  readonly invite: SipRequest;
+  readonly dialog: Dialog;
+  /** True when this INVITE's provisionals go reliably (RFC 3262). */
+  readonly reliable: boolean;
+  private readonly tx: InviteServerTransaction;
+  private readonly provisionals: ReliableProvisionals;
+  private readonly remoteOffer: string | undefined;
+  private localAnswer: Promise<string> | undefined;
+  private localOffer: string | undefined;
+  /** The offer/answer exchange finished in a reliable provisional + PRACK (or INVITE + reliable 1xx). */
+  private offerAnswerDone = false;
+  private finalSent = false;
+  private answerRetransmitter: CoreRetransmitter | undefined;
+  private byeAfterAck = false;
+  /** ring(), earlyMedia() and answer() run one after the other, in the order called. */
+  private work: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Takes an INVITE the endpoint handed over, or answers it with the final
+   * response that refuses it (400 without Contact, 421 when we require
+   * 100rel and the caller does not support it) and returns undefined.
+   */
+  static accept(options: IncomingCallOptions): IncomingCall | undefined {
+    const { invite, transaction, endpoint } = options;
+    const overTls = options.inbound.local.protocol === 'TLS' || options.inbound.local.protocol === 'WSS';
+    const dialog = Dialog.asUas(invite, endpoint.newTag(), { overTls });
+    if (!dialog) {
+      endpoint.reply(transaction, 400, { reason: 'Missing Contact or From tag (RFC 3261 §8.1.1.8, §8.1.1.3)' });
+      return undefined;
+    }
+    const peerSupports = invite.supported.includes('100rel') || invite.require.includes('100rel');
+    if (options.reliableProvisionals === 'required' && !peerSupports) {
+      // RFC 3261 §21.4.15 / RFC 3262 §3: we only take calls whose provisionals can be reliable.
+      endpoint.reply(transaction, 421, { require: ['100rel'], toTag: dialog.id.localTag });
+      return undefined;
+    }
+    return new IncomingCall(options, dialog);
+  }
+
+  private constructor(options: IncomingCallOptions, dialog: Dialog) {
+    super(options, 'incoming', options.invite.callId, 'proceeding');
+    this.invite = options.invite;
+    this.tx = options.transaction;
+    this.dialog = dialog;
+    this.remoteOffer = sdpBody(options.invite);
+    // RFC 3262 §3: "If the initial request contained a Require header field with
+    // the option tag 100rel, the UAS MUST send any non-100 provisional response
+    // reliably. If the request did not include either a Supported or Require
+    // header field indicating this feature, the UAS MUST NOT send the provisional
+    // response reliably."
+    this.reliable = options.invite.require.includes('100rel')
+      || (options.invite.supported.includes('100rel') && options.reliableProvisionals !== 'off');
+    this.provisionals = new ReliableProvisionals({
+      clock: options.endpoint.clock, timers: options.endpoint.transactions.timers,
+      transmit: (response, retransmission) => this.transmit(response, retransmission),
+      onTimeout: (response) => this.provisionalTimedOut(response),
+      ...(options.initialRseq === undefined ? {} : { initialRseq: options.initialRseq }),
+    });
+    this.register(dialog);
+    this.tx.onFailure((failure) => {
+      if (this.isEnded || failure.kind !== 'transport') return;
+      this.finish({ cause: 'transport-error', reason: `the INVITE's responses could not be sent: ${failure.error?.message ?? 'transport error'}` });
+    });
+  }
+
+  /** The caller's offer, if the INVITE had one (else the offer is ours). */
+  get offer(): string | undefined {
+    return this.remoteOffer;
+  }
+
+  /** 180 Ringing. Reliable when 100rel is in use; then, to an offerless INVITE, it carries our offer (§13.2.1). */
+  ring(): Promise<void> {
+    return this.serialize(() => this.provisional(180, false));
+  }
+
+  /**
+   * 183 Session Progress with SDP: early media. Our answer to the INVITE's
+   * offer (reliable or not), or, to an offerless INVITE, our offer in a
+   * reliable 183 whose PRACK brings the answer (RFC 3262 §5).
+   */
+  earlyMedia(): Promise<void> {
+    return this.serialize(() => this.provisional(183, true));
+  }
+
+  /** Answers with 200 OK once every reliable provisional has been PRACKed (RFC 3262 §3). */
+  answer(): Promise<void> {
+    return this.serialize(() => this.sendAnswer());
+  }
+
+  private serialize(action: () => Promise<void>): Promise<void> {
+    const next = this.work.then(action);
+    this.work = next.catch(() => undefined);
+    return next;
+  }
+
+  private async sendAnswer(): Promise<void> {
+    if (this.finalSent || this.isEnded) return;
+    this.currentState = 'answering';
+    await this.provisionals.whenIdle();
+    if (this.finalSent || this.isEnded) return;
+    let body: string | undefined;
+    if (this.remoteOffer !== undefined) {
+      // §13.2.1: the answer is in the 2xx unless a reliable provisional already carried it.
+      if (!this.offerAnswerDone) body = await this.answerToOffer();
+    } else if (!this.offerAnswerDone) {
+      // Offerless INVITE: "the offer is in the first reliable non-failure message" — the 2xx; the ACK answers.
+      this.localOffer ??= await this.ctx.sdp.createOffer();
+      body = this.localOffer;
+    }
+    if (this.finalSent || this.isEnded) return;
+    const ok = this.build(200, {
+      allow: this.ctx.endpoint.capabilities.allowedMethods, supported: this.ctx.endpoint.capabilities.supportedExtensions,
+      ...(body === undefined ? {} : { body, contentType: 'application/sdp' }),
+    });
+    this.sendFinal(ok);
+    // §12.1.1: the dialog is confirmed once the 2xx is sent.
+    this.dialog.confirm();
+    this.currentState = 'answered';
+    this.events.emit('answered', { at: this.now, status: 200, ...(this.remoteOffer === undefined ? {} : { sdp: this.remoteOffer }), dialog: this.dialog.key });
+    // §13.3.1.4: "it is necessary to periodically pass the response directly to
+    // the transport until the ACK arrives ... This is independent of whatever
+    // transport protocols are used to send the response."
+    this.answerRetransmitter = new CoreRetransmitter(this.ctx.endpoint.clock, answerSchedule(this.ctx.endpoint.transactions.timers),
+      () => this.transmit(ok, true),
+      () => {
+        // "If the server retransmits the 2xx response for 64*T1 seconds without
+        // receiving an ACK, the dialog is confirmed, but the session SHOULD be
+        // terminated. This is accomplished with a BYE".
+        void this.byeAndEnd(this.dialog, {
+          cause: 'no-ack', status: 200,
+          reason: `no ACK for the 200 OK within 64·T1 (${64 * this.ctx.endpoint.transactions.timers.t1} ms, RFC 3261 §13.3.1.4)`,
+        });
+      });
+    this.answerRetransmitter.start();
+  }
+
+  /** Refuses the call (486 Busy Here by default; 603 Decline, 480 ...). */
+  reject(status = 486, reason?: string): void {
+    if (this.finalSent || this.isEnded) return;
+    if (status < 300 || status > 699) throw new RangeError(`reject needs a 3xx-6xx status, got ${status}`);
+    this.sendFinal(this.build(status, reason === undefined ? {} : { reason }));
+    this.finish({ cause: 'rejected', status, reason: `rejected with ${status}${reason ? ` ${reason}` : ''}` });
+  }
+
+  hangup(): void {
+    if (this.isEnded) return;
+    if (!this.finalSent) {
+      this.reject(603, 'Decline');
+      return;
+    }
+    if (this.answerRetransmitter?.running) {
+      // §15: "The callee's UA MUST NOT send a BYE on a confirmed dialog until
+      // it has received an ACK for its 2xx response or until the server
+      // transaction times out."
+      this.byeAfterAck = true;
+      return;
+    }
+    if (this.currentState === 'confirmed') void this.byeAndEnd(this.dialog, { cause: 'hangup-local', status: 200, reason: 'hung up' });
+  }
+
+  /** §9.2: the caller's CANCEL for this INVITE; its transaction is answered here. */
+  receiveCancel(cancelTransaction: ServerTransaction): void {
+    // "the UAS core ... responds to the CANCEL with a 200 (OK)"; if a final
+    // response was already sent, "the CANCEL request has no effect".
+    this.ctx.endpoint.reply(cancelTransaction, 200, { toTag: this.dialog.id.localTag });
+    if (this.finalSent || this.isEnded) return;
+    // "the UAS SHOULD respond to the INVITE with a 487 (Request Terminated)."
+    this.sendFinal(this.build(487));
+    this.finish({ cause: 'cancelled', status: 487, reason: 'the caller cancelled (CANCEL, 487 Request Terminated)' });
+  }
+
+  protected override receiveCoreRequest(_dialog: Dialog, request: SipRequest, transaction: ServerTransaction): boolean {
+    if (request.method !== 'PRACK') return false;
+    void this.receivePrack(request, transaction);
+    return true;
+  }
+
+  protected receiveBye(_dialog: Dialog, _request: SipRequest, transaction: ServerTransaction): void {
+    this.ctx.endpoint.reply(transaction, 200);
+    this.answerRetransmitter?.stop();
+    if (!this.finalSent) {
+      // §15.1.2: a BYE in the early dialog ends the INVITE: "the UAS MUST still
+      // respond to any pending requests ... with a 487 (Request Terminated)".
+      this.sendFinal(this.build(487));
+      this.finish({ cause: 'hangup-remote', status: 487, reason: 'the caller sent BYE before the answer (487 to the INVITE)' });
+      return;
+    }
+    this.finish({ cause: 'hangup-remote', status: 200, reason: 'the caller hung up (BYE)' });
+  }
+
+  protected override receiveAck(_dialog: Dialog, ack: SipRequest): void {
+    if (ack.cseq.seq !== this.invite.cseq.seq || !this.answerRetransmitter?.running) return;
+    // §13.3.1.4: "Response retransmissions cease when an ACK request for the response is received."
+    this.answerRetransmitter.stop();
+    this.currentState = 'confirmed';
+    const answer = sdpBody(ack);
+    if (this.localOffer !== undefined && !this.offerAnswerDone && answer !== undefined) {
+      this.offerAnswerDone = true;
+      void this.ctx.sdp.applyFinalAnswer(answer).catch(() => undefined);
+    }
+    this.events.emit('confirmed', { at: this.now });
+    if (this.byeAfterAck) void this.byeAndEnd(this.dialog, { cause: 'hangup-local', status: 200, reason: 'hung up' });
+  }
+
+  protected override onFinish(): void {
+    this.answerRetransmitter?.stop();
+    this.provisionals.stop();
+  }
+
+  private async provisional(status: 180 | 183, withMedia: boolean): Promise<void> {
+    if (this.finalSent || this.isEnded) return;
+    let body: string | undefined;
+    if (this.remoteOffer !== undefined) {
+      if (withMedia) body = await this.answerToOffer();
+    } else if (this.reliable && !this.offerAnswerDone && this.localOffer === undefined) {
+      // RFC 3261 §13.2.1: with no offer in the INVITE, "the offer ... is in the
+      // first reliable non-failure message from the UAS back to the UAC".
+      this.localOffer ??= await this.ctx.sdp.createOffer();
+      body = this.localOffer;
+    }
+    if (this.finalSent || this.isEnded) return;
+    const tail: TailSpec = body === undefined ? {} : { body, contentType: 'application/sdp' };
+    this.currentState = 'early';
+    const media = body !== undefined && this.remoteOffer !== undefined;
+    if (!this.reliable) {
+      this.transmit(this.build(status, tail), false);
+      this.emitProvisional(status, media, false);
+      return;
+    }
+    if (media) this.offerAnswerDone = true;
+    void this.provisionals.send((rseq) => this.build(status, {
+      ...tail, require: ['100rel'], headers: [{ name: 'RSeq', value: String(rseq) }],
+    }));
+    this.emitProvisional(status, media, true);
+  }
+
+  private provisionalTimedOut(response: SipResponse): void {
+    if (this.finalSent || this.isEnded) return;
+    // RFC 3262 §3: "If a reliable provisional response is retransmitted for
+    // 64*T1 seconds without reception of a corresponding PRACK, the UAS
+    // SHOULD reject the original request with a 5xx response."
+    const t1 = this.ctx.endpoint.transactions.timers.t1;
+    this.sendFinal(this.build(504, { reason: 'No PRACK' }));
+    this.finish({
+      cause: 'no-prack', status: 504,
+      reason: `the reliable ${response.status} was not PRACKed within 64·T1 (${64 * t1} ms, RFC 3262 §3): 504 to the INVITE`,
+    });
+  }
+
+  private emitProvisional(status: number, media: boolean, reliable: boolean): void {
+    const at = this.now;
+    const dialog = this.dialog.key;
+    if (media && this.remoteOffer !== undefined) this.events.emit('early-media', { at, sdp: this.remoteOffer, reliable, dialog });
+    else if (status === 180) this.events.emit('ringing', { at, status, reliable, dialog });
+    else this.events.emit('progress', { at, status, reliable, dialog });
+  }
+
+  private async receivePrack(prack: SipRequest, transaction: ServerTransaction): Promise<void> {
+    const endpoint = this.ctx.endpoint;
+    const acknowledged = this.provisionals.acknowledge(prack.rack, this.invite.cseq);
+    if (!acknowledged) {
+      // RFC 3262 §3: "If a PRACK request is received by the UA core that does not
+      // match any unacknowledged reliable provisional response, the UAS MUST
+      // respond to the PRACK with a 481 response."
+      endpoint.reply(transaction, 481, { reason: 'No matching reliable provisional response' });
+      return;
+    }
+    const sdp = sdpBody(prack);
+    let body: string | undefined;
+    if (sdp !== undefined && this.localOffer !== undefined && sdpBody(acknowledged) === this.localOffer && !this.offerAnswerDone) {
+      // RFC 3262 §5: the PRACK carries the answer to the offer in the reliable provisional.
+      this.offerAnswerDone = true;
+      await this.ctx.sdp.applyFinalAnswer(sdp).catch(() => undefined);
+      this.events.emit('early-media', { at: this.now, sdp, reliable: true, dialog: this.dialog.key });
+    } else if (sdp !== undefined) {
+      // "If the UAS receives a PRACK with an offer, it MUST place the answer in the 2xx to the PRACK."
+      body = await this.ctx.sdp.createAnswer(sdp);
+    }
+    endpoint.reply(transaction, 200, body === undefined ? {} : { body, contentType: 'application/sdp' });
+  }
+
+  private answerToOffer(): Promise<string> {
+    this.localAnswer ??= this.ctx.sdp.createAnswer(this.remoteOffer!);
+    return this.localAnswer;
+  }
+
+  /** A response to the INVITE: our To tag, and for 1xx/2xx the Contact and Record-Route that make the dialog (§12.1.1). */
+  private build(status: number, tail: TailSpec & { reason?: string } = {}): SipResponse {
+    const endpoint = this.ctx.endpoint;
+    const dialogForming = status < 300;
+    const built = endpoint.response(this.invite, status, {
+      ...tail,
+      toTag: this.dialog.id.localTag,
+      ...(dialogForming ? { contact: [{ uri: endpoint.contact(this.ctx.contactUser) }] } : {}),
+      headers: [...(dialogForming ? recordRouteHeaders(this.invite) : []), ...(tail.headers ?? [])],
+    });
+    if (!built.ok) throw new Error(`cannot build ${status} for the INVITE: ${built.error.message}`);
+    return built.value;
+  }
+
+  private sendFinal(response: SipResponse): void {
+    this.finalSent = true;
+    this.provisionals.stop();
+    this.transmit(response, false);
+  }
+
+  /** Passes a response to the INVITE transaction; a UA-core retransmission is reported as one. */
+  private transmit(response: SipResponse, retransmission: boolean): void {
+    if (retransmission) {
+      this.ctx.endpoint.diagnostics.emit({
+        type: 'retransmission-sent', at: this.now, transactionId: this.tx.id, startLine: response.startLine,
+      });
+    }
+    this.tx.respond(response);
+  }
+}
+
