@@ -1,8 +1,9 @@
 import type { CliCommand } from './command.js';
+import { analyzeCommand } from './analyze-command.js';
 import { parseCommand } from './parse-command.js';
 
 /**
  * Every sub-command of `callscope`, in the order `--help` lists them.
  * Later layers add theirs here (parse, call, listen, analyze).
  */
-export const commands: readonly CliCommand[] = [parseCommand];
+export const commands: readonly CliCommand[] = [parseCommand, analyzeCommand];
