@@ -86,3 +86,8 @@ export function sendTimes(side: Side, pattern: RegExp): number[] {
 export function gaps(times: readonly number[]): number[] {
   return times.slice(1).map((t, i) => t - times[i]!);
 }
+
+/** Times (ms) at which `side` sent responses with `status` to `method`. */
+export function responseTimes(side: Side, status: number, method: string): number[] {
+  return side.wire.filter((w) => w.message.kind === 'response' && w.message.status === status && w.message.cseq.method === method).map((w) => w.at);
+}
