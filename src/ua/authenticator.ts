@@ -22,7 +22,12 @@ export class Authenticator {
   /** By realm: the last challenge answered, reused for later requests (nc increments). */
   private readonly cache = new Map<string, CachedChallenge>();
 
-  constructor(private readonly credentials: DigestCredentials) {}
+  /** #private: util.inspect, JSON.stringify and loggers never see the password. */
+  readonly #credentials: DigestCredentials;
+
+  constructor(credentials: DigestCredentials) {
+    this.#credentials = credentials;
+  }
 
   /**
    * The credential headers for retrying `request`, which got the 401/407
@@ -70,7 +75,7 @@ export class Authenticator {
 
   private next(cached: CachedChallenge, request: Pick<SipRequest, 'method' | 'requestUriText'>): string {
     cached.nonceCount += 1;
-    return digestAuthorization(cached.challenge, this.credentials, { method: request.method, uri: request.requestUriText },
+    return digestAuthorization(cached.challenge, this.#credentials, { method: request.method, uri: request.requestUriText },
       { nonceCount: cached.nonceCount });
   }
 }

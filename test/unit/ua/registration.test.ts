@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DiagnosticsStream, type DiagnosticsEvent } from '../../../src/diagnostics/events.js';
 import { createMemoryTransportPair } from '../../../src/transport/memory-transport.js';
 import type { TransportProtocol } from '../../../src/transport/transport.js';
+import { Authenticator } from '../../../src/ua/authenticator.js';
 import { SipEndpoint } from '../../../src/ua/endpoint.js';
 import {
   instanceIdFromSeed, newInstanceId, normalizeInstanceId, refreshDelayMs, Registration,
@@ -85,7 +86,9 @@ describe('REGISTER with digest (RFC 3261 §10, §22; RFC 7616 / RFC 8760)', () =
     t.registrar.script = (_r, i) => (i === 3 ? { status: 403 } : undefined);
     void t.registration.start();
     await t.elapse(70_000);
-    const text = JSON.stringify(t.states) + inspect(t.registration, { depth: 10, showHidden: true }) + JSON.stringify(t.registration);
+    const shared = new Authenticator({ username: 'alice', password: PASSWORD });
+    const text = JSON.stringify(t.states) + inspect(t.registration, { depth: 10, showHidden: true }) + JSON.stringify(t.registration)
+      + inspect(shared, { depth: 10, showHidden: true }) + JSON.stringify(shared);
     expect(t.states.at(-1)).toMatchObject({ name: 'failed', status: 403 });
     expect(text).not.toContain(PASSWORD);
     const wire = t.events.filter((e) => e.type === 'message-sent').map((e) => Buffer.from((e as { raw: Uint8Array }).raw).toString());
