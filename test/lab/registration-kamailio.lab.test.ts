@@ -30,9 +30,12 @@ async function waitFor<T>(check: () => T | undefined | false, what: string, time
 }
 
 /** Connects to `server`, makes an endpoint and a Registration for `user`; everything is closed after the test. */
-async function account(server: 'wss' | 'udp', user: string, options: Partial<RegistrationOptions> = {}) {
+async function account(server: 'wss' | 'udp' | 'tcp' | 'tls', user: string, options: Partial<RegistrationOptions> = {}) {
   const proxy = lab().proxy;
-  const result = await connectToServer(server === 'wss' ? proxy.wssUrl : `sip:127.0.0.1:${proxy.ports.udp}`, { caFile: proxy.caFile });
+  const spec = {
+    wss: proxy.wssUrl, udp: `sip:127.0.0.1:${proxy.ports.udp}`, tcp: `sip:127.0.0.1:${proxy.ports.tcp};transport=tcp`, tls: `sips:127.0.0.1:${proxy.ports.tls}`,
+  }[server];
+  const result = await connectToServer(spec, { caFile: proxy.caFile });
   if (!result.ok) throw new Error(result.error.reason);
   const connection: ServerConnection = result.value;
   const diagnostics = new DiagnosticsStream();
@@ -93,6 +96,15 @@ describe('REGISTER with a digest challenge from Kamailio (MD5)', () => {
     expect(b.responses().map((r) => r.status)).toEqual([401, 200]);
     // no reg-id over UDP (RFC 5626 §4.2 is for flows)
     expect(b.responses()[1]!.contacts.find((c) => 'port' in c.uri && c.uri.port === port)?.regId).toBeUndefined();
+  });
+
+  it.each(['tcp', 'tls'] as const)('over %s (a client flow): registered with reg-id, the flow\'s local address as Contact', async (kind) => {
+    const a = await account(kind, 'alice');
+    const state = await a.registration.start();
+    const { host, port } = a.connection.transport.sentBy;
+    expect(state).toMatchObject({ name: 'registered', expiresS: 600, contact: `sip:alice@${host}:${port};transport=${kind}` });
+    expect(a.responses().map((r) => r.status)).toEqual([401, 200]);
+    expect(a.responses()[1]!.contacts.find((c) => 'port' in c.uri && c.uri.port === port)).toMatchObject({ regId: 1 });
   });
 
   it('honours the expiry Kamailio grants (max_expires 3600 when 7200 is asked)', async () => {
