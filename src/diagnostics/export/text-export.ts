@@ -17,10 +17,11 @@ function two(n: number): string {
 }
 
 export function formatTimestamp(ms: number): string {
-  const d = new Date(Math.floor(ms));
-  const micros = Math.round((ms - Math.floor(ms / 1000) * 1000) * 1000);
+  const total = Math.round(ms * 1000);
+  const seconds = Math.floor(total / 1e6);
+  const d = new Date(seconds * 1000);
   return `${d.getUTCFullYear()}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())} `
-    + `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${String(Math.min(micros, 999999)).padStart(6, '0')}`;
+    + `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${String(total - seconds * 1e6).padStart(6, '0')}`;
 }
 
 function endpointText(e: Endpoint): string {
