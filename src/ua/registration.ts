@@ -12,81 +12,29 @@
 // without it (credentials refused, 403, 404...) it waits for `refresh()`.
 // The password lives only inside the Authenticator, held in a #private field:
 // no state, reason or error carries it.
-import { buildRequest, parseUri } from '../message/index.js';
-import type { ContactSpec, HeaderSpec, SipRequest, SipResponse, Uri } from '../message/index.js';
+import { parseUri } from '../message/index.js';
+import type { HeaderSpec, SipRequest, SipResponse, Uri } from '../message/index.js';
 import { backoffDelay, validateBackoff } from '../transport/backoff.js';
 import type { BackoffOptions, RandomSource } from '../transport/backoff.js';
 import type { TransportStateChange } from '../transport/transport.js';
 import type { TimerHandle } from '../util/clock.js';
 import { Authenticator } from './authenticator.js';
-import type { DigestCredentials } from './digest.js';
 import type { SipEndpoint } from './endpoint.js';
 import { normalizeInstanceId } from './registration-instance.js';
+import { buildRegister } from './registration-request.js';
 import { findBinding, grantedExpiry, isTransientFailure, refreshDelayMs, retryAfterS } from './registration-rules.js';
 
 export { instanceIdFromSeed, newInstanceId, normalizeInstanceId } from './registration-instance.js';
 export { refreshDelayMs } from './registration-rules.js';
 
-export type RegistrationState =
-  | { readonly name: 'unregistered' }
-  | { readonly name: 'registering' }
-  | {
-    readonly name: 'registered';
-    /** Clock time (the endpoint's clock, ms) at which the binding expires unless refreshed. */
-    readonly until: number;
-    /** What the registrar granted (§10.2.4), seconds. */
-    readonly expiresS: number;
-    /** The Contact URI bound. */
-    readonly contact: string;
-    /** True when the registrar answered `Require: outbound` (RFC 5626 §4.2.1). */
-    readonly outbound: boolean;
-    /** When the refresh goes out, ms from now. */
-    readonly refreshInMs: number;
-  }
-  | {
-    readonly name: 'failed';
-    /** The final response that failed it, when there was one (408 for no response, §8.1.3.1). */
-    readonly status?: number;
-    readonly reason: string;
-    /** When it tries again by itself, ms from now; absent when it will not. */
-    readonly retryInMs?: number;
-  };
+import {
+  DEFAULT_REGISTRATION_EXPIRES_S, DEFAULT_REGISTRATION_RETRY,
+  type RegistrationOptions, type RegistrationState, type UnregisterResult,
+} from './registration-types.js';
 
-export type RegistrationStateName = RegistrationState['name'];
+export type { RegistrationOptions, RegistrationState, RegistrationStateName, UnregisterResult } from './registration-types.js';
+export { DEFAULT_REGISTRATION_EXPIRES_S, DEFAULT_REGISTRATION_RETRY } from './registration-types.js';
 
-export interface RegistrationOptions {
-  readonly endpoint: SipEndpoint;
-  /** Address of record, e.g. `sip:alice@example.com` (To and From, §10.2). */
-  readonly aor: string;
-  /** Request-URI: the registrar's domain (§10.2), default `sip:<host of the AOR>`. */
-  readonly registrar?: string;
-  /** Digest credentials; or pass `authenticator` to share challenges with calls. */
-  readonly credentials?: DigestCredentials;
-  readonly authenticator?: Authenticator;
-  /** Expiry asked for, seconds (default 600). */
-  readonly expiresS?: number;
-  /** `<urn:uuid:...>` stable for this device and account (RFC 5626 §4.1); see newInstanceId(). */
-  readonly instanceId?: string;
-  /** reg-id on connection-oriented transports (RFC 5626 §4.2), default 1; sent only with an instance ID. */
-  readonly regId?: number;
-  /** User part of the Contact (default: the AOR's user). */
-  readonly contactUser?: string;
-  readonly displayName?: string;
-  /** Backoff after transient failures: wait min(maxMs, baseMs·2^n), jittered to 50-100 % (default 2 s, 300 s). */
-  readonly retry?: BackoffOptions;
-  /** Give up after this many consecutive transient failures (default: never; a phone comes back by itself). */
-  readonly maxRetries?: number;
-  readonly random?: RandomSource;
-  /** The connection (RFC 5626 flow) in use, so that only its loss counts (see ServerConnection.flowId). */
-  readonly currentFlowId?: () => string | undefined;
-}
-
-export type UnregisterResult =
-  | { readonly ok: true; readonly removed: boolean }
-  | { readonly ok: false; readonly status?: number; readonly reason: string };
-
-export const DEFAULT_REGISTRATION_EXPIRES_S = 600;
-export const DEFAULT_REGISTRATION_RETRY: Required<BackoffOptions> = Object.freeze({ baseMs: 2000, maxMs: 300_000 });
 /** Challenges answered per REGISTER: the first one, and one stale=true (RFC 7616 §3.3); never more. */
 const MAX_AUTH_ROUNDS = 2;
 
@@ -312,29 +260,15 @@ export class Registration {
   }
 
   #build(kind: Attempt['kind'], contact: string, expiresS: number, stale: string | undefined, auth: readonly HeaderSpec[], cseq?: number): SipRequest {
-    const useRegId = this.#useRegId();
-    const contacts: ContactSpec[] = [{
-      uri: contact,
-      ...(this.#instanceId === undefined ? {} : { instance: this.#instanceId }),
-      ...(useRegId ? { regId: this.#regId } : {}),
-      ...(kind === 'unregister' ? { expires: 0 } : {}),
-    }];
-    if (stale !== undefined) contacts.push({ uri: stale, expires: 0 });
-    const address = { uri: this.aor, ...(this.#displayName === undefined ? {} : { displayName: this.#displayName }) };
-    const built = buildRequest({
-      method: 'REGISTER', uri: this.#requestUri,
-      // §10.2: "A UA MUST increment the CSeq value by one for each REGISTER request with the same Call-ID".
-      cseq: cseq ?? ++this.#cseq,
-      via: [this.#endpoint.via()],
-      from: { ...address, tag: this.#fromTag }, to: address, callId: this.#callId,
-      contact: contacts, expires: expiresS,
-      // RFC 5626 §4.2.1: a UA using outbound says so with the `outbound` option tag.
-      ...(useRegId ? { supported: ['outbound'] } : {}),
-      headers: [{ name: 'User-Agent', value: this.#endpoint.product }, ...auth],
+    return buildRegister({
+      requestUri: this.#requestUri, aor: this.aor, ...(this.#displayName === undefined ? {} : { displayName: this.#displayName }),
+      callId: this.#callId, fromTag: this.#fromTag, cseq: cseq ?? ++this.#cseq, via: this.#endpoint.via(),
+      contact, expiresS: kind === 'unregister' ? 0 : expiresS,
+      ...(this.#instanceId === undefined ? {} : { instanceId: this.#instanceId }),
+      ...(this.#useRegId() ? { regId: this.#regId } : {}),
+      ...(stale === undefined ? {} : { staleContact: stale }),
+      product: this.#endpoint.product, credentials: auth,
     });
-    // Everything in it was checked when the Registration was made; a failure here is a bug.
-    if (!built.ok) throw new Error(`cannot build REGISTER: ${built.error.message}`);
-    return built.value;
   }
 
   #transmit(attempt: Attempt): void {
