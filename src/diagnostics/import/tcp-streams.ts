@@ -48,25 +48,26 @@ class Direction {
       if (this.pending.size < MAX_PENDING) this.pending.set(s.seq!, s);
       return;
     }
-    this.take(s, -ahead);
-    this.drain();
+    this.take(s, -ahead, s);
+    this.drain(s);
   }
 
-  private take(s: Segment, skip: number): void {
+  /** Takes a segment's new bytes; `trigger` is the captured segment that made them usable (its time is the message's). */
+  private take(s: Segment, skip: number, trigger: Segment): void {
     if (skip >= s.payload.length) return; // a retransmission of bytes already taken
     const data = s.payload.subarray(skip);
     this.next = (this.next! + data.length) >>> 0;
-    this.consume(data, s);
+    this.consume(data, trigger);
   }
 
-  private drain(): void {
+  private drain(trigger: Segment): void {
     for (let moved = true; moved && this.pending.size > 0;) {
       moved = false;
       for (const [seq, s] of this.pending) {
         const ahead = (seq - this.next!) | 0;
         if (ahead <= 0) {
           this.pending.delete(seq);
-          this.take(s, -ahead);
+          this.take(s, -ahead, trigger.frame > s.frame ? trigger : s);
           moved = true;
         }
       }
@@ -81,7 +82,7 @@ class Direction {
       this.sink.note(`TCP ${this.name}: ${missing} bytes were not captured before frame ${s.frame}; reading resumed at the next SIP message`);
       this.next = seq;
       if (this.mode === 'sip') this.resync();
-      this.drain();
+      this.drain(s);
     }
     if (this.mode === 'sip' && this.framer.buffered > 0) {
       this.sink.note(`TCP ${this.name}: ${this.framer.buffered} bytes at the end form no complete SIP message (half a message); skipped`);
