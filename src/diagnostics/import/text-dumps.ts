@@ -86,33 +86,34 @@ export function importTextDump(bytes: Uint8Array, options: ImportOptions = {}): 
     messages.push({ ...input, raw });
   };
   if (format === 'sngrep') {
-    let header: RegExpExecArray | undefined;
-    let headerLine = 0;
-    let body: string[] = [];
-    const flush = () => {
-      if (!header) return;
+    // Header lines at the start or after a blank line (SIP text never looks like one anyway).
+    const source = text.replace(/^\uFEFF/, '');
+    const headers: Array<{ match: RegExpExecArray; start: number; end: number; line: number }> = [];
+    let line = 1;
+    for (let p = 0; p < source.length;) {
+      const eol = source.indexOf('\n', p);
+      const stop = eol < 0 ? source.length : eol;
+      const m = SNGREP_HEADER.exec(source.slice(p, stop));
+      if (m && (p === 0 || source.slice(Math.max(0, p - 3), p).replace(/\r/g, '').endsWith('\n\n'))) {
+        headers.push({ match: m, start: p, end: Math.min(source.length, stop + 1), line });
+      }
+      p = stop + 1;
+      line++;
+    }
+    headers.forEach((h, k) => {
+      const next = headers[k + 1]?.start ?? source.length;
+      // The writer adds "\n\n" after each message.
+      const body = source.slice(h.end, next).replace(/\r?\n\r?\n$/, '');
+      const header = h.match;
       const src = endpointOf(header[8]!, 'UDP');
       const dst = endpointOf(header[9]!, 'UDP');
-      // The writer adds "\n\n" after the message.
-      const text = body.join('\n').replace(/\n\n$/, '');
       if (!src || !dst) {
-        notes.push(`line ${headerLine}: cannot read the addresses ${header[8]} -> ${header[9]}; skipped`);
+        notes.push(`line ${h.line}: cannot read the addresses ${header[8]} -> ${header[9]}; skipped`);
         return;
       }
       const at = utc(header[1]!, header[2]!, header[3]!, header[4]!, header[5]!, header[6]!, header[7]);
-      add({ at, direction: directionOf(src, dst, options), src, dst, transport: 'UDP' }, text, `line ${headerLine}`);
-    };
-    lines.forEach((line, i) => {
-      const m = SNGREP_HEADER.exec(line);
-      // A header line only counts after a blank line (or at the start): SIP text never looks like it anyway.
-      if (m && (i === 0 || lines[i - 1]!.replace(/\r$/, '') === '')) {
-        flush();
-        header = m;
-        headerLine = i + 1;
-        body = [];
-      } else body.push(line);
+      add({ at, direction: directionOf(src, dst, options), src, dst, transport: 'UDP' }, body, `line ${h.line}`);
     });
-    flush();
   } else if (format === 'sipdump') {
     for (let i = 0; i < lines.length; i++) {
       if (lines[i]!.replace(/\r$/, '') !== SIPDUMP_START) continue;
