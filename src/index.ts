@@ -7,6 +7,6 @@ export * from './message/index.js';
 // Transports: UDP, TCP, TLS, WS/WSS, and an in-memory pair for tests.
 export * from './transport/index.js';
 export * from './transaction/index.js';
-export * from './diagnostics/events.js';
+export * from './diagnostics/index.js';
 export { systemClock, type Clock, type TimerHandle } from './util/clock.js';
 export { FakeClock } from './util/fake-clock.js';
