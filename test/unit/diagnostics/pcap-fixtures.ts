@@ -103,7 +103,7 @@ export function pcapFile(link: number, frames: readonly FixtureFrame[], options:
   header.setUint16(6, 4, le);
   header.setUint32(16, 65535, le);
   header.setUint32(20, link, le);
-  const parts = [new Uint8Array(header.buffer)];
+  const parts: Uint8Array[] = [new Uint8Array(header.buffer)];
   for (const f of frames) {
     const r = new DataView(new ArrayBuffer(16));
     const sec = Math.floor(f.atMs / 1000);
