@@ -22,6 +22,8 @@ export async function captureCall(name: string, call: (lab: Lab) => Promise<Reco
   let dir: string | undefined;
   try {
     extra = (await call(lab)) ?? {};
+    // Let the capture catch up with the last packets before the lab stops (a loaded machine is slow).
+    await new Promise((resolve) => setTimeout(resolve, 500));
   } finally {
     dir = await lab.stop({ keepArtifacts: true });
   }

@@ -70,8 +70,10 @@ describe('diagnostics import/export against tshark', () => {
       const json = JSON.parse(exportJson(run.model)) as { calls: Array<{ findingsSummary: string }>; messages: unknown[] };
       expect(json.messages).toHaveLength(run.model.messages.length);
       expect(json.calls.every((c) => c.findingsSummary === 'no findings')).toBe(true);
-    } finally {
       run.cleanup();
+    } catch (error) {
+      console.warn(`diagnostics export: capture and logs kept in ${run.dir}`);
+      throw error;
     }
   });
 });
