@@ -150,4 +150,23 @@ describe('findings from the lab capture', () => {
     // The caller's leg got a 100 from the proxy at once: no finding there.
     expect(call.findings.filter((x) => x.code === 'no-provisional')).toHaveLength(1);
   });
+
+  it('request-timeout: an OPTIONS the far end never answers; both legs retransmit with no final response', async () => {
+    const run = await captureCall('diag-request-timeout', async (lab) => {
+      const callee = await lab.startUas('uas-ignore-options', { pauseMs: 4000, timeoutS: 10 });
+      const caller = await lab.startUac('uac-options', `farend-${callee.port}`, { timeoutS: 4 });
+      await caller.result;
+      await callee.result;
+      return { callee: String(callee.port) };
+    });
+    cleanups.push(run.cleanup);
+    // (The lab's own readiness pings are OPTIONS too, sent once.)
+    const calls = run.model.calls.filter((c) => c.transactions.some((t) => t.method === 'OPTIONS' && t.retransmissions.requests > 0));
+    expect(calls).toHaveLength(1);
+    const timeouts = calls[0]!.findings.filter((f) => f.code === 'request-timeout');
+    // The caller's leg and the proxy's leg to the far end, each retransmitting on its own (Timer E).
+    expect(timeouts).toHaveLength(2);
+    const legs = timeouts.map((f) => run.model.messages[f.messages[0]!]!.dst!.port);
+    expect(legs).toContain(Number(run.extra.callee));
+  });
 });
