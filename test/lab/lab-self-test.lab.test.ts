@@ -1,6 +1,7 @@
 // The lab proves itself, without any of Callscope's own SIP code: if Kamailio,
 // rtpengine or SIPp is misconfigured, these tests fail.
 import { describe, expect, it } from 'vitest';
+import { parseSippTrace } from './sipp-trace.js';
 import { useLab } from './vitest-lab.js';
 import {
   RawWsSipClient, bodyOf, cseqOf, digestAuthorization, headerValues, randomToken, sipMessage, statusOf,
@@ -24,6 +25,11 @@ describe('SIP lab self-test', () => {
     expect(seen).toMatch(/^RAck: 1 1 INVITE/m);
     expect(seen).toMatch(new RegExp(`^Record-Route: <sip:127\\.0\\.0\\.1:${lab().proxy.ports.udp};`, 'm'));
     expect(seen).toMatch(/^BYE /m);
+    // Every response the caller got through the proxy still has its Via (the
+    // far end must echo all of the INVITE's Vias, not just the proxy's).
+    const responses = parseSippTrace(caller.messageLog()).filter((e) => e.direction === 'received');
+    expect(responses.map((e) => e.startLine)).toContain('SIP/2.0 200 OK');
+    for (const response of responses) expect(response.text, response.startLine).toMatch(/^Via: SIP\/2\.0\/UDP 127\.0\.0\.1:/m);
   });
 
   it('registers a WebSocket client over WSS after a digest challenge (TLS verified against the lab CA)', async () => {
