@@ -1,9 +1,11 @@
 import type { CliCommand } from './command.js';
 import { analyzeCommand } from './analyze-command.js';
+import { callCommand } from './call-command.js';
+import { listenCommand } from './listen-command.js';
 import { parseCommand } from './parse-command.js';
 
 /**
  * Every sub-command of `callscope`, in the order `--help` lists them.
  * Later layers add theirs here (parse, call, listen, analyze).
  */
-export const commands: readonly CliCommand[] = [parseCommand, analyzeCommand];
+export const commands: readonly CliCommand[] = [parseCommand, callCommand, listenCommand, analyzeCommand];

@@ -1,0 +1,144 @@
+// One ready-to-use user agent for an account: the connection to its server,
+// the endpoint with its timers, the authenticator, the call agent, an
+// optional registration, and a recorder of the diagnostics stream. The CLI
+// builds its `call` and `listen` on it; so can the desktop host.
+import { parseUri } from '../message/index.js';
+import { LiveRecorder } from '../diagnostics/live-recorder.js';
+import type { Result } from '../message/index.js';
+import { Authenticator } from './authenticator.js';
+import { CallAgent } from './call-agent.js';
+import { SipEndpoint } from './endpoint.js';
+import type { ReliableProvisionalPolicy } from './incoming-call.js';
+import { Registration, newInstanceId } from './registration.js';
+import { connectToServer, type ServerConnection } from './server-connection.js';
+import { StaticSdpHandler } from './static-sdp.js';
+import type { Clock } from '../util/clock.js';
+
+/**
+ * The system clock, with timers that do not keep a process alive by
+ * themselves: a command ends when its work and its connection are done,
+ * not when the last Timer M or K of a finished transaction fires.
+ */
+export const backgroundClock: Clock = {
+  now: () => performance.now(),
+  setTimer(ms, callback) {
+    const timer = setTimeout(callback, ms);
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
+
+export interface UserAgentOptions {
+  /** `wss://...`, `ws://...`, `sip:host[:port];transport=udp|tcp|tls`, `sips:...`. */
+  readonly server: string;
+  /** Account user: From user and, unless `authUser`, the digest user name. */
+  readonly user?: string;
+  readonly authUser?: string;
+  readonly password?: string;
+  /** From URI (default `sip:<user>@<server host>`). */
+  readonly from?: string;
+  readonly displayName?: string;
+  readonly caFile?: string;
+  /** Accept a server certificate that cannot be verified (lab servers only). */
+  readonly insecure?: boolean;
+  /** T1 in ms; T2 and T4 scale with it (8·T1, 10·T1) when set. */
+  readonly t1?: number;
+  readonly reliableProvisionals?: ReliableProvisionalPolicy;
+  /** A session description to offer and answer with (default: PCMU over RTP/AVP). */
+  readonly sdp?: string;
+  /** UDP: local address and port to bind (to be reachable as a far end). */
+  readonly localHost?: string;
+  readonly localPort?: number;
+  /** Register the From URI with the server (REGISTER with digest). */
+  readonly register?: boolean;
+  /** The stack's clock (default: the system clock). */
+  readonly clock?: Clock;
+}
+
+export class UserAgent {
+  private constructor(
+    readonly connection: ServerConnection,
+    readonly endpoint: SipEndpoint,
+    readonly agent: CallAgent,
+    readonly recorder: LiveRecorder,
+    readonly from: string,
+    readonly registration: Registration | undefined,
+  ) {}
+
+  /** Connects (and registers when asked); a failure comes back as one sentence. */
+  static async start(options: UserAgentOptions): Promise<Result<UserAgent, string>> {
+    const connected = await connectToServer(options.server, {
+      ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+      ...(options.insecure ? { acceptInvalidCertificate: true } : {}),
+      ...(options.localHost === undefined ? {} : { localHost: options.localHost }),
+      ...(options.localPort === undefined ? {} : { localPort: options.localPort }),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    if (!connected.ok) return { ok: false, error: `cannot connect to ${options.server}: ${connected.error.reason}` };
+    const connection = connected.value;
+    const server = connection.servers[0]!;
+    const user = options.user ?? 'callscope';
+    const from = options.from ?? `sip:${user}@${server.host.includes(':') ? `[${server.host}]` : server.host}`;
+    const fromUri = parseUri(from);
+    if (!fromUri.ok) {
+      await connection.close();
+      return { ok: false, error: `--from ${from} is not a SIP URI: ${fromUri.error.message}` };
+    }
+    const t1 = options.t1;
+    const endpoint = new SipEndpoint({
+      transport: connection.transport, outboundProxy: connection.outboundProxy,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(t1 === undefined ? {} : { timers: { t1, t2: 8 * t1, t4: 10 * t1 } }),
+    });
+    const recorder = new LiveRecorder();
+    recorder.attach(endpoint.diagnostics);
+    const authenticator = options.password === undefined ? undefined
+      : new Authenticator({ username: options.authUser ?? user, password: options.password });
+    const contactUser = 'user' in fromUri.value && fromUri.value.user !== undefined ? fromUri.value.user : user;
+    const agent = new CallAgent({
+      endpoint, identity: { uri: from, ...(options.displayName === undefined ? {} : { displayName: options.displayName }) },
+      contactUser,
+      ...(authenticator ? { authenticator } : {}),
+      ...(options.reliableProvisionals ? { reliableProvisionals: options.reliableProvisionals } : {}),
+      createSdpHandler: () => new StaticSdpHandler(options.sdp === undefined ? {} : { sdp: options.sdp }),
+    });
+    let registration: Registration | undefined;
+    if (options.register) {
+      if (!authenticator) {
+        agent.close();
+        endpoint.close();
+        await connection.close();
+        return { ok: false, error: '--register needs --password' };
+      }
+      registration = new Registration({
+        endpoint, aor: from, authenticator, instanceId: newInstanceId(), contactUser,
+        currentFlowId: () => connection.flowId,
+      });
+      const state = await registration.start();
+      if (state.name !== 'registered') {
+        await registration.stop({ timeoutMs: 1000 });
+        agent.close();
+        endpoint.close();
+        await connection.close();
+        return { ok: false, error: `registration of ${from} failed: ${state.name === 'failed' ? state.reason : state.name}` };
+      }
+    }
+    return { ok: true, value: new UserAgent(connection, endpoint, agent, recorder, from, registration) };
+  }
+
+  /** The Request-URI for what a user typed: a SIP URI as is, `user` or `user@host` completed. */
+  target(typed: string): string {
+    if (/^(sips?|tel):/i.test(typed)) return typed;
+    if (typed.includes('@')) return `sip:${typed}`;
+    const host = this.connection.servers[0]!.host;
+    return `sip:${typed}@${host.includes(':') ? `[${host}]` : host}`;
+  }
+
+  /** Unregisters (when registered), stops taking calls, closes the connection. */
+  async close(): Promise<void> {
+    await this.registration?.stop({ timeoutMs: 2000 });
+    this.agent.close();
+    this.endpoint.close();
+    await this.connection.close();
+  }
+}
