@@ -106,6 +106,22 @@ export interface TransportStateEvent extends EventBase {
   readonly retryInMs?: number;
 }
 
+/** An account's registration (RFC 3261 §10) changed state: what a status bar shows. */
+export interface RegistrationStateEvent extends EventBase {
+  readonly type: 'registration-state';
+  /** The address of record, e.g. `sip:alice@example.com`. */
+  readonly aor: string;
+  readonly state: 'unregistered' | 'registering' | 'registered' | 'failed';
+  /** Registered: clock time the binding lapses unless refreshed. */
+  readonly until?: number;
+  /** Failed: the final status, if a response said so. */
+  readonly status?: number;
+  /** Failed: why, in words a user can act on. */
+  readonly reason?: string;
+  /** Failed: when the next attempt starts. */
+  readonly retryInMs?: number;
+}
+
 export type DiagnosticsEvent =
   | TransactionCreated
   | TransactionStateChanged
@@ -115,7 +131,8 @@ export type DiagnosticsEvent =
   | MessageMalformedEvent
   | TransportChoiceEvent
   | TransportErrorEvent
-  | TransportStateEvent;
+  | TransportStateEvent
+  | RegistrationStateEvent;
 
 export type DiagnosticsListener = (event: DiagnosticsEvent) => void;
 

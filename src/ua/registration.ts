@@ -212,6 +212,16 @@ export class Registration {
 
   #setState(state: RegistrationState): void {
     this.#state = state;
+    // The one diagnostics stream carries registration too (never the password: none is in a state).
+    this.#endpoint.diagnostics.emit({
+      type: 'registration-state', at: this.#endpoint.clock.now(), aor: this.aor, state: state.name,
+      ...(state.name === 'registered' ? { until: state.until } : {}),
+      ...(state.name === 'failed' ? {
+        reason: state.reason,
+        ...(state.status === undefined ? {} : { status: state.status }),
+        ...(state.retryInMs === undefined ? {} : { retryInMs: state.retryInMs }),
+      } : {}),
+    });
     for (const listener of [...this.#listeners]) {
       try {
         listener(state);

@@ -71,6 +71,23 @@ describe('REGISTER with digest (RFC 3261 §10, §22; RFC 7616 / RFC 8760)', () =
     expect(second!.to.uri).toMatchObject({ user: 'alice', host: 'callscope.test' });
   });
 
+  it('reports each state on the diagnostics stream too, with the expiry or the failure reason', async () => {
+    const t = setup();
+    const registered = t.registration.start();
+    await t.elapse(100);
+    await registered;
+    const states = t.events.flatMap((e) => (e.type === 'registration-state' ? [e] : []));
+    expect(states.map((e) => e.state)).toEqual(['registering', 'registered']);
+    expect(states[1]).toMatchObject({ aor: AOR, until: t.registration.state.name === 'registered' ? t.registration.state.until : -1 });
+    const refused = setup({ registration: { credentials: { username: 'alice', password: 'wrong' } } });
+    const failed = refused.registration.start();
+    await refused.elapse(100);
+    await failed;
+    const last = refused.events.filter((e) => e.type === 'registration-state').at(-1);
+    expect(last).toMatchObject({ state: 'failed', status: 401 });
+    expect(JSON.stringify(refused.events.filter((e) => e.type === 'registration-state'))).not.toContain('wrong');
+  });
+
   it('tags every REGISTER transaction with register:<aor> on the diagnostics stream', async () => {
     const t = setup();
     const outcome = t.registration.start();
