@@ -4,7 +4,7 @@
 // BYE; a far end that repeats its 183 and skips an RSeq; two forks; busy;
 // CANCEL while ringing; our no-answer policy; a 407 from the proxy answered.
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatNameAddr, formatUri } from '../../src/message/index.js';
+import { formatUri } from '../../src/message/index.js';
 import { StaticSdpHandler } from '../../src/ua/static-sdp.js';
 import type { OutgoingCall } from '../../src/ua/outgoing-call.js';
 import { wssUa, type LabUa } from './calls-lab-helpers.js';
@@ -77,7 +77,7 @@ describe('outgoing calls through Kamailio over WSS', () => {
     const [ack] = ua.requests('ACK');
     expect(ok.recordRoutes).toHaveLength(2);
     expect(ack!.requestUriText).toBe(formatUri(ok.contacts[0]!.uri));
-    expect(ack!.routes.map((r) => formatNameAddr(r))).toEqual([...ok.recordRoutes].reverse().map((r) => formatNameAddr(r)));
+    expect(ack!.routes.map((r) => formatUri(r.uri))).toEqual([...ok.recordRoutes].reverse().map((r) => formatUri(r.uri)));
     expect(ack!.cseq).toEqual({ seq: invite.cseq.seq, method: 'ACK' });
     expect(ack!.topVia.branch).not.toBe(invite.topVia.branch);
     const ackAtFarEnd = received(log, 'ACK');
