@@ -112,6 +112,9 @@ export class LiveRecorder {
       case 'transport-state':
         if (event.state === 'failed') this.notes.push(`${event.transport} ${event.target} failed${event.detail ? `: ${event.detail}` : ''}`);
         return;
+      case 'registration-state':
+        if (event.state === 'failed') this.notes.push(`registration of ${event.aor} failed${event.status ? ` (${event.status})` : ''}: ${event.reason ?? 'no reason given'}`);
+        return;
     }
   }
 
