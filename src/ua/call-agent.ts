@@ -127,7 +127,7 @@ export class CallAgent {
       try {
         listener(call);
       } catch {
-        // A listener's failure must not leave the INVITE unanswered forever: the call still has its own timers.
+        // A listener's failure is its own; the call goes on (the caller's CANCEL or timeout still ends it).
       }
     }
   }
