@@ -25,6 +25,8 @@ export const C_URIC = 1 << 10;
 export const C_TEL = 1 << 11;
 /** host characters: alphanum / "-" / "." (hostname, IPv4) */
 export const C_HOST = 1 << 12;
+/** user characters that cannot end an addr-spec: C_USER without ";", "," and "?" */
+export const C_USER_NS = 1 << 13;
 
 const table = new Uint16Array(256);
 
@@ -35,7 +37,7 @@ function markRange(from: string, to: string, flags: number): void {
   for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c++) table[c]! |= flags;
 }
 
-const ALNUM_FLAGS = C_TOKEN | C_WORD | C_UNRESERVED | C_USER | C_PASSWORD | C_PARAM | C_HNV | C_URIC | C_HOST;
+const ALNUM_FLAGS = C_TOKEN | C_WORD | C_UNRESERVED | C_USER | C_USER_NS | C_PASSWORD | C_PARAM | C_HNV | C_URIC | C_HOST;
 markRange('a', 'z', C_ALPHA | ALNUM_FLAGS);
 markRange('A', 'Z', C_ALPHA | ALNUM_FLAGS);
 markRange('0', '9', C_DIGIT | C_HEX | C_TEL | ALNUM_FLAGS);
@@ -43,8 +45,9 @@ markRange('a', 'f', C_HEX | C_TEL);
 markRange('A', 'F', C_HEX | C_TEL);
 mark('-.!%*_+`\'~', C_TOKEN | C_WORD);
 mark('()<>:\\"/[]?{}', C_WORD);
-mark('-_.!~*\'()', C_UNRESERVED | C_USER | C_PASSWORD | C_PARAM | C_HNV | C_URIC);
+mark('-_.!~*\'()', C_UNRESERVED | C_USER | C_USER_NS | C_PASSWORD | C_PARAM | C_HNV | C_URIC);
 mark('&=+$,;?/', C_USER);
+mark('&=+$/', C_USER_NS);
 mark('&=+$,', C_PASSWORD);
 mark('[]/:&+$', C_PARAM);
 mark('[]/?:+$', C_HNV);
@@ -52,6 +55,17 @@ mark(';/?:@&=+$,', C_URIC);
 mark('%', C_URIC);
 mark('*#-.()+', C_TEL);
 mark('-.', C_HOST);
+
+/**
+ * A 0/1 table of the bytes in any of the classes `flags`. The fast path keeps its own
+ * copies in module-local constants: indexing a local Uint8Array in a hot loop costs less
+ * than reading TABLE through an import binding.
+ */
+export function classTable(flags: number): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = (table[c]! & flags) !== 0 ? 1 : 0;
+  return t;
+}
 
 export function charFlags(code: number): number {
   return table[code & 0xff]!;

@@ -1,4 +1,8 @@
-// Parse one known header field value into the message's typed fields.
+// Read one known header field value with the reference grammar — for a value outside the
+// fast path's subset (fast-*.ts), or any value when the fast path is off. Scalars and rare
+// headers are stored on the message; the objects of values the message builds lazily are
+// kept for single-valued headers, while multi-valued ones are only validated here (the
+// message reads those fields again with the same readers when first asked for them).
 
 import { readAuthValue } from './auth.js';
 import { EMPTY_ARRAY } from './empty.js';
@@ -6,6 +10,7 @@ import { fault } from './errors.js';
 import {
   readContactValues, readFromTo, readNameAddrList, readSingleAddress,
 } from './address-headers.js';
+import { MAX_CONTENT_LENGTH } from './fast-fields.js';
 import { readEvent, readContentDisposition, readReasons, readReplaces, readSessionExpires } from './header-extensions.js';
 import { K } from './header-names.js';
 import type { HeaderDef } from './header-names.js';
@@ -14,61 +19,46 @@ import {
 } from './header-values.js';
 import type { MessageImpl } from './message.js';
 import { checkText } from './scan.js';
-import type { MediaType, Via } from './types.js';
+import type { Contact, MediaType, ReasonValue } from './types.js';
 import { readVias } from './via.js';
-
-/** Largest Content-Length accepted before framing checks (they compare with the real size). */
-const MAX_CONTENT_LENGTH = 0x7fffffff;
 
 function grow<T>(list: readonly T[]): T[] {
   return list === EMPTY_ARRAY ? [] : (list as T[]);
 }
 
-/** Validate a token-list header now; the message splits it into strings on first access. */
-function listHeader(m: MessageImpl, kind: number, s: string, v: number, e: number, allowEmpty: boolean, what: string): void {
-  readTokenList(s, v, e, allowEmpty, what, null);
-  if (m.listRanges.length === 0) m.listRanges = [];
-  m.listRanges.push(kind, v, e);
-}
-
 /** Parse s[v..e) (the value of a header field defined by `def`) into `m`. */
 export function readKnownHeader(m: MessageImpl, def: HeaderDef, s: string, v: number, e: number): void {
   switch (def.kind) {
-    case K.VIA: {
-      const list = m.via.length === 0 ? [] as Via[] : m.via;
-      readVias(s, v, e, list);
-      m.via = list;
-      return;
-    }
-    case K.FROM: m.from = readFromTo(s, v, e, 'From'); return;
-    case K.TO: m.to = readFromTo(s, v, e, 'To'); return;
+    case K.VIA: readVias(s, v, e, []); return;
+    case K.FROM: m.keep(K.FROM, readFromTo(s, v, e, 'From')); return;
+    case K.TO: m.keep(K.TO, readFromTo(s, v, e, 'To')); return;
     case K.CALL_ID: m.callId = readCallId(s, v, e); return;
     case K.CSEQ: m.cseq = readCSeq(s, v, e, m.method); return;
     case K.MAX_FORWARDS:
       // RFC 3261 §20.22: "an integer in the range 0-255"
       m.maxForwards = readNumberValue(s, v, e, 255, 'Max-Forwards'); return;
     case K.CONTENT_LENGTH: m.contentLength = readNumberValue(s, v, e, MAX_CONTENT_LENGTH, 'Content-Length'); return;
-    case K.CONTENT_TYPE: m.contentType = readContentType(s, v, e); return;
+    case K.CONTENT_TYPE: m.keep(K.CONTENT_TYPE, readContentType(s, v, e)); return;
     case K.CONTACT: {
       if (m.contactWildcard) fault('bad-header-value', 'Contact "*" cannot be combined with other Contact values', v);
-      const list = grow(m.contacts);
+      const list: Contact[] = [];
       const star = readContactValues(s, v, e, list);
-      if (star && list.length > 0) fault('bad-header-value', 'Contact "*" cannot be combined with other Contact values', v);
+      if (star && m.hasContacts) fault('bad-header-value', 'Contact "*" cannot be combined with other Contact values', v);
       m.contactWildcard = star;
-      m.contacts = list;
+      if (list.length > 0) m.hasContacts = true;
       return;
     }
-    case K.ROUTE: m.routes = readNameAddrList(s, v, e, 'Route', grow(m.routes)); return;
-    case K.RECORD_ROUTE: m.recordRoutes = readNameAddrList(s, v, e, 'Record-Route', grow(m.recordRoutes)); return;
-    case K.PATH: m.paths = readNameAddrList(s, v, e, 'Path', grow(m.paths)); return;
-    case K.SERVICE_ROUTE: m.serviceRoutes = readNameAddrList(s, v, e, 'Service-Route', grow(m.serviceRoutes)); return;
-    case K.REQUIRE: listHeader(m, K.REQUIRE, s, v, e, false, 'Require option-tag'); return;
-    case K.PROXY_REQUIRE: listHeader(m, K.PROXY_REQUIRE, s, v, e, false, 'Proxy-Require option-tag'); return;
-    case K.SUPPORTED: listHeader(m, K.SUPPORTED, s, v, e, true, 'Supported option-tag'); return;
-    case K.UNSUPPORTED: listHeader(m, K.UNSUPPORTED, s, v, e, false, 'Unsupported option-tag'); return;
-    case K.ALLOW: listHeader(m, K.ALLOW, s, v, e, true, 'Allow method'); return;
-    case K.CONTENT_ENCODING: listHeader(m, K.CONTENT_ENCODING, s, v, e, false, 'Content-Encoding'); return;
-    case K.ALLOW_EVENTS: listHeader(m, K.ALLOW_EVENTS, s, v, e, false, 'Allow-Events'); return;
+    case K.ROUTE: readNameAddrList(s, v, e, 'Route', []); return;
+    case K.RECORD_ROUTE: readNameAddrList(s, v, e, 'Record-Route', []); return;
+    case K.PATH: readNameAddrList(s, v, e, 'Path', []); return;
+    case K.SERVICE_ROUTE: readNameAddrList(s, v, e, 'Service-Route', []); return;
+    case K.REQUIRE: readTokenList(s, v, e, false, 'Require option-tag', null); return;
+    case K.PROXY_REQUIRE: readTokenList(s, v, e, false, 'Proxy-Require option-tag', null); return;
+    case K.SUPPORTED: readTokenList(s, v, e, true, 'Supported option-tag', null); return;
+    case K.UNSUPPORTED: readTokenList(s, v, e, false, 'Unsupported option-tag', null); return;
+    case K.ALLOW: readTokenList(s, v, e, true, 'Allow method', null); return;
+    case K.CONTENT_ENCODING: readTokenList(s, v, e, false, 'Content-Encoding', null); return;
+    case K.ALLOW_EVENTS: readTokenList(s, v, e, false, 'Allow-Events', null); return;
     case K.EXPIRES: m.expires = readNumberValue(s, v, e, MAX_U32, 'Expires'); return;
     case K.MIN_EXPIRES: m.minExpires = readNumberValue(s, v, e, MAX_U32, 'Min-Expires'); return;
     case K.RSEQ: {
@@ -83,18 +73,18 @@ export function readKnownHeader(m: MessageImpl, def: HeaderDef, s: string, v: nu
     case K.PROXY_AUTHENTICATE: (m.proxyAuthenticate = grow(m.proxyAuthenticate)).push(readAuthValue(s, v, e, 'Proxy-Authenticate')); return;
     case K.AUTHORIZATION: (m.authorization = grow(m.authorization)).push(readAuthValue(s, v, e, 'Authorization')); return;
     case K.PROXY_AUTHORIZATION: (m.proxyAuthorization = grow(m.proxyAuthorization)).push(readAuthValue(s, v, e, 'Proxy-Authorization')); return;
-    case K.SESSION_EXPIRES: m.sessionExpires = readSessionExpires(s, v, e, 'Session-Expires'); return;
-    case K.MIN_SE: m.minSe = readSessionExpires(s, v, e, 'Min-SE'); return;
-    case K.REFER_TO: m.referTo = readSingleAddress(s, v, e, 'Refer-To'); return;
-    case K.REFERRED_BY: m.referredBy = readSingleAddress(s, v, e, 'Referred-By'); return;
+    case K.SESSION_EXPIRES: m.keep(K.SESSION_EXPIRES, readSessionExpires(s, v, e, 'Session-Expires')); return;
+    case K.MIN_SE: m.keep(K.MIN_SE, readSessionExpires(s, v, e, 'Min-SE')); return;
+    case K.REFER_TO: m.keep(K.REFER_TO, readSingleAddress(s, v, e, 'Refer-To')); return;
+    case K.REFERRED_BY: m.keep(K.REFERRED_BY, readSingleAddress(s, v, e, 'Referred-By')); return;
     case K.REPLACES: m.replaces = readReplaces(s, v, e); return;
     case K.REASON: {
-      const list = grow(m.reasons);
+      const list = grow(m.reasons) as ReasonValue[];
       readReasons(s, v, e, list);
       m.reasons = list;
       return;
     }
-    case K.EVENT: m.event = readEvent(s, v, e); return;
+    case K.EVENT: m.keep(K.EVENT, readEvent(s, v, e)); return;
     case K.ACCEPT: {
       const list = (m.accept ?? []) as MediaType[];
       readAccept(s, v, e, list);

@@ -95,8 +95,8 @@ const DEFS: readonly (readonly [string, number, boolean, string?])[] = [
 ];
 
 const byName = new Map<string, HeaderDef>();
-// Hash table for the parser: the hash of a name is computed while its chars are scanned
-// (`nameHash`), so looking a header up costs no substring and no string hashing.
+// Hash table for the reference path: the hash of a name is computed while its chars are
+// scanned (`nameHash`), so looking a header up costs no substring and no string hashing.
 const BUCKETS = 1024;
 const buckets: { lower: string; def: HeaderDef }[][] = Array.from({ length: BUCKETS }, () => []);
 
@@ -111,9 +111,36 @@ function hashOf(lower: string): number {
   return h;
 }
 
+// A trie over name bytes for the fast path: one walk finds where the name ends and which
+// header it is, with no second pass to compare it. NAME_CLASS maps a byte to its symbol:
+// 0 for a byte that cannot be in a token (the name ends), 1-26 letters in either case,
+// 27-36 digits, 37 "-", 38 any other token char (no known name has one).
+const WIDTH = 39;
+const NAME_CLASS = new Uint8Array(256);
+for (let c = 0; c < 26; c++) NAME_CLASS[0x61 + c] = NAME_CLASS[0x41 + c] = 1 + c;
+for (let c = 0; c < 10; c++) NAME_CLASS[0x30 + c] = 27 + c;
+for (const ch of '.!%*_+`\'~') NAME_CLASS[ch.charCodeAt(0)] = 38;
+NAME_CLASS[0x2d] = 37;
+// state 0 is dead (every transition stays there), state 1 the root
+const trieRows: number[][] = [new Array<number>(WIDTH).fill(0), new Array<number>(WIDTH).fill(0)];
+const trieDefs: number[] = [-1, -1];
+
 function register(lower: string, def: HeaderDef): void {
   byName.set(lower, def);
   buckets[hashOf(lower) & (BUCKETS - 1)]!.push({ lower, def });
+  let st = 1;
+  for (let i = 0; i < lower.length; i++) {
+    const cls = NAME_CLASS[lower.charCodeAt(i)]!;
+    let next = trieRows[st]![cls]!;
+    if (next === 0) {
+      next = trieRows.length;
+      trieRows.push(new Array<number>(WIDTH).fill(0));
+      trieDefs.push(-1);
+      trieRows[st]![cls] = next;
+    }
+    st = next;
+  }
+  trieDefs[st] = def.id;
 }
 
 /** Every known header definition, indexed by `id`. */
@@ -128,6 +155,32 @@ for (const [canonical, kind, single, compact] of DEFS) {
     register(compact, def);
     byName.set(compact.toUpperCase(), def);
   }
+}
+
+const TRIE = Int16Array.from(trieRows.flat());
+const TRIE_DEF = Int16Array.from(trieDefs);
+/** Header kind by definition id (K.TEXT for -1, an unknown header, at index 0). */
+const KIND_BY_ID = Int8Array.from([K.TEXT, ...HEADER_DEFS.map((d) => d.kind)]);
+
+/** Result of the last scanHeaderName: the definition id, -1 for an unknown name. */
+export const nameScan = { id: -1 };
+
+/** Index where the header name starting at p ends in the bytes b; its definition id is left in `nameScan.id`. */
+export function scanHeaderName(b: Uint8Array, p: number): number {
+  let st = 1;
+  for (;;) {
+    const cls = NAME_CLASS[b[p]!]!;
+    if (cls === 0) break;
+    st = TRIE[st * WIDTH + cls]!;
+    p++;
+  }
+  nameScan.id = TRIE_DEF[st]!;
+  return p;
+}
+
+/** Header kind of a definition id (-1 for an unknown header gives K.TEXT). */
+export function kindOfId(id: number): number {
+  return KIND_BY_ID[id + 1]!;
 }
 
 /** Definition of the header named s[i..j), whose `nameHashStep` hash is h. */

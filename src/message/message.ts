@@ -1,11 +1,19 @@
 // The parsed SIP message: start line, header fields in order with their raw text, typed
-// accessors for the headers the stack uses, and the body. Values are parsed once, when
-// the message is parsed (that is what makes the parser strict); strings that are only for
-// display (header text, body text, body bytes) are cut lazily.
+// accessors for the headers the stack uses, and the body. Every header field is validated
+// when the message is parsed (that is what makes the parser strict), but the objects of
+// structured values (Via, addresses, URIs, parameter maps, media types) are built when
+// first read, then kept; strings only for display (header text, body text) are cut lazily.
 
+import { readContactValues, readNameAddrList } from './address-headers.js';
 import { byteStringToBytes, byteStringToText } from './bytes.js';
 import { EMPTY_ARRAY } from './empty.js';
 import type { Result, SipParseError } from './errors.js';
+import { buildContacts, buildFromTo, buildNameAddrList, buildSingleAddress } from './fast-address.js';
+import { buildContentType } from './fast-fields.js';
+import { readFrom } from './fast-scan.js';
+import { buildSipUri } from './fast-uri.js';
+import { buildVias } from './fast-via.js';
+import { readEvent, readSessionExpires } from './header-extensions.js';
 import type { SipHeaderField } from './header-field.js';
 import { HEADER_DEFS, K, sameHeaderName } from './header-names.js';
 import { readTokenList } from './header-values.js';
@@ -16,6 +24,7 @@ import type {
   AuthValue, CSeq, Contact, ContentDisposition, EventValue, MediaType, NameAddr, RAck,
   ReasonValue, Replaces, SessionExpires, TaggedAddress, Uri, Via,
 } from './types.js';
+import { readVias } from './via.js';
 
 /** What every SIP message has. Lists are empty (never undefined) when the header is absent. */
 export interface SipMessageBase {
@@ -107,74 +116,236 @@ export interface SipResponse extends SipMessageBase {
 
 export type SipMessage = SipRequest | SipResponse;
 
-const NO_VIA = EMPTY_ARRAY as unknown as Via[];
-const NO_RANGES = EMPTY_ARRAY as unknown as number[];
+const NO_NUMBERS = EMPTY_ARRAY as unknown as number[];
+
+/** Numbers per header field in MessageImpl.fields. */
+export const FIELD = 7;
+/** What the numbers of a header field are, by offset from its first. */
+export const F_START = 0;
+export const F_NAME_END = 1;
+export const F_VALUE = 2;
+export const F_END = 3;
+/** Index in HEADER_DEFS, -1 for an unknown header. */
+export const F_DEF = 4;
+/** 1 when the value was read by the reference grammar (outside the fast path's subset). */
+export const F_REF = 5;
+/** Where the fast path's record of the value starts in MessageImpl.recs (-1 if none). */
+export const F_REC = 6;
+
+// How each multi-valued kind is built from one field: fast (the value is in the fast
+// path's subset) or by the reference reader (it was read by the reference grammar).
+type Fast<T> = (s: string, out: T[]) => void;
+type Reference<T> = (s: string, v: number, e: number, out: T[]) => void;
+const VIA_FAST: Fast<Via> = buildVias;
+const VIA_REF: Reference<Via> = readVias;
+const CONTACT_FAST: Fast<Contact> = buildContacts;
+const CONTACT_REF: Reference<Contact> = (s, v, e, out) => readContactValues(s, v, e, out);
+const NAME_ADDR_FAST: Fast<NameAddr> = buildNameAddrList;
+const nameAddrRef = (what: string): Reference<NameAddr> => (s, v, e, out) => readNameAddrList(s, v, e, what, out);
+const ROUTE_REF = nameAddrRef('Route');
+const RECORD_ROUTE_REF = nameAddrRef('Record-Route');
+const PATH_REF = nameAddrRef('Path');
+const SERVICE_ROUTE_REF = nameAddrRef('Service-Route');
+const READ_SESSION_EXPIRES = (s: string, v: number, e: number) => readSessionExpires(s, v, e, 'Session-Expires');
+const READ_MIN_SE = (s: string, v: number, e: number) => readSessionExpires(s, v, e, 'Min-SE');
+const BUILD_FROM = (m: MessageImpl) => m.fromRecord(m.fromAt, buildFromTo);
+const BUILD_TO = (m: MessageImpl) => m.fromRecord(m.toAt, buildFromTo);
+const BUILD_CONTENT_TYPE = (m: MessageImpl) => m.fromRecord(m.find(K.CONTENT_TYPE), buildContentType);
+const BUILD_REFER_TO = (m: MessageImpl) => m.fromRecord(m.find(K.REFER_TO), buildSingleAddress);
+const BUILD_REFERRED_BY = (m: MessageImpl) => m.fromRecord(m.find(K.REFERRED_BY), buildSingleAddress);
 
 /** Internal implementation behind SipRequest / SipResponse; the parser fills the fields. */
 export class MessageImpl {
   kind: 'request' | 'response' = 'request';
   method: string | undefined = undefined;
-  requestUri: Uri | undefined = undefined;
-  requestUriText: string | undefined = undefined;
   status: number | undefined = undefined;
   reasonRaw = '';
   version = 'SIP/2.0';
   startLineEnd = 0;
-  /** Header field offsets, 5 per field: start, name end, value start, end, def id (-1 if unknown). */
-  fields: number[] = [];
-  private headerCache: SipHeaderField[] | undefined = undefined;
-  via: Via[] = NO_VIA;
-  from: TaggedAddress | undefined = undefined;
-  to: TaggedAddress | undefined = undefined;
+  /** The Request-URI is s[uriStart..uriEnd). */
+  uriStart = 0;
+  uriEnd = 0;
+  /** FIELD numbers per header field, in wire order (see F_START ... F_REC). */
+  fields: number[] = NO_NUMBERS;
+  /** Offsets the fast path recorded for building values (fast-*.ts). */
+  recs: number[] = NO_NUMBERS;
+  /** Where the Request-URI's record starts in `recs`, -1 when the reference grammar read it. */
+  uriRec = -1;
+  /** One bit per header kind present (kinds 0-31 in seenLow, 32-63 in seenHigh). */
+  seenLow = 0;
+  seenHigh = 0;
+  /** Offsets in `fields` of the From and To fields, -1 when absent. */
+  fromAt = -1;
+  toAt = -1;
   callId: string | undefined = undefined;
   cseq: CSeq | undefined = undefined;
   maxForwards: number | undefined = undefined;
   contentLength: number | undefined = undefined;
-  contentType: MediaType | undefined = undefined;
-  contentDisposition: ContentDisposition | undefined = undefined;
-  /**
-   * Token-list headers (Require, Supported, Allow, ...) are validated while parsing but
-   * split into strings only when asked for: [kind, start, end] per header field.
-   */
-  listRanges: number[] = NO_RANGES;
-  private listCache: (readonly string[] | undefined)[] | undefined = undefined;
-  contacts: readonly Contact[] = EMPTY_ARRAY;
-  contactWildcard = false;
-  routes: readonly NameAddr[] = EMPTY_ARRAY;
-  recordRoutes: readonly NameAddr[] = EMPTY_ARRAY;
-  paths: readonly NameAddr[] = EMPTY_ARRAY;
-  serviceRoutes: readonly NameAddr[] = EMPTY_ARRAY;
-  accept: readonly MediaType[] | undefined = undefined;
   expires: number | undefined = undefined;
   minExpires: number | undefined = undefined;
   rseq: number | undefined = undefined;
+  contactWildcard = false;
+  /** Some Contact field holds a contact value (for the rule on "*"). */
+  hasContacts = false;
+  // rarer headers, read by the reference grammar when the message is parsed
   rack: RAck | undefined = undefined;
   wwwAuthenticate: readonly AuthValue[] = EMPTY_ARRAY;
   proxyAuthenticate: readonly AuthValue[] = EMPTY_ARRAY;
   authorization: readonly AuthValue[] = EMPTY_ARRAY;
   proxyAuthorization: readonly AuthValue[] = EMPTY_ARRAY;
-  sessionExpires: SessionExpires | undefined = undefined;
-  minSe: SessionExpires | undefined = undefined;
-  referTo: NameAddr | undefined = undefined;
-  referredBy: NameAddr | undefined = undefined;
   replaces: Replaces | undefined = undefined;
   reasons: readonly ReasonValue[] = EMPTY_ARRAY;
-  event: EventValue | undefined = undefined;
+  accept: readonly MediaType[] | undefined = undefined;
   date: Date | undefined = undefined;
+  contentDisposition: ContentDisposition | undefined = undefined;
   bodyStart = 0;
+  /**
+   * Values built on first access (or, for a single-valued header read by the reference
+   * grammar, when parsed), by header kind; `listCache` holds the token lists.
+   */
+  private built: unknown[] | undefined = undefined;
+  private requestUriCache: Uri | undefined = undefined;
+  private headerCache: SipHeaderField[] | undefined = undefined;
 
   /** `src` is the byte string of exactly this message (no trailing datagram bytes). */
   constructor(readonly src: string) {}
+
+  /** True when some header field of this kind is present. */
+  has(kind: number): boolean {
+    return ((kind < 32 ? this.seenLow : this.seenHigh) & (1 << (kind & 31))) !== 0;
+  }
+
+  /** Keep a value built by the parser (the reference grammar) for a single-valued header. */
+  keep(kind: number, value: unknown): void {
+    (this.built ??= [])[kind] = value;
+  }
+
+  setRequestUri(uri: Uri): void {
+    this.requestUriCache = uri;
+  }
+
+  /** The value cached for a kind, or the one `build` makes (then cached). */
+  private cached<T>(kind: number, build: (m: MessageImpl) => T): T {
+    const built = (this.built ??= []);
+    let v = built[kind] as T | undefined;
+    if (v === undefined) v = built[kind] = build(this);
+    return v;
+  }
+
+  /** Build a value from the record of the field at offset k of `fields`. */
+  fromRecord<T>(k: number, build: (s: string) => T): T {
+    readFrom(this.recs, this.fields[k + F_REC]!);
+    return build(this.src);
+  }
+
+  /** Offset in `fields` of the first field of this kind, or -1. */
+  find(kind: number): number {
+    const f = this.fields;
+    for (let k = 0; k < f.length; k += FIELD) {
+      const id = f[k + F_DEF]!;
+      if (id >= 0 && HEADER_DEFS[id]!.kind === kind) return k;
+    }
+    return -1;
+  }
+
+  /** All values of a multi-valued kind, across its fields in order. */
+  private collect<T>(kind: number, fast: Fast<T>, reference: Reference<T>): readonly T[] {
+    if (!this.has(kind)) return EMPTY_ARRAY;
+    const built = (this.built ??= []);
+    const hit = built[kind];
+    if (hit !== undefined) return hit as readonly T[];
+    const out: T[] = [];
+    const f = this.fields;
+    for (let k = 0; k < f.length; k += FIELD) {
+      const id = f[k + F_DEF]!;
+      if (id < 0 || HEADER_DEFS[id]!.kind !== kind) continue;
+      if (f[k + F_REF] === 0) {
+        readFrom(this.recs, f[k + F_REC]!);
+        fast(this.src, out);
+      } else reference(this.src, f[k + F_VALUE]!, f[k + F_END]!, out);
+    }
+    return (built[kind] = out.length === 0 ? EMPTY_ARRAY : out) as readonly T[];
+  }
+
+  /** A single-valued kind read by the reference reader `read` on first access. */
+  private single<T>(kind: number, read: (s: string, v: number, e: number) => T): T | undefined {
+    if (!this.has(kind)) return undefined;
+    const built = (this.built ??= []);
+    const hit = built[kind];
+    if (hit !== undefined) return hit as T;
+    const k = this.find(kind);
+    return (built[kind] = read(this.src, this.fields[k + F_VALUE]!, this.fields[k + F_END]!));
+  }
+
+  get requestUri(): Uri | undefined {
+    if (this.kind !== 'request') return undefined;
+    if (this.requestUriCache === undefined) {
+      readFrom(this.recs, this.uriRec);
+      this.requestUriCache = buildSipUri(this.src);
+    }
+    return this.requestUriCache;
+  }
+  get requestUriText(): string | undefined {
+    return this.kind === 'request' ? this.src.slice(this.uriStart, this.uriEnd) : undefined;
+  }
+
+  get via(): readonly Via[] {
+    return this.collect(K.VIA, VIA_FAST, VIA_REF);
+  }
+  get topVia(): Via {
+    return this.via[0]!;
+  }
+  get from(): TaggedAddress | undefined {
+    if (this.fromAt < 0) return undefined;
+    return this.cached(K.FROM, BUILD_FROM);
+  }
+  get to(): TaggedAddress | undefined {
+    if (this.toAt < 0) return undefined;
+    return this.cached(K.TO, BUILD_TO);
+  }
+  get contacts(): readonly Contact[] {
+    return this.collect(K.CONTACT, CONTACT_FAST, CONTACT_REF);
+  }
+  get routes(): readonly NameAddr[] {
+    return this.collect(K.ROUTE, NAME_ADDR_FAST, ROUTE_REF);
+  }
+  get recordRoutes(): readonly NameAddr[] {
+    return this.collect(K.RECORD_ROUTE, NAME_ADDR_FAST, RECORD_ROUTE_REF);
+  }
+  get paths(): readonly NameAddr[] {
+    return this.collect(K.PATH, NAME_ADDR_FAST, PATH_REF);
+  }
+  get serviceRoutes(): readonly NameAddr[] {
+    return this.collect(K.SERVICE_ROUTE, NAME_ADDR_FAST, SERVICE_ROUTE_REF);
+  }
+  get contentType(): MediaType | undefined {
+    return this.has(K.CONTENT_TYPE) ? this.cached(K.CONTENT_TYPE, BUILD_CONTENT_TYPE) : undefined;
+  }
+  get sessionExpires(): SessionExpires | undefined {
+    return this.single(K.SESSION_EXPIRES, READ_SESSION_EXPIRES);
+  }
+  get minSe(): SessionExpires | undefined {
+    return this.single(K.MIN_SE, READ_MIN_SE);
+  }
+  get referTo(): NameAddr | undefined {
+    return this.has(K.REFER_TO) ? this.cached(K.REFER_TO, BUILD_REFER_TO) : undefined;
+  }
+  get referredBy(): NameAddr | undefined {
+    return this.has(K.REFERRED_BY) ? this.cached(K.REFERRED_BY, BUILD_REFERRED_BY) : undefined;
+  }
+  get event(): EventValue | undefined {
+    return this.single(K.EVENT, readEvent);
+  }
 
   /** Header field objects, made on first use (most messages are never asked for them). */
   get headers(): SipHeaderField[] {
     if (this.headerCache) return this.headerCache;
     const list: SipHeaderField[] = [];
     const f = this.fields;
-    for (let k = 0; k < f.length; k += 5) {
-      const id = f[k + 4]!;
-      const name = id >= 0 ? HEADER_DEFS[id]!.canonical : this.src.slice(f[k]!, f[k + 1]!);
-      list.push(new WireHeaderField(this.src, name, f[k]!, f[k + 1]!, f[k + 2]!, f[k + 3]!));
+    for (let k = 0; k < f.length; k += FIELD) {
+      const id = f[k + F_DEF]!;
+      const name = id >= 0 ? HEADER_DEFS[id]!.canonical : this.src.slice(f[k]!, f[k + F_NAME_END]!);
+      list.push(new WireHeaderField(this.src, name, f[k]!, f[k + F_NAME_END]!, f[k + F_VALUE]!, f[k + F_END]!));
     }
     return (this.headerCache = list);
   }
@@ -201,17 +372,19 @@ export class MessageImpl {
     return this.tokenList(K.CONTENT_ENCODING);
   }
 
+  /** Token lists are validated while parsing and split into strings on first access. */
   private tokenList(kind: number): readonly string[] {
-    const r = this.listRanges;
-    if (r.length === 0) return EMPTY_ARRAY;
-    const cache = (this.listCache ??= []);
-    let list = cache[kind];
-    if (list === undefined) {
-      const out: string[] = [];
-      for (let k = 0; k < r.length; k += 3) if (r[k] === kind) readTokenList(this.src, r[k + 1]!, r[k + 2]!, true, 'token', out);
-      list = cache[kind] = out.length === 0 ? EMPTY_ARRAY : out;
+    if (!this.has(kind)) return EMPTY_ARRAY;
+    const built = (this.built ??= []);
+    const hit = built[kind];
+    if (hit !== undefined) return hit as readonly string[];
+    const out: string[] = [];
+    const f = this.fields;
+    for (let k = 0; k < f.length; k += FIELD) {
+      const id = f[k + F_DEF]!;
+      if (id >= 0 && HEADER_DEFS[id]!.kind === kind) readTokenList(this.src, f[k + F_VALUE]!, f[k + F_END]!, true, 'token', out);
     }
-    return list;
+    return (built[kind] = out.length === 0 ? EMPTY_ARRAY : out) as readonly string[];
   }
 
   get startLine(): string {
@@ -219,9 +392,6 @@ export class MessageImpl {
   }
   get reason(): string {
     return byteStringToText(this.reasonRaw);
-  }
-  get topVia(): Via {
-    return this.via[0]!;
   }
   get bodyLength(): number {
     return this.src.length - this.bodyStart;

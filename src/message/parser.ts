@@ -1,17 +1,26 @@
 // parseMessage: bytes or text in, a typed SipMessage or a typed error out; never throws.
-// One forward pass: start line, header fields (each known one parsed by its grammar),
-// then the body, framed per transport (RFC 3261 §18.3, RFC 7118 §5).
+// One forward pass: start line, header fields (each one validated by its grammar), then
+// the body, framed per transport (RFC 3261 §18.3, RFC 7118 §5).
+//
+// Each header field first goes through the fast path (fast-*.ts): allocation-free scanners
+// for the forms values take in everyday traffic, which also find where the field ends. A
+// field they do not cover (or that is malformed) is read again, alone, by the reference
+// path below (header-dispatch.ts), which accepts it or reports the exact error — so both
+// paths accept the same messages with the same values and errors.
 
 import { bytesToByteString, textToByteString } from './bytes.js';
 import type { Result, SipParseError } from './errors.js';
 import { SyntaxFault, fault } from './errors.js';
+import { bytesOf } from './byte-copy.js';
+import { Bail, rec, skipWsp } from './fast-scan.js';
+import { FAST_KINDS, fastField } from './fast-fields.js';
 import { readKnownHeader } from './header-dispatch.js';
-import { lookupHeaderAt, nameHashStep } from './header-names.js';
+import { HEADER_DEFS, K, kindOfId, lookupHeaderAt, nameHashStep, nameScan, scanHeaderName } from './header-names.js';
 import type { HeaderDef } from './header-names.js';
 import { TABLE, C_TOKEN } from './chars.js';
 import { resolveLimits } from './limits.js';
 import type { ParseLimits } from './limits.js';
-import { MessageImpl } from './message.js';
+import { FIELD, MessageImpl } from './message.js';
 import type { SipMessage } from './message.js';
 import { toParseError } from './parse-error.js';
 import { checkText, skipLws } from './scan.js';
@@ -65,6 +74,13 @@ function tooLarge(size: number, limits: ParseLimits): ParseResult {
 /** Reused offsets buffer (parsing is synchronous and not re-entrant). */
 const scratch: number[] = [];
 
+let fastPath = true;
+
+/** Internal, for the differential tests: turn the fast path off (every field read by the reference path). */
+export function setFastPath(on: boolean): void {
+  fastPath = on;
+}
+
 /** Parse a message held as a byte string (internal entry used by the framers). */
 export function parseByteString(s: string, framing: Framing, limits: ParseLimits): ParseResult {
   const m = new MessageImpl(s);
@@ -72,15 +88,18 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
   let def: HeaderDef | undefined;
   let fieldStart = -1;
   let fieldNameEnd = -1;
+  rec.length = 0;
   try {
     if (s.length > limits.maxMessageBytes) fault('too-large', `message of ${s.length} bytes exceeds the limit of ${limits.maxMessageBytes} bytes`, 0);
     const lineEnd = lineEndAt(s, 0, limits);
     if (lineEnd === 0) fault('empty', s.length === 0 ? 'empty message' : 'message starts with an empty line', 0);
-    readStartLine(s, lineEnd, m);
+    // the fast path scans a byte copy (undefined: every field goes to the reference path)
+    const b = fastPath ? bytesOf(s) : undefined;
+    readStartLine(s, lineEnd, m, b);
     let p = lineEnd + 2;
     let count = 0;
     let w = 0;
-    let seenLow = 0; // bit per single-valued header kind already seen (kinds 0-31)
+    let seenLow = 0; // bit per header kind already seen (kinds 0-31)
     let seenHigh = 0; // kinds 32-63
     for (;;) {
       const c = s.charCodeAt(p);
@@ -88,33 +107,62 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       if (p >= s.length) fault('unterminated-headers', 'the header section is not ended by an empty line', p);
       def = undefined;
       fieldStart = p;
-      let nameEnd = p;
-      let hash = 0;
-      for (let ch = c; nameEnd < s.length && (TABLE[ch]! & C_TOKEN) !== 0; ch = s.charCodeAt(++nameEnd)) hash = nameHashStep(hash, ch);
+      let nameEnd: number;
+      let id: number;
+      if (b !== undefined) {
+        nameEnd = scanHeaderName(b, p);
+        id = nameScan.id;
+      } else {
+        nameEnd = p;
+        let hash = 0;
+        for (let ch = c; nameEnd < s.length && (TABLE[ch]! & C_TOKEN) !== 0; ch = s.charCodeAt(++nameEnd)) hash = nameHashStep(hash, ch);
+        id = lookupHeaderAt(s, p, nameEnd, hash)?.id ?? -1;
+      }
       if (nameEnd === p) fault('bad-header-name', c === 0x20 || c === 0x09 ? 'a header line starts with whitespace where no field is being continued' : 'header field name must be a token', p);
       fieldNameEnd = nameEnd;
-      def = lookupHeaderAt(s, p, nameEnd, hash);
+      def = id >= 0 ? HEADER_DEFS[id] : undefined;
       let k = nameEnd;
       while (s.charCodeAt(k) === 0x20 || s.charCodeAt(k) === 0x09) k++;
       if (s.charCodeAt(k) !== 0x3a) fault('bad-header-name', `expected ":" after header name ${JSON.stringify(s.slice(p, nameEnd))}`, k);
-      const e = fieldEnd(s, k + 1, p, limits);
-      const v = skipLws(s, k + 1, e);
+      const kind = kindOfId(id);
+      let e = -1;
+      let v = 0;
+      const r = rec.length;
+      if (b !== undefined && FAST_KINDS[kind] === 1) {
+        v = skipWsp(b, k + 1);
+        try {
+          e = fastField(m, kind, b, s, v);
+          // the CRLF must be the message's own (not the copy's sentinel), the field not too long
+          if (e + 2 > s.length || e + 1 - p > limits.maxLineLength) e = -1;
+        } catch (err) {
+          if (!(err instanceof Bail)) throw err;
+          e = -1;
+        }
+      }
+      const ref = e < 0;
+      if (ref) {
+        rec.length = r;
+        e = fieldEnd(s, k + 1, p, limits);
+        v = skipLws(s, k + 1, e);
+      }
       if (++count > limits.maxHeaders) fault('too-many-headers', `more than ${limits.maxHeaders} header fields`, p);
       scratch[w++] = p;
       scratch[w++] = nameEnd;
       scratch[w++] = v;
       scratch[w++] = e;
-      scratch[w++] = def ? def.id : -1;
+      scratch[w++] = id;
+      scratch[w++] = ref ? 1 : 0;
+      scratch[w++] = ref || rec.length === r ? -1 : r;
       if (def) {
-        if (def.single) {
-          const bit = 1 << (def.kind & 31);
-          const seen = def.kind < 32 ? seenLow : seenHigh;
-          if ((seen & bit) !== 0) fault('duplicate-header', `${def.canonical} appears more than once, but takes a single value`, p);
-          if (def.kind < 32) seenLow |= bit;
-          else seenHigh |= bit;
-        }
-        readKnownHeader(m, def, s, v, e);
-      } else {
+        const bit = 1 << (kind & 31);
+        const seen = kind < 32 ? seenLow : seenHigh;
+        if (def.single && (seen & bit) !== 0) fault('duplicate-header', `${def.canonical} appears more than once, but takes a single value`, p);
+        if (kind < 32) seenLow |= bit;
+        else seenHigh |= bit;
+        if (kind === K.FROM) m.fromAt = w - FIELD;
+        else if (kind === K.TO) m.toAt = w - FIELD;
+        if (ref) readKnownHeader(m, def, s, v, e);
+      } else if (ref) {
         checkText(s, v, e);
       }
       p = e + 2;
@@ -122,6 +170,9 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
     def = undefined;
     fieldStart = -1;
     m.fields = scratch.slice(0, w);
+    if (rec.length > 0) m.recs = rec.list.slice(0, rec.length);
+    m.seenLow = seenLow;
+    m.seenHigh = seenHigh;
     m.bodyStart = p + 2;
     checkMandatory(m);
     const bodyEnd = frameBody(s, m, framing);
@@ -180,7 +231,7 @@ function frameBody(s: string, m: MessageImpl, framing: Framing): number {
 
 /** RFC 3261 §8.1.1: To, From, CSeq, Call-ID and Via are mandatory in every message. */
 function checkMandatory(m: MessageImpl): void {
-  const missing = !m.via.length ? 'Via' : !m.from ? 'From' : !m.to ? 'To' : !m.callId ? 'Call-ID' : !m.cseq ? 'CSeq' : undefined;
+  const missing = !m.has(K.VIA) ? 'Via' : m.fromAt < 0 ? 'From' : m.toAt < 0 ? 'To' : !m.callId ? 'Call-ID' : !m.cseq ? 'CSeq' : undefined;
   if (missing) fault('missing-header', `missing ${missing} header field`, m.bodyStart, missing);
   if (m.kind === 'request' && m.cseq!.method !== m.method) {
     // RFC 3261 §8.1.1.5: "The method MUST match that of the request."

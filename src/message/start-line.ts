@@ -7,6 +7,8 @@ import { TABLE, C_DIGIT, C_TOKEN } from './chars.js';
 import { fault, excerpt } from './errors.js';
 import type { MessageImpl } from './message.js';
 import { skipUtf8 } from './scan.js';
+import { Bail, rec } from './fast-scan.js';
+import { fastSipUri } from './fast-uri.js';
 import { parseUriAt } from './uri-parser.js';
 import { uriSite } from './uri-parser.js';
 
@@ -36,14 +38,14 @@ function readVersion(s: string, i: number, end: number): string {
   return version;
 }
 
-/** Parse the start line s[0..end) into `m`. */
-export function readStartLine(s: string, end: number, m: MessageImpl): void {
+/** Parse the start line s[0..end) into `m`; with the bytes `b`, the fast path validates the Request-URI. */
+export function readStartLine(s: string, end: number, m: MessageImpl, b: Uint8Array | undefined): void {
   m.startLineEnd = end;
   if (startsWithSipSlash(s, 0)) readStatusLine(s, end, m);
-  else readRequestLine(s, end, m);
+  else readRequestLine(s, end, m, b);
 }
 
-function readRequestLine(s: string, end: number, m: MessageImpl): void {
+function readRequestLine(s: string, end: number, m: MessageImpl, b: Uint8Array | undefined): void {
   let k = 0;
   while (k < end && (TABLE[s.charCodeAt(k)]! & C_TOKEN) !== 0) k++;
   if (k === 0) fault('bad-start-line', `start line is neither a Request-Line nor a Status-Line: ${excerpt(s, 0)}`, 0);
@@ -64,14 +66,32 @@ function readRequestLine(s: string, end: number, m: MessageImpl): void {
   if (s.charCodeAt(end - 1) === 0x09) fault('bad-start-line', 'trailing whitespace at the end of the Request-Line', end - 1);
   m.version = readVersion(s, versionStart, end);
   if (s.charCodeAt(uriStart) === 0x3c) fault('bad-request-uri', 'the Request-URI must not be enclosed in "<" ">" (RFC 4475 §3.1.2.7)', uriStart);
+  m.uriStart = uriStart;
+  m.uriEnd = uriEnd;
+  // the message builds the URI object when first asked for it, when the fast path covers it
+  if (b !== undefined && fastRequestUri(b, uriStart, uriEnd, m)) return;
   const uri = parseUriAt(s, uriStart, uriEnd, URI_SITE);
   if (uri.scheme === 'sip' || uri.scheme === 'sips') {
     // RFC 3261 §19.1.1, Table 1: headers and the method parameter are not allowed in a Request-URI
     if ('headers' in uri && uri.headers.length > 0) fault('bad-request-uri', 'the Request-URI must not contain headers ("?...", RFC 3261 §19.1.1)', uriStart);
     if ('params' in uri && uri.params.has('method')) fault('bad-request-uri', 'the Request-URI must not contain a method parameter (RFC 3261 §19.1.1)', uriStart);
   }
-  m.requestUri = uri;
-  m.requestUriText = s.slice(uriStart, uriEnd);
+  m.setRequestUri(uri);
+}
+
+/** True when the fast path validates b[i..end) as a Request-URI (fast-uri.ts refuses headers and `method`). */
+function fastRequestUri(b: Uint8Array, i: number, end: number, m: MessageImpl): boolean {
+  const at = rec.length;
+  try {
+    if (fastSipUri(b, i, false) === end) {
+      m.uriRec = at;
+      return true;
+    }
+  } catch (err) {
+    if (!(err instanceof Bail)) throw err;
+  }
+  rec.length = at;
+  return false;
 }
 
 function readStatusLine(s: string, end: number, m: MessageImpl): void {

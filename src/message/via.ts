@@ -32,7 +32,7 @@ function expectSlash(s: string, i: number, end: number): number {
 const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WSS', 'WS', 'SCTP'];
 
 /** The transport token s[t..e) upper-cased; the common ones without allocating. */
-function transportOf(s: string, t: number, e: number): string {
+export function transportOf(s: string, t: number, e: number): string {
   for (const name of TRANSPORTS) {
     if (name.length !== e - t) continue;
     let k = 0;

@@ -1,0 +1,197 @@
+// The parser's fast path, part 4: address headers (see fast-scan.ts for the contract) —
+// From / To, Contact, Route / Record-Route / Path / Service-Route, Refer-To / Referred-By —
+// as address-headers.ts reads them, for SIP URIs and display names that are a plain
+// quoted-string or tokens separated by single spaces.
+//
+// Recorded per address: [displayNameStart (-1 if none), displayNameEnd], the URI
+// (fast-uri.ts), then the header params (fast-params.ts); a list field records a count
+// first. The build* functions read that back into the values the reference would build.
+
+import { classTable, DQUOTE, SP, HT, C_TOKEN } from './chars.js';
+import { bail, endOfField, fastQuoted, put, rec, skipWsp, take, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
+import { fastParams, findParam, valueEnd, valueStart } from './fast-params.js';
+import { buildSipUri, fastSipUri, takeParams } from './fast-uri.js';
+import { paramText } from './params.js';
+import type { Contact, NameAddr, Params, SipUri, TaggedAddress } from './types.js';
+
+const TOKEN = classTable(C_TOKEN);
+
+/**
+ * name-addr (or addr-spec when allowed) at i, as readAddress reads it; returns the index
+ * after it. Records the display name's range and the URI.
+ */
+function fastAddress(b: Uint8Array, i: number, allowAddrSpec: boolean): number {
+  let c = b[i]!;
+  let lt: number;
+  if (c === DQUOTE) {
+    const q = fastQuoted(b, i);
+    put(i + 1);
+    put(q - 1);
+    lt = skipWsp(b, q);
+    if (b[lt] !== 0x3c) bail();
+  } else if (c === 0x3c) {
+    put(-1);
+    put(-1);
+    lt = i;
+  } else {
+    let t = tokenEnd(b, i);
+    if (t > i && b[t] === 0x3a) {
+      if (!allowAddrSpec) bail();
+      // addr-spec: the URI ends at ";", ",", SP, HTAB or CR, as in readAddrSpec
+      put(-1);
+      put(-1);
+      const k = fastSipUri(b, i, true);
+      c = b[k]!;
+      if (c !== 0x3b && c !== 0x2c && c !== SP && c !== HT && c !== 0x0d) bail();
+      return k;
+    }
+    // display-name = *(token LWS): the reference joins the tokens with single spaces, so
+    // the text as written is that name when every separator is one SP
+    const start = i;
+    for (;;) {
+      if (t === i) bail();
+      c = b[t]!;
+      if (c === 0x3c) {
+        lt = t;
+        break;
+      }
+      const w = skipWsp(b, t);
+      if (b[w] === 0x3c) {
+        lt = w;
+        break;
+      }
+      if (w !== t + 1 || c !== SP || TOKEN[b[w]!] !== 1) bail();
+      i = w;
+      t = tokenEnd(b, i);
+    }
+    put(start);
+    put(t);
+  }
+  // LAQUOT addr-spec RAQUOT
+  const gt = fastSipUri(b, lt + 1, false);
+  if (b[gt] !== 0x3e) bail();
+  return gt + 1;
+}
+
+/** After a list element at i: the index of the next element after a COMMA, or -1 at the end. */
+function nextElement(b: Uint8Array, i: number): number {
+  const k = skipWsp(b, i);
+  return b[k] === 0x2c ? skipWsp(b, k + 1) : -1;
+}
+
+/** Read back a recorded address's display name and URI. */
+function takeAddress(s: string): { displayName: string | undefined; uri: SipUri } {
+  const dn = take();
+  const dnEnd = take();
+  return { displayName: dn < 0 ? undefined : s.slice(dn, dnEnd), uri: buildSipUri(s) };
+}
+
+/** From / To: one address, then params with a token `tag`. */
+export function fastFromTo(b: Uint8Array, i: number): number {
+  const k = fastParams(b, fastAddress(b, i, true));
+  const t = findParam(b, 'tag');
+  if (t >= 0 && (valueStart(t) < 0 || b[valueStart(t)] === DQUOTE)) bail();
+  return endOfField(b, k);
+}
+
+export function buildFromTo(s: string): TaggedAddress {
+  const { displayName, uri } = takeAddress(s);
+  const params = takeParams(s) as Params;
+  return { displayName, uri, params, tag: params.size > 0 ? (params.get('tag') ?? undefined) : undefined };
+}
+
+/** Refer-To / Referred-By: one address with params. */
+export function fastSingleAddress(b: Uint8Array, i: number): number {
+  return endOfField(b, fastParams(b, fastAddress(b, i, true)));
+}
+
+export function buildSingleAddress(s: string): NameAddr {
+  const { displayName, uri } = takeAddress(s);
+  return { displayName, uri, params: takeParams(s) as Params };
+}
+
+/** Route / Record-Route / Path / Service-Route: name-addrs with params, comma-separated. */
+export function fastNameAddrList(b: Uint8Array, i: number): number {
+  const at = rec.length;
+  put(0);
+  for (let n = 1; ; n++) {
+    i = fastParams(b, fastAddress(b, i, false));
+    rec.list[at] = n;
+    const next = nextElement(b, i);
+    if (next < 0) return endOfField(b, i);
+    i = next;
+  }
+}
+
+export function buildNameAddrList(s: string, out: NameAddr[]): void {
+  for (let n = take(); n > 0; n--) out.push(buildSingleAddress(s));
+}
+
+/** q = "0" [ "." 0*3DIGIT ] / "1" [ "." 0*3("0") ], as the reference's pattern checks it. */
+function isQValue(b: Uint8Array, i: number, j: number): boolean {
+  const c = b[i];
+  if (c !== 0x30 && c !== 0x31) return false;
+  if (j === i + 1) return true;
+  if (b[i + 1] !== 0x2e || j - i > 5) return false;
+  for (let k = i + 2; k < j; k++) {
+    const d = b[k]!;
+    if (c === 0x31 ? d !== 0x30 : d < 0x30 || d > 0x39) return false;
+  }
+  return true;
+}
+
+/** A contact param with digits no larger than max as its value (as numberParam checks), else bail. */
+function checkNumber(b: Uint8Array, o: number, max: number): void {
+  const vs = valueStart(o);
+  const ve = valueEnd(o);
+  if (vs < 0 || ve - vs > 10 || !allDigits(b, vs, ve) || digitsAt(b, vs, ve) > max) bail();
+}
+
+/** The checks contactOf makes on the contact params of the last fastParams scan. */
+function checkContactParams(b: Uint8Array): void {
+  let o = findParam(b, 'expires');
+  if (o >= 0) checkNumber(b, o, 0xffffffff);
+  o = findParam(b, 'q');
+  if (o >= 0 && (valueStart(o) < 0 || !isQValue(b, valueStart(o), valueEnd(o)))) bail();
+  o = findParam(b, '+sip.instance');
+  if (o >= 0 && (valueStart(o) < 0 || b[valueStart(o)] !== DQUOTE)) bail();
+  o = findParam(b, 'reg-id');
+  if (o >= 0) checkNumber(b, o, 0x7fffffff);
+}
+
+/** Contact values other than "*" (which bails: the reference handles its rules). */
+export function fastContacts(b: Uint8Array, i: number): number {
+  if (b[i] === 0x2a) bail();
+  const at = rec.length;
+  put(0);
+  for (let n = 1; ; n++) {
+    i = fastParams(b, fastAddress(b, i, true));
+    checkContactParams(b);
+    rec.list[at] = n;
+    const next = nextElement(b, i);
+    if (next < 0) return endOfField(b, i);
+    i = next;
+  }
+}
+
+export function buildContacts(s: string, out: Contact[]): void {
+  for (let n = take(); n > 0; n--) {
+    const { displayName, uri } = takeAddress(s);
+    const params = takeParams(s) as Params;
+    let expires: number | undefined;
+    let q: number | undefined;
+    let instance: string | undefined;
+    let regId: number | undefined;
+    if (params.size > 0) {
+      const e = params.get('expires');
+      if (e != null) expires = Number(e);
+      const qv = params.get('q');
+      if (qv != null) q = Number(qv);
+      const inst = params.get('+sip.instance');
+      if (inst != null) instance = paramText(inst);
+      const r = params.get('reg-id');
+      if (r != null) regId = Number(r);
+    }
+    out.push({ displayName, uri, params, expires, q, instance, regId, ob: uri.params.has('ob') });
+  }
+}

@@ -1,0 +1,155 @@
+// The parser's fast path, part 6: which header kinds have a fast scanner, and the
+// dispatch from a header field to it (see fast-scan.ts for the contract). Scalar values
+// (numbers, Call-ID, CSeq) are stored on the message right away; the others are built by
+// the message when first asked for.
+
+import { fastContacts, fastFromTo, fastNameAddrList, fastSingleAddress } from './fast-address.js';
+import { fastParams, findParam, valueEnd, valueStart } from './fast-params.js';
+import {
+  bail, endOfField, fastCallId, fastDigits, fastNumber, fastText, fastTokenList, put, sameText, scanned, skipWsp, take, tokenEnd,
+} from './fast-scan.js';
+import { takeParams } from './fast-uri.js';
+import { fastVias } from './fast-via.js';
+import { K } from './header-names.js';
+import { MAX_U32 } from './header-values.js';
+import type { MessageImpl } from './message.js';
+import { lowerSlice } from './scan.js';
+import type { MediaType, Params } from './types.js';
+
+/** Largest Content-Length accepted before framing checks (they compare with the real size). */
+export const MAX_CONTENT_LENGTH = 0x7fffffff;
+
+/** Header kinds with a fast scanner (the others always go to the reference readers). */
+export const FAST_KINDS: Uint8Array = (() => {
+  const t = new Uint8Array(64);
+  for (const kind of [
+    K.TEXT, K.VIA, K.FROM, K.TO, K.CALL_ID, K.CSEQ, K.MAX_FORWARDS, K.CONTENT_LENGTH, K.CONTENT_TYPE, K.CONTACT,
+    K.ROUTE, K.RECORD_ROUTE, K.PATH, K.SERVICE_ROUTE, K.REQUIRE, K.PROXY_REQUIRE, K.SUPPORTED, K.UNSUPPORTED, K.ALLOW,
+    K.CONTENT_ENCODING, K.ALLOW_EVENTS, K.EXPIRES, K.MIN_EXPIRES, K.RSEQ, K.SESSION_EXPIRES, K.MIN_SE, K.REFER_TO,
+    K.REFERRED_BY, K.EVENT,
+  ]) t[kind] = 1;
+  return t;
+})();
+
+/** CSeq = 1*DIGIT LWS Method; the value is stored on the message. */
+function fastCSeq(m: MessageImpl, b: Uint8Array, s: string, i: number): number {
+  const d = fastDigits(b, i, MAX_U32);
+  const seq = scanned.number;
+  const ms = skipWsp(b, d);
+  if (ms === d) bail();
+  const me = tokenEnd(b, ms);
+  if (me === ms) bail();
+  const e = endOfField(b, me);
+  const method = m.method;
+  m.cseq = { seq, method: method !== undefined && sameText(b, ms, me, method) ? method : s.slice(ms, me) };
+  return e;
+}
+
+/** media-type without LWS around "/" and without wildcards, as readContentType accepts it; records [type, "/", end]. */
+function fastContentType(b: Uint8Array, i: number): number {
+  const te = tokenEnd(b, i);
+  if (te === i || b[te] !== 0x2f) bail();
+  const se = tokenEnd(b, te + 1);
+  if (se === te + 1) bail();
+  if ((te === i + 1 && b[i] === 0x2a) || (se === te + 2 && b[te + 1] === 0x2a)) bail();
+  put(i);
+  put(te);
+  put(se);
+  return endOfField(b, fastParams(b, se));
+}
+
+/** Read back a recorded Content-Type: the MediaType readContentType builds. */
+export function buildContentType(s: string): MediaType {
+  const i = take();
+  const te = take();
+  const se = take();
+  const type = lowerSlice(s, i, te);
+  const subtype = lowerSlice(s, te + 1, se);
+  return { type, subtype, essence: `${type}/${subtype}`, params: takeParams(s) as Params };
+}
+
+/** Session-Expires / Min-SE: delta-seconds and params, refresher exactly "uac" or "uas". */
+function fastSessionExpires(b: Uint8Array, i: number): number {
+  const e = endOfField(b, fastParams(b, fastDigits(b, i, MAX_U32)));
+  const o = findParam(b, 'refresher');
+  if (o >= 0 && (valueStart(o) < 0 || !(sameText(b, valueStart(o), valueEnd(o), 'uac') || sameText(b, valueStart(o), valueEnd(o), 'uas')))) bail();
+  return e;
+}
+
+/** Event: event-type and params, an `id` with a value. */
+function fastEvent(b: Uint8Array, i: number): number {
+  const te = tokenEnd(b, i);
+  if (te === i) bail();
+  const e = endOfField(b, fastParams(b, te));
+  const o = findParam(b, 'id');
+  if (o >= 0 && valueStart(o) < 0) bail();
+  return e;
+}
+
+/** Validate the value of a field of a FAST_KINDS kind starting at i; returns the index of its final CR. */
+export function fastField(m: MessageImpl, kind: number, b: Uint8Array, s: string, i: number): number {
+  switch (kind) {
+    case K.TEXT: return fastText(b, i);
+    case K.VIA: return fastVias(b, s, i);
+    case K.FROM:
+    case K.TO: return fastFromTo(b, i);
+    case K.CALL_ID: {
+      const e = fastCallId(b, i);
+      m.callId = s.slice(i, scanned.end);
+      return e;
+    }
+    case K.CSEQ: return fastCSeq(m, b, s, i);
+    case K.MAX_FORWARDS: {
+      // RFC 3261 §20.22: "an integer in the range 0-255"
+      const e = fastNumber(b, i, 255);
+      m.maxForwards = scanned.number;
+      return e;
+    }
+    case K.CONTENT_LENGTH: {
+      const e = fastNumber(b, i, MAX_CONTENT_LENGTH);
+      m.contentLength = scanned.number;
+      return e;
+    }
+    case K.CONTENT_TYPE: return fastContentType(b, i);
+    case K.CONTACT: {
+      if (m.contactWildcard) bail();
+      const e = fastContacts(b, i);
+      m.hasContacts = true;
+      return e;
+    }
+    case K.ROUTE:
+    case K.RECORD_ROUTE:
+    case K.PATH:
+    case K.SERVICE_ROUTE: return fastNameAddrList(b, i);
+    case K.REQUIRE:
+    case K.PROXY_REQUIRE:
+    case K.UNSUPPORTED:
+    case K.CONTENT_ENCODING:
+    case K.ALLOW_EVENTS: return fastTokenList(b, i, false);
+    case K.SUPPORTED:
+    case K.ALLOW: return fastTokenList(b, i, true);
+    case K.EXPIRES: {
+      const e = fastNumber(b, i, MAX_U32);
+      m.expires = scanned.number;
+      return e;
+    }
+    case K.MIN_EXPIRES: {
+      const e = fastNumber(b, i, MAX_U32);
+      m.minExpires = scanned.number;
+      return e;
+    }
+    case K.RSEQ: {
+      // RFC 3262 §7.1: 1 to 2**32 - 1
+      const e = fastNumber(b, i, MAX_U32);
+      if (scanned.number === 0) bail();
+      m.rseq = scanned.number;
+      return e;
+    }
+    case K.SESSION_EXPIRES:
+    case K.MIN_SE: return fastSessionExpires(b, i);
+    case K.REFER_TO:
+    case K.REFERRED_BY: return fastSingleAddress(b, i);
+    case K.EVENT: return fastEvent(b, i);
+    default: return bail();
+  }
+}
