@@ -4,7 +4,7 @@
 // structured values (Via, addresses, URIs, parameter maps, media types) are built when
 // first read, then kept; strings only for display (header text, body text) are cut lazily.
 
-import { readContactValues, readNameAddrList } from './address-headers.js';
+import { readContactValues, readFromTo, readNameAddrList, readSingleAddress } from './address-headers.js';
 import { byteStringToBytes, byteStringToText } from './bytes.js';
 import { EMPTY_ARRAY } from './empty.js';
 import type { Result, SipParseError } from './errors.js';
@@ -15,8 +15,9 @@ import { buildSipUri } from './fast-uri.js';
 import { buildVias } from './fast-via.js';
 import { readEvent, readSessionExpires } from './header-extensions.js';
 import type { SipHeaderField } from './header-field.js';
-import { HEADER_DEFS, K, sameHeaderName } from './header-names.js';
-import { readTokenList } from './header-values.js';
+import { HEADER_DEFS, K, kindOfId, sameHeaderName } from './header-names.js';
+import { TABLE, C_TOKEN } from './chars.js';
+import { readContentType, readTokenList } from './header-values.js';
 import { WireHeaderField } from './header-field.js';
 import type { BodyPart } from './multipart.js';
 import { parseMultipart } from './multipart.js';
@@ -118,19 +119,18 @@ export type SipMessage = SipRequest | SipResponse;
 
 const NO_NUMBERS = EMPTY_ARRAY as unknown as number[];
 
-/** Numbers per header field in MessageImpl.fields. */
-export const FIELD = 7;
-/** What the numbers of a header field are, by offset from its first. */
-export const F_START = 0;
-export const F_NAME_END = 1;
-export const F_VALUE = 2;
-export const F_END = 3;
+// MessageImpl.fields holds, per header field in wire order, F_HEAD numbers followed by the
+// record the fast path made of its value (fast-*.ts), F_LEN numbers long: none when the
+// reference grammar read the value, or when its value needs none (text, numbers, lists).
+/** Index of the first char of the value (after HCOLON and its whitespace). */
+export const F_VALUE = 0;
+/** Index of the CR that ends the field. */
+export const F_END = 1;
 /** Index in HEADER_DEFS, -1 for an unknown header. */
-export const F_DEF = 4;
-/** 1 when the value was read by the reference grammar (outside the fast path's subset). */
-export const F_REF = 5;
-/** Where the fast path's record of the value starts in MessageImpl.recs (-1 if none). */
-export const F_REC = 6;
+export const F_DEF = 2;
+/** Length of the record that follows. */
+export const F_LEN = 3;
+export const F_HEAD = 4;
 
 // How each multi-valued kind is built from one field: fast (the value is in the fast
 // path's subset) or by the reference reader (it was read by the reference grammar).
@@ -148,11 +148,16 @@ const PATH_REF = nameAddrRef('Path');
 const SERVICE_ROUTE_REF = nameAddrRef('Service-Route');
 const READ_SESSION_EXPIRES = (s: string, v: number, e: number) => readSessionExpires(s, v, e, 'Session-Expires');
 const READ_MIN_SE = (s: string, v: number, e: number) => readSessionExpires(s, v, e, 'Min-SE');
-const BUILD_FROM = (m: MessageImpl) => m.fromRecord(m.fromAt, buildFromTo);
-const BUILD_TO = (m: MessageImpl) => m.fromRecord(m.toAt, buildFromTo);
-const BUILD_CONTENT_TYPE = (m: MessageImpl) => m.fromRecord(m.find(K.CONTENT_TYPE), buildContentType);
-const BUILD_REFER_TO = (m: MessageImpl) => m.fromRecord(m.find(K.REFER_TO), buildSingleAddress);
-const BUILD_REFERRED_BY = (m: MessageImpl) => m.fromRecord(m.find(K.REFERRED_BY), buildSingleAddress);
+const BUILD_FROM = (m: MessageImpl) => m.fromRecord(m.fromAt, buildFromTo) ?? readFromTo(m.src, m.fields[m.fromAt + F_VALUE]!, m.fields[m.fromAt + F_END]!, 'From');
+const BUILD_TO = (m: MessageImpl) => m.fromRecord(m.toAt, buildFromTo) ?? readFromTo(m.src, m.fields[m.toAt + F_VALUE]!, m.fields[m.toAt + F_END]!, 'To');
+/** A single-valued kind from its field's record, or read by the reference reader. */
+function singleValue<T>(m: MessageImpl, kind: number, build: (s: string) => T, read: (s: string, v: number, e: number) => T): T {
+  const k = m.find(kind);
+  return m.fromRecord(k, build) ?? read(m.src, m.fields[k + F_VALUE]!, m.fields[k + F_END]!);
+}
+const BUILD_CONTENT_TYPE = (m: MessageImpl) => singleValue(m, K.CONTENT_TYPE, buildContentType, readContentType);
+const BUILD_REFER_TO = (m: MessageImpl) => singleValue(m, K.REFER_TO, buildSingleAddress, (s, v, e) => readSingleAddress(s, v, e, 'Refer-To'));
+const BUILD_REFERRED_BY = (m: MessageImpl) => singleValue(m, K.REFERRED_BY, buildSingleAddress, (s, v, e) => readSingleAddress(s, v, e, 'Referred-By'));
 
 /** Internal implementation behind SipRequest / SipResponse; the parser fills the fields. */
 export class MessageImpl {
@@ -165,11 +170,12 @@ export class MessageImpl {
   /** The Request-URI is s[uriStart..uriEnd). */
   uriStart = 0;
   uriEnd = 0;
-  /** FIELD numbers per header field, in wire order (see F_START ... F_REC). */
+  /**
+   * The header fields (see F_VALUE ... F_HEAD), from `fieldsStart`; before it, the record of
+   * the Request-URI when the fast path read it (then `uriRec` is 0, else -1).
+   */
   fields: number[] = NO_NUMBERS;
-  /** Offsets the fast path recorded for building values (fast-*.ts). */
-  recs: number[] = NO_NUMBERS;
-  /** Where the Request-URI's record starts in `recs`, -1 when the reference grammar read it. */
+  fieldsStart = 0;
   uriRec = -1;
   /** One bit per header kind present (kinds 0-31 in seenLow, 32-63 in seenHigh). */
   seenLow = 0;
@@ -232,19 +238,17 @@ export class MessageImpl {
     return v;
   }
 
-  /** Build a value from the record of the field at offset k of `fields`. */
-  fromRecord<T>(k: number, build: (s: string) => T): T {
-    readFrom(this.recs, this.fields[k + F_REC]!);
+  /** Build a value from the record of the field at offset k of `fields`; undefined if it has none. */
+  fromRecord<T>(k: number, build: (s: string) => T): T | undefined {
+    if (this.fields[k + F_LEN] === 0) return undefined;
+    readFrom(this.fields, k + F_HEAD);
     return build(this.src);
   }
 
   /** Offset in `fields` of the first field of this kind, or -1. */
   find(kind: number): number {
     const f = this.fields;
-    for (let k = 0; k < f.length; k += FIELD) {
-      const id = f[k + F_DEF]!;
-      if (id >= 0 && HEADER_DEFS[id]!.kind === kind) return k;
-    }
+    for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) if (kindOfId(f[k + F_DEF]!) === kind) return k;
     return -1;
   }
 
@@ -256,11 +260,10 @@ export class MessageImpl {
     if (hit !== undefined) return hit as readonly T[];
     const out: T[] = [];
     const f = this.fields;
-    for (let k = 0; k < f.length; k += FIELD) {
-      const id = f[k + F_DEF]!;
-      if (id < 0 || HEADER_DEFS[id]!.kind !== kind) continue;
-      if (f[k + F_REF] === 0) {
-        readFrom(this.recs, f[k + F_REC]!);
+    for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) {
+      if (kindOfId(f[k + F_DEF]!) !== kind) continue;
+      if (f[k + F_LEN] !== 0) {
+        readFrom(f, k + F_HEAD);
         fast(this.src, out);
       } else reference(this.src, f[k + F_VALUE]!, f[k + F_END]!, out);
     }
@@ -280,7 +283,7 @@ export class MessageImpl {
   get requestUri(): Uri | undefined {
     if (this.kind !== 'request') return undefined;
     if (this.requestUriCache === undefined) {
-      readFrom(this.recs, this.uriRec);
+      readFrom(this.fields, this.uriRec);
       this.requestUriCache = buildSipUri(this.src);
     }
     return this.requestUriCache;
@@ -342,10 +345,16 @@ export class MessageImpl {
     if (this.headerCache) return this.headerCache;
     const list: SipHeaderField[] = [];
     const f = this.fields;
-    for (let k = 0; k < f.length; k += FIELD) {
+    const s = this.src;
+    // a field starts right after the CRLF ending the one before it; its name is a token
+    let start = this.startLineEnd + 2;
+    for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) {
+      let nameEnd = start;
+      while ((TABLE[s.charCodeAt(nameEnd)]! & C_TOKEN) !== 0) nameEnd++;
       const id = f[k + F_DEF]!;
-      const name = id >= 0 ? HEADER_DEFS[id]!.canonical : this.src.slice(f[k]!, f[k + F_NAME_END]!);
-      list.push(new WireHeaderField(this.src, name, f[k]!, f[k + F_NAME_END]!, f[k + F_VALUE]!, f[k + F_END]!));
+      const name = id >= 0 ? HEADER_DEFS[id]!.canonical : s.slice(start, nameEnd);
+      list.push(new WireHeaderField(s, name, start, nameEnd, f[k + F_VALUE]!, f[k + F_END]!));
+      start = f[k + F_END]! + 2;
     }
     return (this.headerCache = list);
   }
@@ -380,9 +389,8 @@ export class MessageImpl {
     if (hit !== undefined) return hit as readonly string[];
     const out: string[] = [];
     const f = this.fields;
-    for (let k = 0; k < f.length; k += FIELD) {
-      const id = f[k + F_DEF]!;
-      if (id >= 0 && HEADER_DEFS[id]!.kind === kind) readTokenList(this.src, f[k + F_VALUE]!, f[k + F_END]!, true, 'token', out);
+    for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) {
+      if (kindOfId(f[k + F_DEF]!) === kind) readTokenList(this.src, f[k + F_VALUE]!, f[k + F_END]!, true, 'token', out);
     }
     return (built[kind] = out.length === 0 ? EMPTY_ARRAY : out) as readonly string[];
   }

@@ -12,15 +12,14 @@ import { bytesToByteString, textToByteString } from './bytes.js';
 import type { Result, SipParseError } from './errors.js';
 import { SyntaxFault, fault } from './errors.js';
 import { bytesOf } from './byte-copy.js';
-import { Bail, rec, skipWsp } from './fast-scan.js';
+import { Bail, put, rec, skipWsp } from './fast-scan.js';
 import { FAST_KINDS, fastField } from './fast-fields.js';
 import { readKnownHeader } from './header-dispatch.js';
-import { HEADER_DEFS, K, kindOfId, lookupHeaderAt, nameHashStep, nameScan, scanHeaderName } from './header-names.js';
-import type { HeaderDef } from './header-names.js';
+import { HEADER_DEFS, K, lookupHeaderAt, nameHashStep, nameScan, scanHeaderName } from './header-names.js';
 import { TABLE, C_TOKEN } from './chars.js';
 import { resolveLimits } from './limits.js';
 import type { ParseLimits } from './limits.js';
-import { FIELD, MessageImpl } from './message.js';
+import { F_END, F_HEAD, F_LEN, F_VALUE, MessageImpl } from './message.js';
 import type { SipMessage } from './message.js';
 import { toParseError } from './parse-error.js';
 import { checkText, skipLws } from './scan.js';
@@ -71,9 +70,6 @@ function tooLarge(size: number, limits: ParseLimits): ParseResult {
   };
 }
 
-/** Reused offsets buffer (parsing is synchronous and not re-entrant). */
-const scratch: number[] = [];
-
 let fastPath = true;
 
 /** Internal, for the differential tests: turn the fast path off (every field read by the reference path). */
@@ -81,13 +77,19 @@ export function setFastPath(on: boolean): void {
   fastPath = on;
 }
 
+// per definition id + 1 (0 for an unknown header): its kind, and whether it is single-valued
+const KIND_OF = Int8Array.from([K.TEXT, ...HEADER_DEFS.map((d) => d.kind)]);
+const SINGLE = Uint8Array.from([0, ...HEADER_DEFS.map((d) => (d.single ? 1 : 0))]);
+const FAST = Uint8Array.from(FAST_KINDS);
+
 /** Parse a message held as a byte string (internal entry used by the framers). */
 export function parseByteString(s: string, framing: Framing, limits: ParseLimits): ParseResult {
   const m = new MessageImpl(s);
-  // the field being parsed, for error context: its definition or its name's range
-  let def: HeaderDef | undefined;
+  // the field being parsed, for error context: its start, the end of its name, its definition
   let fieldStart = -1;
   let fieldNameEnd = -1;
+  let fieldId = -1;
+  const list = rec.list;
   rec.length = 0;
   try {
     if (s.length > limits.maxMessageBytes) fault('too-large', `message of ${s.length} bytes exceeds the limit of ${limits.maxMessageBytes} bytes`, 0);
@@ -96,17 +98,17 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
     // the fast path scans a byte copy (undefined: every field goes to the reference path)
     const b = fastPath ? bytesOf(s) : undefined;
     readStartLine(s, lineEnd, m, b);
+    m.fieldsStart = rec.length;
     let p = lineEnd + 2;
     let count = 0;
-    let w = 0;
     let seenLow = 0; // bit per header kind already seen (kinds 0-31)
     let seenHigh = 0; // kinds 32-63
     for (;;) {
       const c = s.charCodeAt(p);
       if (c === 0x0d && s.charCodeAt(p + 1) === 0x0a) break;
       if (p >= s.length) fault('unterminated-headers', 'the header section is not ended by an empty line', p);
-      def = undefined;
       fieldStart = p;
+      fieldId = -1;
       let nameEnd: number;
       let id: number;
       if (b !== undefined) {
@@ -120,15 +122,20 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       }
       if (nameEnd === p) fault('bad-header-name', c === 0x20 || c === 0x09 ? 'a header line starts with whitespace where no field is being continued' : 'header field name must be a token', p);
       fieldNameEnd = nameEnd;
-      def = id >= 0 ? HEADER_DEFS[id] : undefined;
+      fieldId = id;
       let k = nameEnd;
       while (s.charCodeAt(k) === 0x20 || s.charCodeAt(k) === 0x09) k++;
       if (s.charCodeAt(k) !== 0x3a) fault('bad-header-name', `expected ":" after header name ${JSON.stringify(s.slice(p, nameEnd))}`, k);
-      const kind = kindOfId(id);
+      const kind = KIND_OF[id + 1]!;
+      // the field's head; the fast path's record of its value follows
+      const at = rec.length;
+      put(0);
+      put(0);
+      put(id);
+      put(0);
       let e = -1;
       let v = 0;
-      const r = rec.length;
-      if (b !== undefined && FAST_KINDS[kind] === 1) {
+      if (b !== undefined && FAST[kind] === 1) {
         v = skipWsp(b, k + 1);
         try {
           e = fastField(m, kind, b, s, v);
@@ -141,36 +148,30 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       }
       const ref = e < 0;
       if (ref) {
-        rec.length = r;
+        rec.length = at + F_HEAD;
         e = fieldEnd(s, k + 1, p, limits);
         v = skipLws(s, k + 1, e);
       }
       if (++count > limits.maxHeaders) fault('too-many-headers', `more than ${limits.maxHeaders} header fields`, p);
-      scratch[w++] = p;
-      scratch[w++] = nameEnd;
-      scratch[w++] = v;
-      scratch[w++] = e;
-      scratch[w++] = id;
-      scratch[w++] = ref ? 1 : 0;
-      scratch[w++] = ref || rec.length === r ? -1 : r;
-      if (def) {
+      list[at + F_VALUE] = v;
+      list[at + F_END] = e;
+      list[at + F_LEN] = rec.length - at - F_HEAD;
+      if (id >= 0) {
         const bit = 1 << (kind & 31);
         const seen = kind < 32 ? seenLow : seenHigh;
-        if (def.single && (seen & bit) !== 0) fault('duplicate-header', `${def.canonical} appears more than once, but takes a single value`, p);
+        if (SINGLE[id + 1] === 1 && (seen & bit) !== 0) fault('duplicate-header', `${HEADER_DEFS[id]!.canonical} appears more than once, but takes a single value`, p);
         if (kind < 32) seenLow |= bit;
         else seenHigh |= bit;
-        if (kind === K.FROM) m.fromAt = w - FIELD;
-        else if (kind === K.TO) m.toAt = w - FIELD;
-        if (ref) readKnownHeader(m, def, s, v, e);
+        if (kind === K.FROM) m.fromAt = at;
+        else if (kind === K.TO) m.toAt = at;
+        if (ref) readKnownHeader(m, HEADER_DEFS[id]!, s, v, e);
       } else if (ref) {
         checkText(s, v, e);
       }
       p = e + 2;
     }
-    def = undefined;
     fieldStart = -1;
-    m.fields = scratch.slice(0, w);
-    if (rec.length > 0) m.recs = rec.list.slice(0, rec.length);
+    m.fields = list.slice(0, rec.length);
     m.seenLow = seenLow;
     m.seenHigh = seenHigh;
     m.bodyStart = p + 2;
@@ -179,7 +180,7 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
     const msg = bodyEnd === s.length ? m : rebase(m, s.slice(0, bodyEnd));
     return { ok: true, value: msg as unknown as SipMessage };
   } catch (err) {
-    const header = def ? def.canonical : fieldStart >= 0 && fieldNameEnd > fieldStart ? s.slice(fieldStart, fieldNameEnd) : undefined;
+    const header = fieldStart < 0 ? undefined : fieldId >= 0 ? HEADER_DEFS[fieldId]!.canonical : fieldNameEnd > fieldStart ? s.slice(fieldStart, fieldNameEnd) : undefined;
     return { ok: false, error: toParseError(err, s, m, header) };
   }
 }
