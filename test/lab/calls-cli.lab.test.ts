@@ -21,7 +21,8 @@ interface Run {
   readonly stderr: string;
 }
 
-async function cli(...argv: string[]): Promise<Run> {
+/** Runs the CLI in-process; `output()` shows what it wrote so far. */
+function start(...argv: string[]): { result: Promise<Run>; output: () => string } {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -29,8 +30,24 @@ async function cli(...argv: string[]): Promise<Run> {
     stderr: (t) => { stderr += t; },
     readStdin: async () => Buffer.alloc(0),
   };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+  return { result: main(argv, io).then((code) => ({ code, stdout, stderr })), output: () => stdout + stderr };
+}
+
+/** Runs the CLI to its end; a call gives up ringing after 15 s, so a broken test fails with a reason, not a timeout. */
+function cli(...argv: string[]): Promise<Run> {
+  return start(...(argv[0] === 'call' && argv.length > 2 ? ['call', '--ring-timeout', '15', ...argv.slice(1)] : argv)).result;
+}
+
+/** Starts `callscope listen ...`; resolves (with its eventual result) once it says it is listening. */
+async function listen(...argv: string[]): Promise<{ result: Promise<Run> }> {
+  const run = start('listen', '--timeout', '15', ...argv);
+  const deadline = Date.now() + 10_000;
+  while (!/listening as /.test(run.output())) {
+    if (Date.now() > deadline) throw new Error(`callscope listen did not start: ${run.output()}`);
+    const early = await Promise.race([run.result, new Promise((r) => setTimeout(() => r(undefined), 20))]);
+    if (early) throw new Error(`callscope listen ended early: ${JSON.stringify(early)}`);
+  }
+  return { result: run.result };
 }
 
 function wss(): string[] {
@@ -104,11 +121,10 @@ describe('callscope call', () => {
 describe('callscope listen', () => {
   it('takes a call from a SIPp caller that requires 100rel: reliable 183 with SDP, PRACK, answer (exit 0)', async () => {
     const port = lab().allocatePeerPort();
-    const listening = cli('listen', '--server', `sip:127.0.0.1:${lab().proxy.ports.udp}`, '--local', `127.0.0.1:${port}`, '--t1', '50',
+    const listening = await listen('--server', `sip:127.0.0.1:${lab().proxy.ports.udp}`, '--local', `127.0.0.1:${port}`, '--t1', '50',
       '--early-media', '--answer-after', '0.2', '--count', '1', '--json', '-');
-    await new Promise((r) => setTimeout(r, 300));
     const caller = await lab().startUac('uac-100rel', `farend-${port}`, { keys: { require100rel: 'Require: 100rel' }, pauseMs: 200 });
-    const run = await listening;
+    const run = await listening.result;
     expect((await caller.result).explanation).toBe('');
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as Report;
@@ -121,11 +137,10 @@ describe('callscope listen', () => {
 
   it('one CLI calls the other: call over WSS, listen on UDP as farend-<port>', async () => {
     const port = lab().allocatePeerPort();
-    const listening = cli('listen', '--server', `sip:127.0.0.1:${lab().proxy.ports.udp}`, '--local', `127.0.0.1:${port}`, '--t1', '50',
+    const listening = await listen('--server', `sip:127.0.0.1:${lab().proxy.ports.udp}`, '--local', `127.0.0.1:${port}`, '--t1', '50',
       '--answer-after', '0.1', '--count', '1');
-    await new Promise((r) => setTimeout(r, 300));
     const calling = await cli('call', ...wss(), '--duration', '0.2', '--json', '-', `farend-${port}`);
-    const listened = await listening;
+    const listened = await listening.result;
     expect(calling.code).toBe(0);
     expect(listened.code).toBe(0);
     expect(listened.stdout).toMatch(/ACK received/);
@@ -133,12 +148,27 @@ describe('callscope listen', () => {
     expect(report.calls[0]!.messages.some((m) => m.startLine.startsWith('SIP/2.0 180 '))).toBe(true);
   });
 
+  it('--register over WSS: the CLI callee registers as bob and is called by name through the location service', async () => {
+    const bob = lab().account('bob');
+    const listening = await listen(...wss(), '--user', 'bob', '--password', bob.password, '--from', 'sip:bob@callscope.lab', '--register',
+      '--early-media', '--count', '1', '--duration', '0.3');
+    const calling = await cli('call', ...wss(), '--duration', '2', 'sip:bob@callscope.lab');
+    const listened = await listening.result;
+    expect(listened.stderr).toBe('');
+    expect(listened.code).toBe(0);
+    expect(listened.stdout).toMatch(/listening as sip:bob@callscope\.lab .*, registered/);
+    expect(listened.stdout + listened.stderr).not.toContain(bob.password);
+    // The callee hung up after --duration; the caller saw a clean end (the callee's BYE).
+    expect(calling.code).toBe(0);
+    expect(calling.stdout).toMatch(/early media \(reliable 18x\)/);
+    expect(calling.stdout).toMatch(/ended: hangup-remote/);
+  });
+
   it('--reject 603 declines the call as asked (exit 0)', async () => {
     const port = lab().allocatePeerPort();
-    const listening = cli('listen', '--server', `sip:127.0.0.1:${lab().proxy.ports.udp}`, '--local', `127.0.0.1:${port}`, '--reject', '603');
-    await new Promise((r) => setTimeout(r, 300));
+    const listening = await listen('--server', `sip:127.0.0.1:${lab().proxy.ports.udp}`, '--local', `127.0.0.1:${port}`, '--reject', '603');
     const calling = await cli('call', ...wss(), `farend-${port}`);
     expect(calling).toMatchObject({ code: 1, stderr: 'callscope call: 603 Decline\n' });
-    expect((await listening).code).toBe(0);
+    expect((await listening.result).code).toBe(0);
   });
 });
