@@ -9,8 +9,8 @@
 
 import { classTable, DQUOTE, SP, HT, C_TOKEN } from './chars.js';
 import { bail, endOfField, fastQuoted, put, rec, skipWsp, take, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
-import { fastParams, findParam, valueEnd, valueStart } from './fast-params.js';
-import { buildSipUri, fastSipUri, takeParams } from './fast-uri.js';
+import { PARAM_SIZE, P_EXPIRES, P_INSTANCE, P_Q, P_REG_ID, P_TAG, fastParams, firstParam, paramsEnd, takeParams } from './fast-params.js';
+import { buildSipUri, fastSipUri } from './fast-uri.js';
 import { paramText } from './params.js';
 import type { Contact, NameAddr, Params, SipUri, TaggedAddress } from './types.js';
 
@@ -89,8 +89,10 @@ function takeAddress(s: string): { displayName: string | undefined; uri: SipUri 
 /** From / To: one address, then params with a token `tag`. */
 export function fastFromTo(b: Uint8Array, i: number): number {
   const k = fastParams(b, fastAddress(b, i, true));
-  const t = findParam(b, 'tag');
-  if (t >= 0 && (valueStart(t) < 0 || b[valueStart(t)] === DQUOTE)) bail();
+  const list = rec.list;
+  for (let o = firstParam(), end = paramsEnd(); o < end; o += PARAM_SIZE) {
+    if (list[o] === P_TAG && (list[o + 3]! < 0 || b[list[o + 3]!] === DQUOTE)) bail();
+  }
   return endOfField(b, k);
 }
 
@@ -140,23 +142,26 @@ function isQValue(b: Uint8Array, i: number, j: number): boolean {
   return true;
 }
 
-/** A contact param with digits no larger than max as its value (as numberParam checks), else bail. */
-function checkNumber(b: Uint8Array, o: number, max: number): void {
-  const vs = valueStart(o);
-  const ve = valueEnd(o);
+/** A contact param value of digits no larger than max (as numberParam checks), else bail. */
+function checkNumber(b: Uint8Array, vs: number, ve: number, max: number): void {
   if (vs < 0 || ve - vs > 10 || !allDigits(b, vs, ve) || digitsAt(b, vs, ve) > max) bail();
 }
 
 /** The checks contactOf makes on the contact params of the last fastParams scan. */
 function checkContactParams(b: Uint8Array): void {
-  let o = findParam(b, 'expires');
-  if (o >= 0) checkNumber(b, o, 0xffffffff);
-  o = findParam(b, 'q');
-  if (o >= 0 && (valueStart(o) < 0 || !isQValue(b, valueStart(o), valueEnd(o)))) bail();
-  o = findParam(b, '+sip.instance');
-  if (o >= 0 && (valueStart(o) < 0 || b[valueStart(o)] !== DQUOTE)) bail();
-  o = findParam(b, 'reg-id');
-  if (o >= 0) checkNumber(b, o, 0x7fffffff);
+  const list = rec.list;
+  for (let o = firstParam(), end = paramsEnd(); o < end; o += PARAM_SIZE) {
+    const code = list[o]!;
+    if (code === 0) continue;
+    const vs = list[o + 3]!;
+    const ve = list[o + 4]!;
+    switch (code) {
+      case P_EXPIRES: checkNumber(b, vs, ve, 0xffffffff); break;
+      case P_Q: if (vs < 0 || !isQValue(b, vs, ve)) bail(); break;
+      case P_INSTANCE: if (vs < 0 || b[vs] !== DQUOTE) bail(); break;
+      case P_REG_ID: checkNumber(b, vs, ve, 0x7fffffff); break;
+    }
+  }
 }
 
 /** Contact values other than "*" (which bails: the reference handles its rules). */

@@ -4,11 +4,10 @@
 // the message when first asked for.
 
 import { fastContacts, fastFromTo, fastNameAddrList, fastSingleAddress } from './fast-address.js';
-import { fastParams, findParam, valueEnd, valueStart } from './fast-params.js';
+import { PARAM_SIZE, P_ID, P_REFRESHER, fastParams, firstParam, paramsEnd, takeParams } from './fast-params.js';
 import {
-  bail, endOfField, fastCallId, fastDigits, fastNumber, fastText, fastTokenList, put, sameText, scanned, skipWsp, take, tokenEnd,
+  bail, endOfField, fastCallId, fastDigits, fastNumber, fastText, fastTokenList, put, rec, sameText, scanned, skipWsp, take, tokenEnd,
 } from './fast-scan.js';
-import { takeParams } from './fast-uri.js';
 import { fastVias } from './fast-via.js';
 import { K } from './header-names.js';
 import { MAX_U32 } from './header-values.js';
@@ -71,8 +70,12 @@ export function buildContentType(s: string): MediaType {
 /** Session-Expires / Min-SE: delta-seconds and params, refresher exactly "uac" or "uas". */
 function fastSessionExpires(b: Uint8Array, i: number): number {
   const e = endOfField(b, fastParams(b, fastDigits(b, i, MAX_U32)));
-  const o = findParam(b, 'refresher');
-  if (o >= 0 && (valueStart(o) < 0 || !(sameText(b, valueStart(o), valueEnd(o), 'uac') || sameText(b, valueStart(o), valueEnd(o), 'uas')))) bail();
+  const list = rec.list;
+  for (let o = firstParam(), end = paramsEnd(); o < end; o += PARAM_SIZE) {
+    if (list[o] !== P_REFRESHER) continue;
+    const vs = list[o + 3]!;
+    if (vs < 0 || !(sameText(b, vs, list[o + 4]!, 'uac') || sameText(b, vs, list[o + 4]!, 'uas'))) bail();
+  }
   return e;
 }
 
@@ -81,8 +84,8 @@ function fastEvent(b: Uint8Array, i: number): number {
   const te = tokenEnd(b, i);
   if (te === i) bail();
   const e = endOfField(b, fastParams(b, te));
-  const o = findParam(b, 'id');
-  if (o >= 0 && valueStart(o) < 0) bail();
+  const list = rec.list;
+  for (let o = firstParam(), end = paramsEnd(); o < end; o += PARAM_SIZE) if (list[o] === P_ID && list[o + 3]! < 0) bail();
   return e;
 }
 

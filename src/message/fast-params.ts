@@ -1,24 +1,72 @@
 // The parser's fast path, part 3: header parameters `*( SEMI generic-param )` as readParams
 // reads them (see fast-scan.ts for the contract), with SWS limited to SP/HT and values that
 // are tokens or plain quoted-strings. Duplicate names bail, so the reference reports them.
-// Recorded as a count and [nameStart, nameEnd, valueStart (-1 if none), valueEnd] each.
+//
+// Recorded as a count, then per parameter [code, nameStart, nameEnd, valueStart (-1 if
+// none), valueEnd], where `code` tells the names the stack looks at (tag, branch, expires,
+// ...) apart without comparing strings again, and lets builders use interned names.
 
-import { DQUOTE, SP, HT } from './chars.js';
-import { bail, fastQuoted, put, rec, sameToken, tokenEnd } from './fast-scan.js';
-import { sameParamName } from './fast-uri.js';
+import { classTable, C_ALPHA, C_TOKEN, DQUOTE, SP, HT } from './chars.js';
+import { bail, cursor, fastQuoted, rec } from './fast-scan.js';
+import { EMPTY_PARAMS, ParamMap } from './param-map.js';
+import { lowerSlice } from './scan.js';
+import type { Params } from './types.js';
 
+const TOKEN = classTable(C_TOKEN);
+const ALPHA = classTable(C_ALPHA);
 const MAX_PARAMS = 16;
 
-/** Where the last fastParams scan recorded its parameters (index of the count in rec.list). */
-const block = { at: 0 };
+/** Parameter names with a code (index); 0 is every other name. */
+export const PARAM_NAMES = [
+  '', 'tag', 'branch', 'received', 'rport', 'maddr', 'ttl', 'expires', 'q', '+sip.instance', 'reg-id', 'refresher', 'id',
+  'transport', 'lr', 'ob', 'user', 'method',
+] as const;
+export const P_TAG = 1;
+export const P_BRANCH = 2;
+export const P_RECEIVED = 3;
+export const P_RPORT = 4;
+export const P_MADDR = 5;
+export const P_TTL = 6;
+export const P_EXPIRES = 7;
+export const P_Q = 8;
+export const P_INSTANCE = 9;
+export const P_REG_ID = 10;
+export const P_REFRESHER = 11;
+export const P_ID = 12;
+export const P_METHOD = 17;
 
-/** Read `*( SEMI generic-param )` at i; returns the index after the last parameter (i if none). */
+/** Codes by name length, for paramCode. */
+const BY_LENGTH: number[][] = [];
+PARAM_NAMES.forEach((name, code) => {
+  if (code > 0) (BY_LENGTH[name.length] ??= []).push(code);
+});
+
+/** The code of the parameter name b[i..j) (letters in any case), 0 if it has none. */
+export function paramCode(b: Uint8Array, i: number, j: number): number {
+  const codes = BY_LENGTH[j - i];
+  if (codes === undefined) return 0;
+  for (let n = 0; n < codes.length; n++) {
+    const name = PARAM_NAMES[codes[n]!]!;
+    let k = 0;
+    while (k < name.length && (b[i + k]! | 0x20) === name.charCodeAt(k)) k++;
+    if (k === name.length) return codes[n]!;
+  }
+  return 0;
+}
+
+/** Per parameter in a record. */
+export const PARAM_SIZE = 5;
+
+/**
+ * Read `*( SEMI generic-param )` at i; returns the index after the last parameter (i if none).
+ * The record's count is at `paramBlock.at`.
+ */
 export function fastParams(b: Uint8Array, i: number): number {
   const list = rec.list;
   const at = rec.length;
-  block.at = at;
-  put(0);
-  let n = 0;
+  let w = at + 1;
+  paramBlock.at = at;
+  list[at] = 0;
   for (;;) {
     let k = i;
     let c = b[k]!;
@@ -27,12 +75,11 @@ export function fastParams(b: Uint8Array, i: number): number {
     c = b[++k]!;
     while (c === SP || c === HT) c = b[++k]!;
     const ns = k;
-    k = tokenEnd(b, k);
+    while (TOKEN[c] === 1) c = b[++k]!;
     const ne = k;
     if (ne === ns) bail();
     let vs = -1;
     let j = k;
-    c = b[j]!;
     while (c === SP || c === HT) c = b[++j]!;
     if (c === 0x3d) {
       c = b[++j]!;
@@ -40,37 +87,69 @@ export function fastParams(b: Uint8Array, i: number): number {
       vs = j;
       if (c === DQUOTE) k = fastQuoted(b, j);
       else {
-        k = tokenEnd(b, j);
+        k = j;
+        while (TOKEN[c] === 1) c = b[++k]!;
         // an empty value, an IPv6 reference, or a bare IPv6 received= : the reference decides
-        if (k === j || b[k] === 0x3a) bail();
+        if (k === j || c === 0x3a) bail();
       }
     }
-    for (let d = at + 1; d < at + 1 + n * 4; d += 4) if (sameParamName(b, list[d]!, list[d + 1]!, ns, ne)) bail();
-    if (++n > MAX_PARAMS) bail();
-    put(ns);
-    put(ne);
-    put(vs);
-    put(k);
+    const code = paramCode(b, ns, ne);
+    for (let d = at + 1; d < w; d += PARAM_SIZE) {
+      if (code !== 0 ? list[d] === code : list[d] === 0 && sameParamName(b, list[d + 1]!, list[d + 2]!, ns, ne)) bail();
+    }
+    if (w - at > MAX_PARAMS * PARAM_SIZE) bail();
+    list[w] = code;
+    list[w + 1] = ns;
+    list[w + 2] = ne;
+    list[w + 3] = vs;
+    list[w + 4] = k;
+    w += PARAM_SIZE;
     i = k;
   }
-  list[at] = n;
+  list[at] = (w - at - 1) / PARAM_SIZE;
+  rec.length = w;
   return i;
 }
 
-/** Index in rec.list of the name of the parameter `lower` of the last fastParams scan, or -1. */
-export function findParam(b: Uint8Array, lower: string): number {
-  const list = rec.list;
-  const at = block.at;
-  const end = at + 1 + list[at]! * 4;
-  for (let o = at + 1; o < end; o += 4) if (sameToken(b, list[o]!, list[o + 1]!, lower)) return o;
-  return -1;
+/** Where the last fastParams scan recorded its parameters. */
+export const paramBlock = { at: 0 };
+
+/** Offset in rec.list of the first parameter of the last scan, and the end of them. */
+export function firstParam(): number {
+  return paramBlock.at + 1;
+}
+export function paramsEnd(): number {
+  return paramBlock.at + 1 + rec.list[paramBlock.at]! * PARAM_SIZE;
 }
 
-/** Value start of the parameter found at o (-1 when it has no value). */
-export function valueStart(o: number): number {
-  return rec.list[o + 2]!;
+/** Read back recorded params (names lower-cased, values as written): the Params readParams builds. */
+export function takeParamsAt(s: string, list: readonly number[], at: number): Params {
+  const n = list[at]!;
+  if (n === 0) return EMPTY_PARAMS;
+  const flat: (string | null)[] = [];
+  for (let o = at + 1; o < at + 1 + n * PARAM_SIZE; o += PARAM_SIZE) {
+    const code = list[o]!;
+    const vs = list[o + 3]!;
+    flat.push(code !== 0 ? PARAM_NAMES[code]! : lowerSlice(s, list[o + 1]!, list[o + 2]!), vs < 0 ? null : s.slice(vs, list[o + 4]!));
+  }
+  return new ParamMap(flat);
 }
 
-export function valueEnd(o: number): number {
-  return rec.list[o + 3]!;
+/** takeParamsAt at the read cursor (fast-scan.ts), which it then moves past the params. */
+export function takeParams(s: string): Params {
+  const list = cursor.list;
+  const at = cursor.at;
+  cursor.at = at + 1 + list[at]! * PARAM_SIZE;
+  return takeParamsAt(s, list, at);
+}
+
+/** Case-insensitive equality of two parameter names (token or param chars: letters fold, nothing else does). */
+export function sameParamName(b: Uint8Array, a: number, ae: number, c: number, ce: number): boolean {
+  if (ae - a !== ce - c) return false;
+  for (let k = 0; k < ae - a; k++) {
+    const x = b[a + k]!;
+    const y = b[c + k]!;
+    if (x !== y && ((x | 0x20) !== (y | 0x20) || ALPHA[x] !== 1)) return false;
+  }
+  return true;
 }

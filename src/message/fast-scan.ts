@@ -30,10 +30,10 @@ export function bail(): never {
 }
 
 /**
- * Offsets recorded by the scanners for the message's builders: `rec.list[rec.length++] = x`.
- * The parser copies the used part into the message.
+ * Offsets recorded by the scanners for the message's builders: `rec.list[rec.length++] = x`,
+ * always in order (so the array never has holes). The parser copies the used part into the message.
  */
-export const rec = { list: [] as number[], length: 0 };
+export const rec = { list: new Array<number>(2048).fill(0), length: 0 };
 
 export function put(x: number): void {
   rec.list[rec.length++] = x;

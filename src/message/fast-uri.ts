@@ -4,24 +4,24 @@
 // than ttl, maddr and method, which carry extra rules). Anything else bails to uri-parser.ts.
 //
 // fastSipUri validates and records: [sips, userStart (-1 if none), userEnd, hostStart,
-// hostEnd, hostKind (0 domain, 1 IPv4), port (-1 if none), params]; params are a count and
-// [nameStart, nameEnd, valueStart (-1 if none), valueEnd] each. buildSipUri reads that
-// back into the SipUri parseUriAt would build.
+// hostEnd, hostKind (0 domain, 1 IPv4), port (-1 if none)] and the URI parameters in the
+// form of header parameters (fast-params.ts). buildSipUri reads that back into the SipUri
+// parseUriAt would build.
 
-import { classTable, C_ALPHA, C_DIGIT, C_PARAM, C_USER, C_USER_NS } from './chars.js';
+import { classTable, C_ALPHA, C_PARAM, C_USER, C_USER_NS } from './chars.js';
 import { EMPTY_ARRAY } from './empty.js';
-import { bail, put, rec, sameToken, take } from './fast-scan.js';
-import { EMPTY_PARAMS, ParamMap } from './param-map.js';
-import { lowerSlice } from './scan.js';
-import type { SipUri, UriParams } from './types.js';
+import { bail, rec, take } from './fast-scan.js';
+import { PARAM_SIZE, P_MADDR, P_METHOD, P_TTL, paramCode, sameParamName, takeParams } from './fast-params.js';
+import type { SipUri } from './types.js';
 
 const MAX_PARAMS = 16;
 
 const ALPHA = classTable(C_ALPHA);
-const DIGIT = classTable(C_DIGIT);
-/** host chars that need no label bookkeeping: 1 letter, 2 digit */
-const ALNUM = new Uint8Array(256).map((_, c) => (ALPHA[c] === 1 ? 1 : DIGIT[c] === 1 ? 2 : 0));
+/** 1 letter, 2 digit, 3 "." or "-": the chars of a hostname or IPv4 address */
+const HOST = new Uint8Array(256).map((_, c) => (ALPHA[c] === 1 ? 1 : c >= 0x30 && c <= 0x39 ? 2 : c === 0x2e || c === 0x2d ? 3 : 0));
+/** user chars that can neither be in a host nor follow one in a URI: seeing one means a user part */
 const USER = classTable(C_USER);
+const USER_ONLY = new Uint8Array(256).map((_, c) => (USER[c] === 1 && HOST[c] === 0 && c !== 0x3b && c !== 0x3f && c !== 0x2c ? 1 : 0));
 const USER_NS = classTable(C_USER_NS);
 const PARAM = classTable(C_PARAM);
 
@@ -39,10 +39,10 @@ export function fastHost(b: Uint8Array, i: number): number {
   let digitsOnly = true;
   for (;; k++) {
     const c = b[k]!;
-    const f = ALNUM[c]!;
-    if (f !== 0) {
-      if (f === 1) digitsOnly = false;
-    } else if (c === 0x2e) {
+    const f = HOST[c]!;
+    if (f === 1) digitsOnly = false;
+    else if (f === 2) continue;
+    else if (c === 0x2e) {
       if (k === labelStart || b[k - 1] === 0x2d) bail();
       lastLabelStart = labelStart;
       labelStart = k + 1;
@@ -90,7 +90,7 @@ export function fastPort(b: Uint8Array, i: number): number {
   let k = i;
   let n = 0;
   let c = b[k]!;
-  while (DIGIT[c] === 1) {
+  while (c >= 0x30 && c <= 0x39) {
     n = n * 10 + (c - 48);
     c = b[++k]!;
   }
@@ -110,41 +110,49 @@ export function fastSipUri(b: Uint8Array, i: number, addrSpec: boolean): number 
   const sips = b[k] === 0x73;
   if (sips) k++;
   if (b[k] !== 0x3a) bail();
-  put(sips ? 1 : 0);
+  const list = rec.list;
+  const at = rec.length;
+  list[at] = sips ? 1 : 0;
+  // userinfo: user chars up to an "@". The chars of a host come first in most URIs; a
+  // user-only char after them means a user part, anything else that there is none.
   const u = ++k;
-  // userinfo: a run of user chars followed by "@"; otherwise there is no user part and
-  // the same chars are read again as the host (an "@" further on then stops the scan)
-  const user = addrSpec ? USER_NS : USER;
-  while (user[b[k]!] === 1) k++;
-  if (k > u && b[k] === 0x40) {
-    put(u);
-    put(k);
+  let c = b[k]!;
+  while (HOST[c] !== 0) c = b[++k]!;
+  if (USER_ONLY[c] === 1) {
+    const user = addrSpec ? USER_NS : USER;
+    while (user[c] === 1) c = b[++k]!;
+    if (c !== 0x40) bail();
+  }
+  if (c === 0x40 && k > u) {
+    list[at + 1] = u;
+    list[at + 2] = k;
     k++;
   } else {
-    put(-1);
-    put(-1);
+    list[at + 1] = -1;
+    list[at + 2] = -1;
     k = u;
   }
-  put(k);
+  list[at + 3] = k;
   k = fastHost(b, k);
-  put(k);
-  put(hostScan.kind);
+  list[at + 4] = k;
+  list[at + 5] = hostScan.kind;
   if (b[k] === 0x3a) {
     k = fastPort(b, k + 1);
-    put(portScan.port);
-  } else put(-1);
+    list[at + 6] = portScan.port;
+  } else list[at + 6] = -1;
+  rec.length = at + 7;
   if (!addrSpec && b[k] === 0x3b) k = fastUriParams(b, k);
-  else put(0);
+  else list[rec.length++] = 0;
   if (b[k] === 0x3f) bail(); // URI headers
   return k;
 }
 
-/** uri-parameters from the ";" at k: a count, then four offsets each. */
+/** uri-parameters from the ";" at k, recorded as fast-params.ts records header params. */
 function fastUriParams(b: Uint8Array, k: number): number {
   const list = rec.list;
   const at = rec.length;
-  put(0);
-  let n = 0;
+  list[at] = 0;
+  let w = at + 1;
   while (b[k] === 0x3b) {
     const ns = ++k;
     while (PARAM[b[k]!] === 1) k++;
@@ -156,43 +164,23 @@ function fastUriParams(b: Uint8Array, k: number): number {
       while (PARAM[b[k]!] === 1) k++;
       if (k === vs) bail();
     }
+    const code = paramCode(b, ns, ne);
     // ttl and maddr have value rules and method is refused in a Request-URI: the reference reads those
-    if (sameToken(b, ns, ne, 'ttl') || sameToken(b, ns, ne, 'maddr') || sameToken(b, ns, ne, 'method')) bail();
-    for (let d = at + 1; d < at + 1 + n * 4; d += 4) if (sameParamName(b, list[d]!, list[d + 1]!, ns, ne)) bail();
-    if (++n > MAX_PARAMS) bail();
-    put(ns);
-    put(ne);
-    put(vs);
-    put(k);
+    if (code === P_TTL || code === P_MADDR || code === P_METHOD) bail();
+    for (let d = at + 1; d < w; d += PARAM_SIZE) {
+      if (code !== 0 ? list[d] === code : list[d] === 0 && sameParamName(b, list[d + 1]!, list[d + 2]!, ns, ne)) bail();
+    }
+    if (w - at > MAX_PARAMS * PARAM_SIZE) bail();
+    list[w] = code;
+    list[w + 1] = ns;
+    list[w + 2] = ne;
+    list[w + 3] = vs;
+    list[w + 4] = k;
+    w += PARAM_SIZE;
   }
-  list[at] = n;
+  list[at] = (w - at - 1) / PARAM_SIZE;
+  rec.length = w;
   return k;
-}
-
-/** Case-insensitive equality of two parameter names (param chars: letters fold, nothing else does). */
-export function sameParamName(b: Uint8Array, a: number, ae: number, c: number, ce: number): boolean {
-  if (ae - a !== ce - c) return false;
-  for (let k = 0; k < ae - a; k++) {
-    const x = b[a + k]!;
-    const y = b[c + k]!;
-    if (x !== y && ((x | 0x20) !== (y | 0x20) || ALPHA[x] !== 1)) return false;
-  }
-  return true;
-}
-
-/** Read back `n` recorded parameters (names lower-cased, values as written). */
-export function takeParams(s: string): UriParams {
-  const n = take();
-  if (n === 0) return EMPTY_PARAMS;
-  const flat: (string | null)[] = [];
-  for (let p = 0; p < n; p++) {
-    const ns = take();
-    const ne = take();
-    const vs = take();
-    const ve = take();
-    flat.push(lowerSlice(s, ns, ne), vs < 0 ? null : s.slice(vs, ve));
-  }
-  return new ParamMap(flat);
 }
 
 /** Read back a recorded URI: the SipUri parseUriAt builds. */

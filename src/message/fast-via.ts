@@ -6,29 +6,35 @@
 
 import { DQUOTE } from './chars.js';
 import { bail, endOfField, put, rec, skipWsp, take, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
-import { fastParams, findParam, valueEnd, valueStart } from './fast-params.js';
-import { fastHost, fastPort, portScan, takeParams } from './fast-uri.js';
+import { PARAM_SIZE, P_BRANCH, P_MADDR, P_RECEIVED, P_RPORT, P_TTL, fastParams, firstParam, paramsEnd, takeParams } from './fast-params.js';
+import { fastHost, fastPort, portScan } from './fast-uri.js';
 import { isIpv4, isIpv6 } from './host.js';
 import type { Params, Via } from './types.js';
 import { transportOf } from './via.js';
 
-const SIP_2_0 = 'SIP/2.0/';
-
 /** The checks readViaParm makes on the params of the last fastParams scan. */
 function checkViaParams(b: Uint8Array, s: string): void {
-  let o = findParam(b, 'branch');
-  if (o >= 0 && (valueStart(o) < 0 || b[valueStart(o)] === DQUOTE)) bail();
-  o = findParam(b, 'received');
-  if (o >= 0) {
-    const vs = valueStart(o);
-    if (vs < 0 || !(isIpv4(s, vs, valueEnd(o)) || isIpv6(s, vs, valueEnd(o)))) bail();
+  const list = rec.list;
+  for (let o = firstParam(), end = paramsEnd(); o < end; o += PARAM_SIZE) {
+    const code = list[o]!;
+    if (code === 0) continue;
+    const vs = list[o + 3]!;
+    const ve = list[o + 4]!;
+    switch (code) {
+      case P_BRANCH:
+        if (vs < 0 || b[vs] === DQUOTE) bail();
+        break;
+      case P_RECEIVED:
+        if (vs < 0 || !(isIpv4(s, vs, ve) || isIpv6(s, vs, ve))) bail();
+        break;
+      case P_RPORT:
+        if (vs >= 0 && (ve - vs > 5 || !allDigits(b, vs, ve) || digitsAt(b, vs, ve) > 65535)) bail();
+        break;
+      case P_MADDR:
+      case P_TTL:
+        bail();
+    }
   }
-  o = findParam(b, 'rport');
-  if (o >= 0) {
-    const vs = valueStart(o);
-    if (vs >= 0 && (valueEnd(o) - vs > 5 || !allDigits(b, vs, valueEnd(o)) || digitsAt(b, vs, valueEnd(o)) > 65535)) bail();
-  }
-  if (findParam(b, 'maddr') >= 0 || findParam(b, 'ttl') >= 0) bail();
 }
 
 /** One or more comma-separated via-parms. */
@@ -36,7 +42,9 @@ export function fastVias(b: Uint8Array, s: string, i: number): number {
   const at = rec.length;
   put(0);
   for (let n = 1; ; n++) {
-    for (let k = 0; k < 8; k++) if (b[i + k] !== SIP_2_0.charCodeAt(k)) bail();
+    // "SIP/2.0/"
+    if (b[i] !== 0x53 || b[i + 1] !== 0x49 || b[i + 2] !== 0x50 || b[i + 3] !== 0x2f || b[i + 4] !== 0x32
+      || b[i + 5] !== 0x2e || b[i + 6] !== 0x30 || b[i + 7] !== 0x2f) bail();
     const t = i + 8;
     const te = tokenEnd(b, t);
     if (te === t) bail();
