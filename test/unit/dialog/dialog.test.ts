@@ -70,6 +70,24 @@ describe('dialogs (RFC 3261 §12)', () => {
     expect(dialog.localSeq).toBe(314159);
   });
 
+  it('an early dialog confirmed by the 2xx takes the 2xx\'s route set and Contact, and keeps the CSeq its PRACK used (§13.2.2.4)', () => {
+    const dialog = Dialog.asUac(invite, answer(183))!;
+    expect(dialog.state).toBe('early');
+    const prack = dialog.createRequest('PRACK', { via });
+    expect(prack.ok && prack.value.cseq.seq).toBe(314160);
+    const ok = buildResponseTo(invite, {
+      status: 200, toTag: 'a6c85cf', headers: [{ name: 'Record-Route', value: '<sip:p3.biloxi.example.com;lr>' }],
+      contact: [{ uri: 'sip:bob@192.0.2.99' }],
+    });
+    if (!ok.ok) throw new Error(ok.error.message);
+    dialog.confirm(ok.value);
+    expect(dialog.state).toBe('confirmed');
+    expect(dialog.routeSet.map((r) => formatUri(r.uri))).toEqual(['sip:p3.biloxi.example.com;lr']);
+    expect(formatUri(dialog.remoteTarget)).toBe('sip:bob@192.0.2.99');
+    const bye = dialog.createRequest('BYE', { via });
+    expect(bye.ok && bye.value.cseq.seq).toBe(314161);
+  });
+
   it('strict routing: the first route (no lr) becomes the Request-URI and the remote target the last Route', () => {
     const dialog = Dialog.asUac(invite, answer(200, '<sip:strict.example.com;method=INVITE>'))!;
     const bye = dialog.createRequest('BYE', { via });
