@@ -68,7 +68,7 @@ interface Report {
 
 describe('callscope call', () => {
   it('places a call with reliable 183 and early media, hangs up after --duration, and reports it (exit 0)', async () => {
-    const farEnd = await lab().startUas('uas-prack-answer');
+    const farEnd = await lab().startUas('uas-reliable-183');
     const file = join(dir, 'call.json');
     const run = await cli('call', ...wss(), '--duration', '0.3', '--json', file, lab().farEndUri(farEnd.port));
     expect(run.stderr).toBe('');

@@ -48,7 +48,7 @@ function received(trace: string, method: string): string[] {
 
 describe('outgoing calls through Kamailio over WSS', () => {
   it('reliable 183 with SDP: PRACK with the right RAck, early media before the answer, ACK end to end along the Record-Route, BYE', async () => {
-    const farEnd = await lab().startUas('uas-prack-answer');
+    const farEnd = await lab().startUas('uas-reliable-183');
     const ua = await caller();
     const sdp = new StaticSdpHandler();
     const call = ua.agent.call(lab().farEndUri(farEnd.port), { sdp });
@@ -107,7 +107,7 @@ describe('outgoing calls through Kamailio over WSS', () => {
   });
 
   it('two forks: an early dialog each, a PRACK each in its own dialog; one answers, the other is cancelled by the proxy', async () => {
-    const winner = await lab().startUas('uas-prack-answer');
+    const winner = await lab().startUas('uas-reliable-183');
     const loser = await lab().startUas('uas-prack-cancelled');
     const ua = await caller();
     const call = ua.agent.call(`sip:fork-${winner.port}-${loser.port}@127.0.0.1:${lab().proxy.ports.udp}`);
@@ -138,7 +138,7 @@ describe('outgoing calls through Kamailio over WSS', () => {
   });
 
   it('CANCEL while it rings: 200 for the CANCEL, 487 for the INVITE', async () => {
-    const farEnd = await lab().startUas('uas-ringing-cancelled');
+    const farEnd = await lab().startUas('uas-ringing-forever');
     const ua = await caller();
     const call = ua.agent.call(lab().farEndUri(farEnd.port));
     await within(new Promise<void>((resolve) => call.on('ringing', () => resolve())), 'ringing');
@@ -151,7 +151,7 @@ describe('outgoing calls through Kamailio over WSS', () => {
   });
 
   it('no answer: our ring timeout CANCELs the call', async () => {
-    const farEnd = await lab().startUas('uas-ringing-cancelled');
+    const farEnd = await lab().startUas('uas-ringing-forever');
     const ua = await caller();
     const call = ua.agent.call(lab().farEndUri(farEnd.port), { ringTimeoutMs: 800 });
     const end = await within(call.ended, 'the end of the call');
