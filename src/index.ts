@@ -8,5 +8,9 @@ export * from './message/index.js';
 export * from './transport/index.js';
 export * from './transaction/index.js';
 export * from './diagnostics/index.js';
-export { systemClock, type Clock, type TimerHandle } from './util/clock.js';
+export { backgroundClock, systemClock, type Clock, type TimerHandle } from './util/clock.js';
 export { FakeClock } from './util/fake-clock.js';
+
+// Dialogs (RFC 3261 §12) and the user agent: registration, calls, SDP handler.
+export { Dialog, dialogKey, dialogKeyOfRequest, dialogKeyOfResponse, type DialogId, type DialogState } from './dialog/dialog.js';
+export * from './ua/index.js';

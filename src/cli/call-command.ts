@@ -9,7 +9,8 @@ import type { CallEnded } from '../ua/call-events.js';
 import type { ReliableProvisionalPolicy } from '../ua/incoming-call.js';
 import { CallTimeline, callReport } from '../ua/call-report.js';
 import { checkSdp } from '../ua/static-sdp.js';
-import { UserAgent, backgroundClock, type UserAgentOptions } from '../ua/user-agent.js';
+import { backgroundClock } from '../util/clock.js';
+import { UserAgent, type UserAgentOptions } from '../ua/user-agent.js';
 
 export const CONNECTION_USAGE = `Connection options (call and listen):
   --server SERVER       wss://host[:port][/path], ws://... (loopback), or

@@ -33,6 +33,16 @@ export interface TransactionCreated extends EventBase {
   readonly callTag?: string;
 }
 
+/**
+ * A server transaction adopted by a call after it was created (the request
+ * had to arrive before anyone knew which call it belonged to).
+ */
+export interface TransactionTagged extends EventBase {
+  readonly type: 'transaction-tagged';
+  readonly transactionId: string;
+  readonly callTag: string;
+}
+
 export interface TransactionStateChanged extends EventBase {
   readonly type: 'transaction-state';
   readonly transactionId: string;
@@ -124,6 +134,7 @@ export interface RegistrationStateEvent extends EventBase {
 
 export type DiagnosticsEvent =
   | TransactionCreated
+  | TransactionTagged
   | TransactionStateChanged
   | TimerEvent
   | RetransmissionEvent

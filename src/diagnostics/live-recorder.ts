@@ -15,7 +15,8 @@ export interface LiveRecorderOptions {
   readonly findings?: FindingOptions;
 }
 
-type MutableStreamTransaction = Omit<StreamTransaction, 'states' | 'timers'> & { states: StateChange[]; timers: TimerRecord[] };
+type MutableStreamTransaction = Omit<StreamTransaction, 'states' | 'timers' | 'callTag'>
+  & { states: StateChange[]; timers: TimerRecord[]; callTag?: string };
 type MutableInput = { -readonly [K in keyof MessageInput]: MessageInput[K] };
 
 function endpoint(peer: Peer): Endpoint {
@@ -90,6 +91,11 @@ export class LiveRecorder {
           states: [], timers: [], ...(event.callTag === undefined ? {} : { callTag: event.callTag }),
         });
         return;
+      case 'transaction-tagged': {
+        const tx = this.transactions.get(event.transactionId);
+        if (tx) tx.callTag = event.callTag;
+        return;
+      }
       case 'transaction-state':
         this.transactions.get(event.transactionId)?.states.push({ at: event.at, from: event.from, to: event.to, cause: event.cause });
         return;

@@ -42,6 +42,15 @@ export class InviteClientTransaction extends ClientTransactionBase<InviteClientS
     });
   }
 
+  /**
+   * §9.1: "If no final response has been received after 64*T1 seconds, the
+   * client SHOULD then consider the original transaction cancelled and SHOULD
+   * destroy the client transaction handling the original request."
+   */
+  abandon(reason: string): void {
+    if (this.state === 'Calling' || this.state === 'Proceeding') this.transition('Terminated', reason);
+  }
+
   /** A response matched to this transaction (§17.1.3). */
   receiveResponse(response: SipResponse): void {
     const status = response.status;

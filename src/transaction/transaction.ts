@@ -73,6 +73,11 @@ export abstract class Transaction<State extends string> {
     return this.currentState === 'Terminated';
   }
 
+  /** The call this transaction belongs to, when it was not known at creation (server transactions). */
+  tagCall(callTag: string): void {
+    this.context.diagnostics.emit({ type: 'transaction-tagged', at: this.context.clock.now(), transactionId: this.id, callTag });
+  }
+
   /** Called once, when the transaction reaches Terminated. */
   onTerminated(listener: () => void): void {
     this.terminatedListeners.push(listener);

@@ -115,6 +115,7 @@ export class CallAgent {
       reliableProvisionals: this.options.reliableProvisionals ?? 'supported',
     });
     if (!call) return;
+    transaction.tagCall(call.callTag);
     this.inProgress.add(merged);
     this.byInvite.set(transaction, call);
     const forget = () => {
@@ -136,7 +137,10 @@ export class CallAgent {
     const invite = this.options.endpoint.transactions.inviteForCancel(cancel);
     const call = invite ? this.byInvite.get(invite) : undefined;
     // §9.2: a CANCEL for an INVITE already answered "has no effect"; it still gets its 200.
-    if (call) call.receiveCancel(transaction);
+    if (call) {
+      transaction.tagCall(call.callTag);
+      call.receiveCancel(transaction);
+    }
     else this.options.endpoint.reply(transaction, 200);
   }
 }

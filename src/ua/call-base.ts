@@ -135,6 +135,7 @@ export abstract class CallBase {
   /** §12.2.2, then the method's handler. */
   private receiveInDialog(dialog: Dialog, request: SipRequest, transaction: ServerTransaction): void {
     const endpoint = this.ctx.endpoint;
+    transaction.tagCall(this.ctx.callTag);
     // "If the remote sequence number was not empty, but the sequence number of
     // the request is lower than the remote sequence number, the request is out
     // of order and MUST be rejected with a 500 (Server Internal Error)".
@@ -156,7 +157,7 @@ export abstract class CallBase {
       case 'OPTIONS':
         // §11.2: what we support, inside the dialog too.
         endpoint.reply(transaction, 200, {
-          allow: endpoint.capabilities.allowedMethods, supported: endpoint.capabilities.supportedExtensions,
+          allow: endpoint.allow, supported: endpoint.capabilities.supportedExtensions,
           headers: [{ name: 'Accept', value: 'application/sdp' }],
         });
         return;

@@ -49,12 +49,32 @@ export interface EndpointOptions {
   readonly capabilities?: UasCheckOptions;
   /** User-Agent / Server header value; default `Callscope`. */
   readonly product?: string;
+  /** Methods to advertise in Allow; default the ones the UA core implements. */
+  readonly allow?: readonly string[];
 }
+
+/**
+ * The extensions this user agent implements: advertised in Supported and
+ * enforced by the §8.2.2.3 check (any other Require gets 420). Extensions
+ * join the list as they are built: promising `timer` or `replaces` before
+ * they work would mislead the far end.
+ */
+const IMPLEMENTED_EXTENSIONS = ['100rel', 'outbound'];
+
+/**
+ * The methods advertised in Allow: those with a handler in the UA core.
+ * Other methods the stack knows still reach a call's in-dialog handlers
+ * (501 when a call has none) or get 405 outside a dialog.
+ */
+const IMPLEMENTED_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'PRACK'];
 
 export class SipEndpoint {
   readonly transactions: TransactionLayer;
   readonly transport: Transport;
+  /** What the §8.2 checks accept (methods routed, extensions supported, media types). */
   readonly capabilities: Required<UasCheckOptions>;
+  /** Methods advertised in Allow (§20.5). */
+  readonly allow: readonly string[];
   readonly product: string;
   private readonly handlers = new Map<string, RequestHandler>();
   private readonly dialogs = new Map<string, DialogUser>();
@@ -62,7 +82,8 @@ export class SipEndpoint {
 
   constructor(private readonly options: EndpointOptions) {
     this.transport = options.transport;
-    this.capabilities = { ...DEFAULT_UAS_OPTIONS, ...options.capabilities };
+    this.capabilities = { ...DEFAULT_UAS_OPTIONS, supportedExtensions: IMPLEMENTED_EXTENSIONS, ...options.capabilities };
+    this.allow = options.allow ?? IMPLEMENTED_METHODS;
     this.product = options.product ?? 'Callscope';
     this.transactions = new TransactionLayer({
       user: {
@@ -208,13 +229,13 @@ export class SipEndpoint {
     if (request.method === 'OPTIONS') {
       // §11.2: the answer lists what we support.
       this.reply(transaction, 200, {
-        allow: this.capabilities.allowedMethods, supported: this.capabilities.supportedExtensions,
+        allow: this.allow, supported: this.capabilities.supportedExtensions,
         headers: [{ name: 'Accept', value: 'application/sdp' }],
       });
       return;
     }
     // §8.2.1: a method we know of but do not take outside a dialog.
-    this.reply(transaction, 405, { allow: this.capabilities.allowedMethods });
+    this.reply(transaction, 405, { allow: this.allow });
   }
 
   private receiveAck(ack: SipRequest): void {

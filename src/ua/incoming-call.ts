@@ -137,7 +137,7 @@ export class IncomingCall extends CallBase {
     }
     if (this.finalSent || this.isEnded) return;
     const ok = this.build(200, {
-      allow: this.ctx.endpoint.capabilities.allowedMethods, supported: this.ctx.endpoint.capabilities.supportedExtensions,
+      allow: this.ctx.endpoint.allow, supported: this.ctx.endpoint.capabilities.supportedExtensions,
       ...(body === undefined ? {} : { body, contentType: 'application/sdp' }),
     });
     this.sendFinal(ok);

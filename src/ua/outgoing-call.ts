@@ -6,7 +6,8 @@
 import { Dialog } from '../dialog/dialog.js';
 import { formatUri } from '../message/index.js';
 import type { HeaderSpec, SipRequest, SipResponse } from '../message/index.js';
-import type { ServerTransaction } from '../transaction/transaction-layer.js';
+import { InviteClientTransaction } from '../transaction/invite-client-transaction.js';
+import type { ClientTransaction, ServerTransaction } from '../transaction/transaction-layer.js';
 import { CallBase, type CallContext } from './call-base.js';
 import type { CallEndCause } from './call-events.js';
 import type { ReliableProvisionalPolicy } from './incoming-call.js';
@@ -37,6 +38,7 @@ type CancelState = 'none' | 'queued' | 'sent';
 
 export class OutgoingCall extends CallBase {
   private invite: SipRequest | undefined;
+  private inviteTransaction: ClientTransaction | undefined;
   private attempt = 0;
   private readonly fromTag: string;
   private cseq = 1;
@@ -111,14 +113,14 @@ export class OutgoingCall extends CallBase {
       callId: this.callId, cseq: this.cseq, via: endpoint.via(), contact: endpoint.contact(this.ctx.contactUser),
       // RFC 3262 §4: "the UAC ... SHOULD include Supported: 100rel"; Require when it insists.
       supported: policy === 'off' ? [] : ['100rel'], require: policy === 'required' ? ['100rel'] : [],
-      allow: endpoint.capabilities.allowedMethods,
+      allow: endpoint.allow,
       headers: [{ name: 'User-Agent', value: endpoint.product }, ...(this.options.headers ?? []), ...credentials],
       ...(this.offer === undefined ? {} : { offer: this.offer }),
     });
     this.invite = invite;
     const attempt = ++this.attempt;
     const current = () => attempt === this.attempt;
-    endpoint.send(invite, {
+    this.inviteTransaction = endpoint.send(invite, {
       onResponse: (response) => { if (current()) this.receiveResponse(response); },
       onTimeout: () => {
         // §8.1.3.1: Timer B "MUST be treated as if the transaction had received a 408".
@@ -370,7 +372,11 @@ export class OutgoingCall extends CallBase {
     // seconds ..., the client SHOULD then consider the original transaction cancelled".
     const limit = 64 * endpoint.transactions.timers.t1;
     this.setTimer(limit, () => {
-      if (!this.answeredFork) this.finish({ cause: this.cancelCause, reason: `${this.cancelReason}: CANCEL sent, but no final response within 64·T1 (RFC 3261 §9.1)` });
+      if (this.answeredFork) return;
+      const reason = `${this.cancelReason}: CANCEL sent, but no final response within 64·T1 (RFC 3261 §9.1)`;
+      // "... and SHOULD destroy the client transaction handling the original request."
+      if (this.inviteTransaction instanceof InviteClientTransaction) this.inviteTransaction.abandon(reason);
+      this.finish({ cause: this.cancelCause, reason });
     });
   }
 

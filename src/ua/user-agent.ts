@@ -14,20 +14,6 @@ import { connectToServer, type ServerConnection } from './server-connection.js';
 import { StaticSdpHandler } from './static-sdp.js';
 import type { Clock } from '../util/clock.js';
 
-/**
- * The system clock, with timers that do not keep a process alive by
- * themselves: a command ends when its work and its connection are done,
- * not when the last Timer M or K of a finished transaction fires.
- */
-export const backgroundClock: Clock = {
-  now: () => performance.now(),
-  setTimer(ms, callback) {
-    const timer = setTimeout(callback, ms);
-    timer.unref();
-    return { cancel: () => clearTimeout(timer) };
-  },
-};
-
 export interface UserAgentOptions {
   /** `wss://...`, `ws://...`, `sip:host[:port];transport=udp|tcp|tls`, `sips:...`. */
   readonly server: string;

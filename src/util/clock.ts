@@ -22,3 +22,17 @@ export const systemClock: Clock = {
     return { cancel: () => clearTimeout(timer) };
   },
 };
+
+/**
+ * The system clock, with timers that do not keep a process alive by
+ * themselves: a command ends when its work and its connection are done,
+ * not when the last Timer M or K of a finished transaction fires.
+ */
+export const backgroundClock: Clock = {
+  now: () => performance.now(),
+  setTimer(ms, callback) {
+    const timer = setTimeout(callback, ms);
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};

@@ -122,4 +122,15 @@ describe('INVITE client transaction (RFC 3261 §17.1.1, RFC 6026)', () => {
     expect(tx.state).toBe('Terminated');
     expect(env.clock.pendingTimers).toBe(0);
   });
+
+  it('can be abandoned after a CANCEL got no final response (§9.1), and tagged with a call', () => {
+    const { clock, tx, invite, events } = start();
+    tx.receiveResponse(respond(invite, 180));
+    tx.tagCall('call-1');
+    tx.abandon('CANCEL sent, no final response within 64·T1');
+    expect(tx.state).toBe('Terminated');
+    expect(clock.pendingTimers).toBe(0);
+    expect(events.find((e) => e.type === 'transaction-tagged')).toMatchObject({ transactionId: 'tx1', callTag: 'call-1' });
+    expect(states(events).at(-1)).toBe('0 Proceeding->Terminated');
+  });
 });

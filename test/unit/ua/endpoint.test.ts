@@ -37,6 +37,10 @@ describe('SipEndpoint (the UA core\'s common ground)', () => {
     expect(ok!.status).toBe(200);
     expect(ok!.allow).toContain('INVITE');
     expect(ok!.supported).toContain('100rel');
+    // Only what is implemented: no session timers, no UPDATE/REFER promised.
+    expect(ok!.supported).not.toContain('timer');
+    expect(ok!.allow).not.toContain('UPDATE');
+    expect(ok!.allow).not.toContain('REFER');
     expect(ok!.getHeader('Server')?.value).toBe('Callscope');
   });
 
