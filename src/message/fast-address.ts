@@ -3,16 +3,13 @@
 // as address-headers.ts reads them, for SIP URIs and display names that are a plain
 // quoted-string or tokens separated by single spaces.
 //
-// Recorded per address: [displayNameStart (-1 if none), displayNameEnd], the URI
-// (fast-uri.ts), then the header params (fast-params.ts); a list field records a count
-// first. The build* functions read that back into the values the reference would build.
+// Recorded per address (format in fast-build.ts): the display name's range, the URI, then
+// the header params; a list field records a count first.
 
 import { classTable, DQUOTE, SP, HT, C_TOKEN } from './chars.js';
-import { bail, endOfField, fastQuoted, put, rec, skipWsp, take, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
-import { PARAM_SIZE, P_EXPIRES, P_INSTANCE, P_Q, P_REG_ID, P_TAG, fastParams, firstParam, paramsEnd, takeParams } from './fast-params.js';
-import { buildSipUri, fastSipUri } from './fast-uri.js';
-import { paramText } from './params.js';
-import type { Contact, NameAddr, Params, SipUri, TaggedAddress } from './types.js';
+import { bail, endOfField, fastQuoted, put, rec, skipWsp, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
+import { PARAM_SIZE, P_EXPIRES, P_INSTANCE, P_Q, P_REG_ID, P_TAG, fastParams, firstParam, paramsEnd } from './fast-params.js';
+import { fastSipUri } from './fast-uri.js';
 
 const TOKEN = classTable(C_TOKEN);
 
@@ -79,13 +76,6 @@ function nextElement(b: Uint8Array, i: number): number {
   return b[k] === 0x2c ? skipWsp(b, k + 1) : -1;
 }
 
-/** Read back a recorded address's display name and URI. */
-function takeAddress(s: string): { displayName: string | undefined; uri: SipUri } {
-  const dn = take();
-  const dnEnd = take();
-  return { displayName: dn < 0 ? undefined : s.slice(dn, dnEnd), uri: buildSipUri(s) };
-}
-
 /** From / To: one address, then params with a token `tag`. */
 export function fastFromTo(b: Uint8Array, i: number): number {
   const k = fastParams(b, fastAddress(b, i, true));
@@ -96,20 +86,9 @@ export function fastFromTo(b: Uint8Array, i: number): number {
   return endOfField(b, k);
 }
 
-export function buildFromTo(s: string): TaggedAddress {
-  const { displayName, uri } = takeAddress(s);
-  const params = takeParams(s) as Params;
-  return { displayName, uri, params, tag: params.size > 0 ? (params.get('tag') ?? undefined) : undefined };
-}
-
 /** Refer-To / Referred-By: one address with params. */
 export function fastSingleAddress(b: Uint8Array, i: number): number {
   return endOfField(b, fastParams(b, fastAddress(b, i, true)));
-}
-
-export function buildSingleAddress(s: string): NameAddr {
-  const { displayName, uri } = takeAddress(s);
-  return { displayName, uri, params: takeParams(s) as Params };
 }
 
 /** Route / Record-Route / Path / Service-Route: name-addrs with params, comma-separated. */
@@ -123,10 +102,6 @@ export function fastNameAddrList(b: Uint8Array, i: number): number {
     if (next < 0) return endOfField(b, i);
     i = next;
   }
-}
-
-export function buildNameAddrList(s: string, out: NameAddr[]): void {
-  for (let n = take(); n > 0; n--) out.push(buildSingleAddress(s));
 }
 
 /** q = "0" [ "." 0*3DIGIT ] / "1" [ "." 0*3("0") ], as the reference's pattern checks it. */
@@ -176,27 +151,5 @@ export function fastContacts(b: Uint8Array, i: number): number {
     const next = nextElement(b, i);
     if (next < 0) return endOfField(b, i);
     i = next;
-  }
-}
-
-export function buildContacts(s: string, out: Contact[]): void {
-  for (let n = take(); n > 0; n--) {
-    const { displayName, uri } = takeAddress(s);
-    const params = takeParams(s) as Params;
-    let expires: number | undefined;
-    let q: number | undefined;
-    let instance: string | undefined;
-    let regId: number | undefined;
-    if (params.size > 0) {
-      const e = params.get('expires');
-      if (e != null) expires = Number(e);
-      const qv = params.get('q');
-      if (qv != null) q = Number(qv);
-      const inst = params.get('+sip.instance');
-      if (inst != null) instance = paramText(inst);
-      const r = params.get('reg-id');
-      if (r != null) regId = Number(r);
-    }
-    out.push({ displayName, uri, params, expires, q, instance, regId, ob: uri.params.has('ob') });
   }
 }

@@ -4,16 +4,14 @@
 // the message when first asked for.
 
 import { fastContacts, fastFromTo, fastNameAddrList, fastSingleAddress } from './fast-address.js';
-import { PARAM_SIZE, P_ID, P_REFRESHER, fastParams, firstParam, paramsEnd, takeParams } from './fast-params.js';
+import { PARAM_SIZE, P_ID, P_REFRESHER, fastParams, firstParam, paramsEnd } from './fast-params.js';
 import {
-  bail, endOfField, fastCallId, fastDigits, fastNumber, fastText, fastTokenList, put, rec, sameText, scanned, skipWsp, take, tokenEnd,
+  bail, endOfField, fastCallId, fastDigits, fastNumber, fastText, fastTokenList, put, rec, sameText, scanned, skipWsp, tokenEnd,
 } from './fast-scan.js';
 import { fastVias } from './fast-via.js';
 import { K } from './header-names.js';
 import { MAX_U32 } from './header-values.js';
 import type { MessageImpl } from './message.js';
-import { lowerSlice } from './scan.js';
-import type { MediaType, Params } from './types.js';
 
 /** Largest Content-Length accepted before framing checks (they compare with the real size). */
 export const MAX_CONTENT_LENGTH = 0x7fffffff;
@@ -55,16 +53,6 @@ function fastContentType(b: Uint8Array, i: number): number {
   put(te);
   put(se);
   return endOfField(b, fastParams(b, se));
-}
-
-/** Read back a recorded Content-Type: the MediaType readContentType builds. */
-export function buildContentType(s: string): MediaType {
-  const i = take();
-  const te = take();
-  const se = take();
-  const type = lowerSlice(s, i, te);
-  const subtype = lowerSlice(s, te + 1, se);
-  return { type, subtype, essence: `${type}/${subtype}`, params: takeParams(s) as Params };
 }
 
 /** Session-Expires / Min-SE: delta-seconds and params, refresher exactly "uac" or "uas". */

@@ -4,13 +4,10 @@
 //
 // Recorded as a count, then per parameter [code, nameStart, nameEnd, valueStart (-1 if
 // none), valueEnd], where `code` tells the names the stack looks at (tag, branch, expires,
-// ...) apart without comparing strings again, and lets builders use interned names.
+// ...) apart without comparing strings again, and lets fast-build.ts use interned names.
 
 import { classTable, C_ALPHA, C_TOKEN, DQUOTE, SP, HT } from './chars.js';
-import { bail, cursor, fastQuoted, rec } from './fast-scan.js';
-import { EMPTY_PARAMS, ParamMap } from './param-map.js';
-import { lowerSlice } from './scan.js';
-import type { Params } from './types.js';
+import { bail, fastQuoted, rec } from './fast-scan.js';
 
 const TOKEN = classTable(C_TOKEN);
 const ALPHA = classTable(C_ALPHA);
@@ -120,27 +117,6 @@ export function firstParam(): number {
 }
 export function paramsEnd(): number {
   return paramBlock.at + 1 + rec.list[paramBlock.at]! * PARAM_SIZE;
-}
-
-/** Read back recorded params (names lower-cased, values as written): the Params readParams builds. */
-export function takeParamsAt(s: string, list: readonly number[], at: number): Params {
-  const n = list[at]!;
-  if (n === 0) return EMPTY_PARAMS;
-  const flat: (string | null)[] = [];
-  for (let o = at + 1; o < at + 1 + n * PARAM_SIZE; o += PARAM_SIZE) {
-    const code = list[o]!;
-    const vs = list[o + 3]!;
-    flat.push(code !== 0 ? PARAM_NAMES[code]! : lowerSlice(s, list[o + 1]!, list[o + 2]!), vs < 0 ? null : s.slice(vs, list[o + 4]!));
-  }
-  return new ParamMap(flat);
-}
-
-/** takeParamsAt at the read cursor (fast-scan.ts), which it then moves past the params. */
-export function takeParams(s: string): Params {
-  const list = cursor.list;
-  const at = cursor.at;
-  cursor.at = at + 1 + list[at]! * PARAM_SIZE;
-  return takeParamsAt(s, list, at);
 }
 
 /** Case-insensitive equality of two parameter names (token or param chars: letters fold, nothing else does). */

@@ -20,6 +20,8 @@ import { classTable, C_DIGIT, C_TOKEN, C_WORD, CR, LF, SP, HT, DQUOTE } from './
 const TOKEN = classTable(C_TOKEN);
 const DIGIT = classTable(C_DIGIT);
 const WORD = classTable(C_WORD);
+/** bytes checkText accepts in a value (but CR, which ends or folds it) */
+const TEXT = new Uint8Array(256).map((_, c) => ((c >= 0x20 && c !== 0x7f && c < 0xfe) || c === HT ? 1 : 0));
 
 /** Thrown by the fast scanners: "not in the fast subset; ask the reference grammar". */
 export class Bail {}
@@ -33,7 +35,7 @@ export function bail(): never {
  * Offsets recorded by the scanners for the message's builders: `rec.list[rec.length++] = x`,
  * always in order (so the array never has holes). The parser copies the used part into the message.
  */
-export const rec = { list: new Array<number>(2048).fill(0), length: 0 };
+export const rec = { list: Array.from({ length: 2048 }, () => 0), length: 0 };
 
 export function put(x: number): void {
   rec.list[rec.length++] = x;
@@ -64,15 +66,8 @@ export function tokenEnd(b: Uint8Array, i: number): number {
 
 /** Free text (what checkText accepts), on one line. */
 export function fastText(b: Uint8Array, i: number): number {
-  for (;;) {
-    const c = b[i]!;
-    if (c >= 0x20) {
-      if (c === 0x7f || c >= 0xfe) bail();
-      i++;
-    } else if (c === HT) i++;
-    else if (c === CR) return endOfField(b, i);
-    else bail();
-  }
+  while (TEXT[b[i]!] === 1) i++;
+  return endOfField(b, i);
 }
 
 /** `token *(COMMA token)`, or also nothing when `allowEmpty` (what readTokenList accepts). */
@@ -167,17 +162,4 @@ export function allDigits(b: Uint8Array, i: number, j: number): boolean {
   if (j === i) return false;
   for (let k = i; k < j; k++) if (DIGIT[b[k]!] !== 1) return false;
   return true;
-}
-
-/** Reading a message's recorded offsets back, in the order they were put. */
-export const cursor = { list: [] as readonly number[], at: 0 };
-
-export function take(): number {
-  return cursor.list[cursor.at++]!;
-}
-
-/** Start reading `list` at `at`. */
-export function readFrom(list: readonly number[], at: number): void {
-  cursor.list = list;
-  cursor.at = at;
 }

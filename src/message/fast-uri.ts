@@ -3,16 +3,12 @@
 // or password, a hostname or IPv4 host, a port, and parameters without escapes (other
 // than ttl, maddr and method, which carry extra rules). Anything else bails to uri-parser.ts.
 //
-// fastSipUri validates and records: [sips, userStart (-1 if none), userEnd, hostStart,
-// hostEnd, hostKind (0 domain, 1 IPv4), port (-1 if none)] and the URI parameters in the
-// form of header parameters (fast-params.ts). buildSipUri reads that back into the SipUri
-// parseUriAt would build.
+// fastSipUri validates and records the URI (format in fast-build.ts, which builds the SipUri
+// parseUriAt would build from it).
 
 import { classTable, C_ALPHA, C_PARAM, C_USER, C_USER_NS } from './chars.js';
-import { EMPTY_ARRAY } from './empty.js';
-import { bail, rec, take } from './fast-scan.js';
-import { PARAM_SIZE, P_MADDR, P_METHOD, P_TTL, paramCode, sameParamName, takeParams } from './fast-params.js';
-import type { SipUri } from './types.js';
+import { bail, rec } from './fast-scan.js';
+import { PARAM_SIZE, P_MADDR, P_METHOD, P_TTL, paramCode, sameParamName } from './fast-params.js';
 
 const MAX_PARAMS = 16;
 
@@ -181,25 +177,4 @@ function fastUriParams(b: Uint8Array, k: number): number {
   list[at] = (w - at - 1) / PARAM_SIZE;
   rec.length = w;
   return k;
-}
-
-/** Read back a recorded URI: the SipUri parseUriAt builds. */
-export function buildSipUri(s: string): SipUri {
-  const sips = take();
-  const userStart = take();
-  const userEnd = take();
-  const hostStart = take();
-  const hostEnd = take();
-  const kind = take();
-  const port = take();
-  return {
-    scheme: sips === 1 ? 'sips' : 'sip',
-    user: userStart < 0 ? undefined : s.slice(userStart, userEnd),
-    password: undefined,
-    host: s.slice(hostStart, hostEnd),
-    hostKind: kind === 1 ? 'ipv4' : 'domain',
-    port: port < 0 ? undefined : port,
-    params: takeParams(s),
-    headers: EMPTY_ARRAY,
-  };
 }

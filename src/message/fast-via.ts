@@ -1,16 +1,14 @@
 // The parser's fast path, part 5: Via (see fast-scan.ts for the contract), as via.ts reads
 // it, for `SIP/2.0/transport SP host [":" port]` and header params; maddr and ttl (which
 // carry extra rules) and received values other than IP addresses bail to the reference.
-// Recorded: a count, then per via-parm [transportStart, transportEnd, hostStart, hostEnd,
-// port (-1 if none)] and its params (fast-params.ts).
+// Recorded (format in fast-build.ts): a count, then each via-parm.
 
 import { DQUOTE } from './chars.js';
-import { bail, endOfField, put, rec, skipWsp, take, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
-import { PARAM_SIZE, P_BRANCH, P_MADDR, P_RECEIVED, P_RPORT, P_TTL, fastParams, firstParam, paramsEnd, takeParams } from './fast-params.js';
+import { bail, endOfField, put, rec, skipWsp, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
+import { TRANSPORTS } from './fast-build.js';
+import { PARAM_SIZE, P_BRANCH, P_MADDR, P_RECEIVED, P_RPORT, P_TTL, fastParams, firstParam, paramsEnd } from './fast-params.js';
 import { fastHost, fastPort, portScan } from './fast-uri.js';
 import { isIpv4, isIpv6 } from './host.js';
-import type { Params, Via } from './types.js';
-import { transportOf } from './via.js';
 
 /** The checks readViaParm makes on the params of the last fastParams scan. */
 function checkViaParams(b: Uint8Array, s: string): void {
@@ -37,6 +35,18 @@ function checkViaParams(b: Uint8Array, s: string): void {
   }
 }
 
+/** Index in TRANSPORTS of the transport b[t..te) (any case, as transportOf compares), or -1. */
+function transportCode(b: Uint8Array, t: number, te: number): number {
+  for (let n = 0; n < TRANSPORTS.length; n++) {
+    const name = TRANSPORTS[n]!;
+    if (name.length !== te - t) continue;
+    let k = 0;
+    while (k < name.length && (b[t + k]! & 0xdf) === name.charCodeAt(k)) k++;
+    if (k === name.length) return n;
+  }
+  return -1;
+}
+
 /** One or more comma-separated via-parms. */
 export function fastVias(b: Uint8Array, s: string, i: number): number {
   const at = rec.length;
@@ -51,6 +61,7 @@ export function fastVias(b: Uint8Array, s: string, i: number): number {
     const h = skipWsp(b, te);
     if (h === te) bail();
     const he = fastHost(b, h);
+    put(transportCode(b, t, te));
     put(t);
     put(te);
     put(h);
@@ -69,30 +80,5 @@ export function fastVias(b: Uint8Array, s: string, i: number): number {
     const w = skipWsp(b, k);
     if (b[w] !== 0x2c) return endOfField(b, k);
     i = skipWsp(b, w + 1);
-  }
-}
-
-/** Read back the recorded Via values of one field into `out`. */
-export function buildVias(s: string, out: Via[]): void {
-  for (let n = take(); n > 0; n--) {
-    const t = take();
-    const te = take();
-    const h = take();
-    const he = take();
-    const port = take();
-    const params = takeParams(s) as Params;
-    let branch: string | undefined;
-    let received: string | undefined;
-    let rport: number | true | undefined;
-    if (params.size > 0) {
-      branch = params.get('branch') ?? undefined;
-      received = params.get('received') ?? undefined;
-      const rp = params.get('rport');
-      if (rp !== undefined) rport = rp === null ? true : Number(rp);
-    }
-    out.push({
-      protocol: 'SIP/2.0', transport: transportOf(s, t, te), host: s.slice(h, he), port: port < 0 ? undefined : port,
-      params, branch, received, rport, maddr: undefined, ttl: undefined,
-    });
   }
 }

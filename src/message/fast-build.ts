@@ -1,0 +1,140 @@
+// The parser's fast path, part 7: building values from what the scanners recorded (see
+// fast-scan.ts), when a message is first asked for them. Each builder reads one value's
+// record starting at `at` in the message's `fields` array and leaves the index after it in
+// `after.at`; the values are exactly those the reference readers would build.
+//
+// Record formats (all offsets are indexes in the message's byte string):
+//   params  [n, (code, nameStart, nameEnd, valueStart (-1 if none), valueEnd) × n]
+//   URI     [sips, userStart (-1 if none), userEnd, hostStart, hostEnd, hostKind, port (-1), params]
+//   address [displayNameStart (-1 if none), displayNameEnd, URI, params]
+//   via     [transport code (-1: other), transportStart, transportEnd, hostStart, hostEnd, port (-1), params]
+//   media   [typeStart, slash, subtypeEnd, params]
+// Fields with several values (Via, Contact, Route, ...) record a count, then the values.
+
+import { EMPTY_ARRAY } from './empty.js';
+import { PARAM_NAMES, PARAM_SIZE } from './fast-params.js';
+import { EMPTY_PARAMS, ParamMap } from './param-map.js';
+import { paramText } from './params.js';
+import { lowerSlice } from './scan.js';
+import type { Contact, MediaType, NameAddr, Params, SipUri, TaggedAddress, Via } from './types.js';
+import { transportOf } from './via.js';
+
+/** Where the last builder stopped reading. */
+export const after = { at: 0 };
+
+/** Transports with a code in Via records (what transportOf returns for them). */
+export const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WSS', 'WS', 'SCTP'] as const;
+
+function paramName(s: string, l: readonly number[], o: number): string {
+  const code = l[o]!;
+  return code !== 0 ? PARAM_NAMES[code]! : lowerSlice(s, l[o + 1]!, l[o + 2]!);
+}
+
+function paramValue(s: string, l: readonly number[], o: number): string | null {
+  const vs = l[o + 3]!;
+  return vs < 0 ? null : s.slice(vs, l[o + 4]!);
+}
+
+/** Params: names lower-cased (interned when coded), values as written. */
+export function params(s: string, l: readonly number[], at: number): Params {
+  const n = l[at]!;
+  const o = at + 1;
+  after.at = o + n * PARAM_SIZE;
+  if (n === 0) return EMPTY_PARAMS;
+  if (n === 1) return new ParamMap([paramName(s, l, o), paramValue(s, l, o)]);
+  if (n === 2) return new ParamMap([paramName(s, l, o), paramValue(s, l, o), paramName(s, l, o + PARAM_SIZE), paramValue(s, l, o + PARAM_SIZE)]);
+  const flat: (string | null)[] = [];
+  for (let p = o; p < after.at; p += PARAM_SIZE) flat.push(paramName(s, l, p), paramValue(s, l, p));
+  return new ParamMap(flat);
+}
+
+export function sipUri(s: string, l: readonly number[], at: number): SipUri {
+  const userStart = l[at + 1]!;
+  const port = l[at + 6]!;
+  return {
+    scheme: l[at] === 1 ? 'sips' : 'sip',
+    user: userStart < 0 ? undefined : s.slice(userStart, l[at + 2]!),
+    password: undefined,
+    host: s.slice(l[at + 3]!, l[at + 4]!),
+    hostKind: l[at + 5] === 1 ? 'ipv4' : 'domain',
+    port: port < 0 ? undefined : port,
+    params: params(s, l, at + 7),
+    headers: EMPTY_ARRAY,
+  };
+}
+
+function displayName(s: string, l: readonly number[], at: number): string | undefined {
+  const start = l[at]!;
+  return start < 0 ? undefined : s.slice(start, l[at + 1]!);
+}
+
+export function fromTo(s: string, l: readonly number[], at: number): TaggedAddress {
+  const name = displayName(s, l, at);
+  const uri = sipUri(s, l, at + 2);
+  const p = params(s, l, after.at);
+  return { displayName: name, uri, params: p, tag: p.size > 0 ? (p.get('tag') ?? undefined) : undefined };
+}
+
+export function nameAddr(s: string, l: readonly number[], at: number): NameAddr {
+  const name = displayName(s, l, at);
+  const uri = sipUri(s, l, at + 2);
+  return { displayName: name, uri, params: params(s, l, after.at) };
+}
+
+export function contact(s: string, l: readonly number[], at: number): Contact {
+  const name = displayName(s, l, at);
+  const uri = sipUri(s, l, at + 2);
+  const p = params(s, l, after.at);
+  let expires: number | undefined;
+  let q: number | undefined;
+  let instance: string | undefined;
+  let regId: number | undefined;
+  if (p.size > 0) {
+    const e = p.get('expires');
+    if (e != null) expires = Number(e);
+    const qv = p.get('q');
+    if (qv != null) q = Number(qv);
+    const inst = p.get('+sip.instance');
+    if (inst != null) instance = paramText(inst);
+    const r = p.get('reg-id');
+    if (r != null) regId = Number(r);
+  }
+  return { displayName: name, uri, params: p, expires, q, instance, regId, ob: uri.params.has('ob') };
+}
+
+export function via(s: string, l: readonly number[], at: number): Via {
+  const code = l[at]!;
+  const port = l[at + 5]!;
+  const p = params(s, l, at + 6);
+  let branch: string | undefined;
+  let received: string | undefined;
+  let rport: number | true | undefined;
+  if (p.size > 0) {
+    branch = p.get('branch') ?? undefined;
+    received = p.get('received') ?? undefined;
+    const rp = p.get('rport');
+    if (rp !== undefined) rport = rp === null ? true : Number(rp);
+  }
+  return {
+    protocol: 'SIP/2.0', transport: code >= 0 ? TRANSPORTS[code]! : transportOf(s, l[at + 1]!, l[at + 2]!),
+    host: s.slice(l[at + 3]!, l[at + 4]!), port: port < 0 ? undefined : port, params: p, branch, received, rport, maddr: undefined, ttl: undefined,
+  };
+}
+
+export function mediaType(s: string, l: readonly number[], at: number): MediaType {
+  const type = lowerSlice(s, l[at]!, l[at + 1]!);
+  const subtype = lowerSlice(s, l[at + 1]! + 1, l[at + 2]!);
+  return { type, subtype, essence: `${type}/${subtype}`, params: params(s, l, at + 3) };
+}
+
+/** The values of a field recorded as a count then values, appended to `out` (created when undefined). */
+export function values<T>(s: string, l: readonly number[], at: number, one: (s: string, l: readonly number[], at: number) => T, out: T[] | undefined): T[] | undefined {
+  let p = at + 1;
+  for (let n = l[at]!; n > 0; n--) {
+    const v = one(s, l, p);
+    p = after.at;
+    if (out === undefined) out = [v];
+    else out.push(v);
+  }
+  return out;
+}
