@@ -38,7 +38,10 @@ function fastCSeq(m: MessageImpl, b: Uint8Array, s: string, i: number): number {
   if (me === ms) bail();
   const e = endOfField(b, me);
   const method = m.method;
-  m.cseq = { seq, method: method !== undefined && sameText(b, ms, me, method) ? method : s.slice(ms, me) };
+  // the request's method is the start line's first me - ms bytes when they are the same
+  let same = method !== undefined && method.length === me - ms;
+  for (let k = 0; same && k < me - ms; k++) same = b[ms + k] === b[k];
+  m.cseq = { seq, method: same ? method! : s.slice(ms, me) };
   return e;
 }
 

@@ -32,21 +32,31 @@ export const P_REFRESHER = 11;
 export const P_ID = 12;
 export const P_METHOD = 17;
 
-/** Codes by name length, for paramCode. */
-const BY_LENGTH: number[][] = [];
-PARAM_NAMES.forEach((name, code) => {
-  if (code > 0) (BY_LENGTH[name.length] ??= []).push(code);
-});
+// paramCode's table: the coded names' bytes, and per (length, first letter) the first code
+// with them, further codes with the same key chained in NEXT_CODE.
+const NAME_BYTES = new Uint8Array(PARAM_NAMES.join('').split('').map((c) => c.charCodeAt(0)));
+const NAME_START = new Int16Array(PARAM_NAMES.length + 1);
+PARAM_NAMES.forEach((name, code) => (NAME_START[code + 1] = NAME_START[code]! + name.length));
+const FIRST_CODE = new Int8Array(16 * 64);
+const NEXT_CODE = new Int8Array(PARAM_NAMES.length);
+for (let code = PARAM_NAMES.length - 1; code > 0; code--) {
+  const name = PARAM_NAMES[code]!;
+  const key = (name.length << 6) | (name.charCodeAt(0) & 63);
+  NEXT_CODE[code] = FIRST_CODE[key]!;
+  FIRST_CODE[key] = code;
+}
 
 /** The code of the parameter name b[i..j) (letters in any case), 0 if it has none. */
 export function paramCode(b: Uint8Array, i: number, j: number): number {
-  const codes = BY_LENGTH[j - i];
-  if (codes === undefined) return 0;
-  for (let n = 0; n < codes.length; n++) {
-    const name = PARAM_NAMES[codes[n]!]!;
-    let k = 0;
-    while (k < name.length && (b[i + k]! | 0x20) === name.charCodeAt(k)) k++;
-    if (k === name.length) return codes[n]!;
+  const len = j - i;
+  if (len > 15) return 0;
+  let code = FIRST_CODE[(len << 6) | ((b[i]! | 0x20) & 63)]!;
+  while (code !== 0) {
+    const o = NAME_START[code]! - i;
+    let k = i;
+    while (k < j && (b[k]! | 0x20) === NAME_BYTES[o + k]) k++;
+    if (k === j) return code;
+    code = NEXT_CODE[code]!;
   }
   return 0;
 }

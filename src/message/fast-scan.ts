@@ -136,13 +136,6 @@ export function fastQuoted(b: Uint8Array, i: number): number {
   }
 }
 
-/** True when b[i..j) equals `lower` ignoring ASCII case (b[i..j) must be token or param chars). */
-export function sameToken(b: Uint8Array, i: number, j: number, lower: string): boolean {
-  if (j - i !== lower.length) return false;
-  for (let k = 0; k < lower.length; k++) if ((b[i + k]! | 0x20) !== lower.charCodeAt(k)) return false;
-  return true;
-}
-
 /** True when b[i..j) is exactly `text`. */
 export function sameText(b: Uint8Array, i: number, j: number, text: string): boolean {
   if (text.length !== j - i) return false;

@@ -5,7 +5,6 @@
 
 import { DQUOTE } from './chars.js';
 import { bail, endOfField, put, rec, skipWsp, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
-import { TRANSPORTS } from './fast-build.js';
 import { PARAM_SIZE, P_BRANCH, P_MADDR, P_RECEIVED, P_RPORT, P_TTL, fastParams, firstParam, paramsEnd } from './fast-params.js';
 import { fastHost, fastPort, portScan } from './fast-uri.js';
 import { isIpv4, isIpv6 } from './host.js';
@@ -35,16 +34,23 @@ function checkViaParams(b: Uint8Array, s: string): void {
   }
 }
 
-/** Index in TRANSPORTS of the transport b[t..te) (any case, as transportOf compares), or -1. */
+/** Index in TRANSPORTS (fast-build.ts) of the transport b[t..te) (any case, as transportOf compares), or -1. */
 function transportCode(b: Uint8Array, t: number, te: number): number {
-  for (let n = 0; n < TRANSPORTS.length; n++) {
-    const name = TRANSPORTS[n]!;
-    if (name.length !== te - t) continue;
-    let k = 0;
-    while (k < name.length && (b[t + k]! & 0xdf) === name.charCodeAt(k)) k++;
-    if (k === name.length) return n;
+  const c0 = b[t]! & 0xdf;
+  const c1 = b[t + 1]! & 0xdf;
+  switch (te - t) {
+    case 2: return c0 === 0x57 && c1 === 0x53 ? 4 : -1; // WS
+    case 3: {
+      const c2 = b[t + 2]! & 0xdf;
+      if (c0 === 0x57 && c1 === 0x53 && c2 === 0x53) return 3; // WSS
+      if (c0 === 0x55 && c1 === 0x44 && c2 === 0x50) return 0; // UDP
+      if (c0 === 0x54 && c1 === 0x43 && c2 === 0x50) return 1; // TCP
+      if (c0 === 0x54 && c1 === 0x4c && c2 === 0x53) return 2; // TLS
+      return -1;
+    }
+    case 4: return c0 === 0x53 && c1 === 0x43 && (b[t + 2]! & 0xdf) === 0x54 && (b[t + 3]! & 0xdf) === 0x50 ? 5 : -1; // SCTP
+    default: return -1;
   }
-  return -1;
 }
 
 /** One or more comma-separated via-parms. */
