@@ -3,7 +3,7 @@
 //   Status-Line  = SIP-Version SP Status-Code SP Reason-Phrase CRLF
 // Elements are separated by exactly one SP; no leading or trailing whitespace.
 
-import { TABLE, C_DIGIT, C_TOKEN } from './chars.js';
+import { TABLE, C_DIGIT, C_TOKEN, classTable } from './chars.js';
 import { fault, excerpt } from './errors.js';
 import type { MessageImpl } from './message.js';
 import { skipUtf8 } from './scan.js';
@@ -38,11 +38,66 @@ function readVersion(s: string, i: number, end: number): string {
   return version;
 }
 
-/** Parse the start line s[0..end) into `m`; with the bytes `b`, the fast path validates the Request-URI. */
+/** Parse the start line s[0..end) into `m`; with the bytes `b`, the fast path reads the usual forms. */
 export function readStartLine(s: string, end: number, m: MessageImpl, b: Uint8Array | undefined): void {
   m.startLineEnd = end;
+  if (b !== undefined && fastStartLine(b, s, end, m)) return;
   if (startsWithSipSlash(s, 0)) readStatusLine(s, end, m);
   else readRequestLine(s, end, m, b);
+}
+
+const TOKEN = classTable(C_TOKEN);
+
+/** True when b[i..i+8) is "SIP/2.0" followed by `next`. */
+function sip20(b: Uint8Array, i: number, next: number): boolean {
+  return b[i] === 0x53 && b[i + 1] === 0x49 && b[i + 2] === 0x50 && b[i + 3] === 0x2f && b[i + 4] === 0x32 && b[i + 5] === 0x2e
+    && b[i + 6] === 0x30 && b[i + 7] === next;
+}
+
+/**
+ * The fast path (fast-scan.ts) for `Method SP sip-uri SP SIP/2.0` and `SIP/2.0 SP 3DIGIT SP
+ * ASCII-reason`; false (nothing changed) for anything else, which the reference reads.
+ */
+function fastStartLine(b: Uint8Array, s: string, end: number, m: MessageImpl): boolean {
+  if (sip20(b, 0, 0x20)) {
+    const d0 = b[8]! - 48;
+    const d1 = b[9]! - 48;
+    const d2 = b[10]! - 48;
+    if (d0 < 1 || d0 > 6 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 || b[11] !== 0x20 || end < 12) return false;
+    for (let r = 12; r < end; r++) {
+      const c = b[r]!;
+      if (!((c >= 0x20 && c < 0x7f) || c === 0x09)) return false;
+    }
+    m.kind = 'response';
+    m.version = 'SIP/2.0';
+    m.status = d0 * 100 + d1 * 10 + d2;
+    m.reasonRaw = s.slice(12, end);
+    return true;
+  }
+  let k = 0;
+  while (TOKEN[b[k]!] === 1) k++;
+  if (k === 0 || b[k] !== 0x20) return false;
+  const uriStart = k + 1;
+  const at = rec.length;
+  let uriEnd: number;
+  try {
+    uriEnd = fastSipUri(b, uriStart, false);
+  } catch (err) {
+    if (!(err instanceof Bail)) throw err;
+    rec.length = at;
+    return false;
+  }
+  if (b[uriEnd] !== 0x20 || uriEnd + 8 !== end || !sip20(b, uriEnd + 1, 0x0d)) {
+    rec.length = at;
+    return false;
+  }
+  m.kind = 'request';
+  m.method = s.slice(0, k);
+  m.version = 'SIP/2.0';
+  m.uriStart = uriStart;
+  m.uriEnd = uriEnd;
+  m.uriRec = at;
+  return true;
 }
 
 function readRequestLine(s: string, end: number, m: MessageImpl, b: Uint8Array | undefined): void {

@@ -98,6 +98,11 @@ const EDGES: Uint8Array[] = [
   ...['0', '255', '256', '-1', '1 2', '00000000000000000001'].map((v) => REQ(`Max-Forwards: ${v}`, `RSeq: ${v}`, `Expires: ${v}`)),
   ...['1 INVITE', '4294967295 INVITE', '4294967296 INVITE', '1INVITE', '1  INVITE ', '1 invite', '1 INVITE x', 'x INVITE'].map((v) =>
     lines('INVITE sip:b@example.com SIP/2.0', 'Via: SIP/2.0/UDP h', 'From: <sip:a@example.com>;tag=1', 'To: <sip:b@example.com>', 'Call-ID: c1', `CSeq: ${v}`, '', '')),
+  ...['SIP/2.0 200 OK', 'SIP/2.0 099 x', 'SIP/2.0 700 x', 'SIP/2.0 2000 OK', 'SIP/2.0 200 ', 'SIP/2.0 200', 'sip/2.0 200 OK', 'SIP/2.0 200 Ok\u00e9',
+    'SIP/2.0 200 a\tb', 'SIP/2.0  200 OK', 'SIP/3.0 200 OK', 'INVITE sip:a@b.example.com SIP/2.0 ', 'INVITE  sip:a@b.example.com SIP/2.0',
+    'INVITE sip:a@b.example.com sip/2.0', 'INVITE sip:a@b.example.com SIP/3.0', 'INVITE sip:a@b.example.com SIP/2.0\t', 'INVITE <sip:a@b.example.com> SIP/2.0',
+    'INVITE sip:a@b.example.com;lr SIP/2.0', 'INV!TE sip:a@b.example.com SIP/2.0', 'INVITE sip:a@b.example.com  SIP/2.0', 'INVITE tel:+1 SIP/2.0']
+    .map((line) => lines(line, 'Via: SIP/2.0/UDP h', 'From: <sip:a@example.com>;tag=1', 'To: <sip:b@example.com>', 'Call-ID: c1', 'CSeq: 1 INVITE', '', '')),
   ...['a@b', 'a@', '@b', 'a@b@c', 'a b', 'a"b', 'a<b>'].map((v) =>
     lines('INVITE sip:b@example.com SIP/2.0', 'Via: SIP/2.0/UDP h', 'From: <sip:a@example.com>;tag=1', 'To: <sip:b@example.com>', `Call-ID: ${v}`, 'CSeq: 1 INVITE', '', '')),
   REQ('Contact: Alice  Smith <sip:a@b.example.com>', 'Contact: Alice\t<sip:a@b.example.com>', 'Contact: Alice<sip:a@b.example.com>'),
