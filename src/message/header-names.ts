@@ -159,9 +159,6 @@ for (const [canonical, kind, single, compact] of DEFS) {
 
 const TRIE = Int16Array.from(trieRows.flat());
 const TRIE_DEF = Int16Array.from(trieDefs);
-/** Header kind by definition id (K.TEXT for -1, an unknown header, at index 0). */
-const KIND_BY_ID = Int8Array.from([K.TEXT, ...HEADER_DEFS.map((d) => d.kind)]);
-
 /** Result of the last scanHeaderName: the definition id, -1 for an unknown name. */
 export const nameScan = { id: -1 };
 
@@ -176,11 +173,6 @@ export function scanHeaderName(b: Uint8Array, p: number): number {
   }
   nameScan.id = TRIE_DEF[st]!;
   return p;
-}
-
-/** Header kind of a definition id (-1 for an unknown header gives K.TEXT). */
-export function kindOfId(id: number): number {
-  return KIND_BY_ID[id + 1]!;
 }
 
 /** Definition of the header named s[i..j), whose `nameHashStep` hash is h. */

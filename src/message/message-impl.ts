@@ -14,7 +14,7 @@ import { contact, fromTo, mediaType, nameAddr, sipUri, values, via } from './fas
 import { readEvent, readSessionExpires } from './header-extensions.js';
 import type { SipHeaderField } from './header-field.js';
 import { WireHeaderField } from './header-field.js';
-import { HEADER_DEFS, K, kindOfId, sameHeaderName } from './header-names.js';
+import { HEADER_DEFS, K, sameHeaderName } from './header-names.js';
 import { readContentType, readTokenList } from './header-values.js';
 import type { BodyPart } from './multipart.js';
 import { parseMultipart } from './multipart.js';
@@ -31,7 +31,7 @@ import { readVias } from './via.js';
 export const F_VALUE = 0;
 /** Index of the CR that ends the field. */
 export const F_END = 1;
-/** Index in HEADER_DEFS, -1 for an unknown header. */
+/** (index in HEADER_DEFS + 1, 0 for an unknown header) << 6 | header kind (K.TEXT for an unknown one) */
 export const F_DEF = 2;
 /** Length of the record that follows. */
 export const F_LEN = 3;
@@ -129,7 +129,7 @@ export class MessageImpl {
   /** Offset in `fields` of the first field of this kind, or -1. */
   private find(kind: number): number {
     const f = this.fields;
-    for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) if (kindOfId(f[k + F_DEF]!) === kind) return k;
+    for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) if ((f[k + F_DEF]! & 63) === kind) return k;
     return -1;
   }
 
@@ -139,7 +139,7 @@ export class MessageImpl {
     let out: T[] | undefined;
     const f = this.fields;
     for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) {
-      if (kindOfId(f[k + F_DEF]!) !== kind) continue;
+      if ((f[k + F_DEF]! & 63) !== kind) continue;
       if (f[k + F_LEN] !== 0) out = values(this.src, f, k + F_HEAD, one, out);
       else reference(this.src, f[k + F_VALUE]!, f[k + F_END]!, (out ??= []));
     }
@@ -232,7 +232,7 @@ export class MessageImpl {
     for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) {
       let nameEnd = start;
       while ((TABLE[s.charCodeAt(nameEnd)]! & C_TOKEN) !== 0) nameEnd++;
-      const id = f[k + F_DEF]!;
+      const id = (f[k + F_DEF]! >> 6) - 1;
       const name = id >= 0 ? HEADER_DEFS[id]!.canonical : s.slice(start, nameEnd);
       list.push(new WireHeaderField(s, name, start, nameEnd, f[k + F_VALUE]!, f[k + F_END]!));
       start = f[k + F_END]! + 2;
@@ -271,7 +271,7 @@ export class MessageImpl {
     const out: string[] = [];
     const f = this.fields;
     for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) {
-      if (kindOfId(f[k + F_DEF]!) === kind) readTokenList(this.src, f[k + F_VALUE]!, f[k + F_END]!, true, 'token', out);
+      if ((f[k + F_DEF]! & 63) === kind) readTokenList(this.src, f[k + F_VALUE]!, f[k + F_END]!, true, 'token', out);
     }
     return (built[kind] = out.length === 0 ? EMPTY_ARRAY : out) as readonly string[];
   }

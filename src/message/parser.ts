@@ -131,7 +131,7 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       const at = rec.length;
       put(0);
       put(0);
-      put(id);
+      put(((id + 1) << 6) | kind);
       put(0);
       let e = -1;
       let v = 0;
