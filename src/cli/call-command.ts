@@ -8,6 +8,8 @@ import type { CliCommand, CliIo } from './command.js';
 import type { CallEnded } from '../ua/call-events.js';
 import type { ReliableProvisionalPolicy } from '../ua/incoming-call.js';
 import { CallTimeline, callReport } from '../ua/call-report.js';
+import { describeFaults } from '../ua/faults.js';
+import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
 import { checkSdp } from '../ua/static-sdp.js';
 import { backgroundClock } from '../util/clock.js';
 import { UserAgent, type UserAgentOptions } from '../ua/user-agent.js';
@@ -41,6 +43,8 @@ Call options:
   --duration S          seconds to stay up once answered (default 5)
   --ring-timeout S      give up (CANCEL) when not answered within S seconds (default 60)
   --delayed-offer       send the INVITE without SDP; the offer comes back in a reliable 18x or the 2xx
+
+${faultUsage('caller')}
 
 ${CONNECTION_USAGE}
   -h, --help            show this help`;
@@ -165,8 +169,11 @@ export const callCommand: CliCommand = {
       io.stderr(`callscope call: ${message}\n`);
       return code;
     };
-    const parsed = parseArgv(args, ['--duration', '--ring-timeout'], ['--delayed-offer']);
+    const faultNames = faultOptionNames('caller');
+    const parsed = parseArgv(args, ['--duration', '--ring-timeout', ...faultNames.values], ['--delayed-offer', ...faultNames.flags]);
     if (typeof parsed === 'string') return fail(parsed, 2);
+    const faults = parseFaults(parsed.values, 'caller');
+    if (typeof faults === 'string') return fail(faults, 2);
     if (parsed.positionals.length !== 1) return fail('give exactly one <target> (a SIP URI or a user)', 2);
     const duration = seconds(parsed.values, '--duration', 5);
     const ringTimeout = seconds(parsed.values, '--ring-timeout', 60);
@@ -177,7 +184,8 @@ export const callCommand: CliCommand = {
     const json = parsed.values.get('--json') as string | undefined;
     const say = json === '-' ? io.stderr : io.stdout;
 
-    const started = await UserAgent.start(options);
+    const faultList = describeFaults(faults);
+    const started = await UserAgent.start({ ...options, ...(faultList.length > 0 ? { faults } : {}) });
     if (!started.ok) return fail(started.error, 1);
     const ua = started.value;
     const clock = ua.endpoint.clock;
@@ -190,6 +198,7 @@ export const callCommand: CliCommand = {
     const timeline = new CallTimeline(call, begin);
     const ms = (at: number) => `${Math.round(at - begin)} ms`.padStart(9);
     say(`calling ${target} from ${ua.from} via ${ua.connection.servers[0]!.display}\n`);
+    if (faultList.length > 0) say(`FAULTS ON (deliberate protocol violations): ${faultList.join(', ')}\n`);
     call.on('trying', (e) => say(`${ms(e.at)}  trying\n`));
     call.on('ringing', (e) => say(`${ms(e.at)}  ringing (${e.status}${e.reliable ? ', reliable' : ''})\n`));
     call.on('progress', (e) => say(`${ms(e.at)}  progress (${e.status}${e.reliable ? ', reliable' : ''})\n`));
@@ -211,6 +220,7 @@ export const callCommand: CliCommand = {
     const ok = endedCleanly(end, answered);
     const report = {
       command: 'call', target, from: ua.from, server: ua.connection.servers[0]!.display,
+      ...(faultList.length > 0 ? { faults: faultList } : {}),
       outcome: ok ? 'answered and ended cleanly' : end.cause,
       ...(end.status === undefined ? {} : { finalStatus: end.status }),
       reason: end.reason,

@@ -6,6 +6,8 @@ import {
   CONNECTION_USAGE, endedCleanly, onInterrupt, parseArgv, seconds, userAgentOptions, writeReport,
 } from './call-command.js';
 import { CallTimeline, callReport } from '../ua/call-report.js';
+import { describeFaults } from '../ua/faults.js';
+import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
 import type { IncomingCall } from '../ua/incoming-call.js';
 import { UserAgent } from '../ua/user-agent.js';
 
@@ -25,6 +27,8 @@ Listen options:
   --duration S          hang up S seconds after answering (default: wait for the caller's BYE)
   --timeout S           give up when no call has come within S seconds
 
+${faultUsage('callee')}
+
 ${CONNECTION_USAGE}
   -h, --help            show this help`;
 
@@ -37,8 +41,12 @@ export const listenCommand: CliCommand = {
       io.stderr(`callscope listen: ${message}\n`);
       return code;
     };
-    const parsed = parseArgv(args, ['--answer-after', '--reject', '--count', '--duration', '--timeout'], ['--early-media']);
+    const faultNames = faultOptionNames('callee');
+    const parsed = parseArgv(args, ['--answer-after', '--reject', '--count', '--duration', '--timeout', ...faultNames.values],
+      ['--early-media', ...faultNames.flags]);
     if (typeof parsed === 'string') return fail(parsed, 2);
+    const faults = parseFaults(parsed.values, 'callee');
+    if (typeof faults === 'string') return fail(faults, 2);
     if (parsed.positionals.length > 0) return fail(`unexpected argument ${parsed.positionals[0]}`, 2);
     const answerAfter = seconds(parsed.values, '--answer-after', 0);
     const duration = seconds(parsed.values, '--duration');
@@ -59,13 +67,15 @@ export const listenCommand: CliCommand = {
     const json = parsed.values.get('--json') as string | undefined;
     const say = json === '-' ? io.stderr : io.stdout;
 
-    const started = await UserAgent.start(options);
+    const faultList = describeFaults(faults);
+    const started = await UserAgent.start({ ...options, ...(faultList.length > 0 ? { faults } : {}) });
     if (!started.ok) return fail(started.error, 1);
     const ua = started.value;
     const clock = ua.endpoint.clock;
     const begin = clock.now();
     const ms = (at: number) => `${Math.round(at - begin)} ms`.padStart(9);
     say(`listening as ${ua.from} (Contact ${ua.endpoint.contact()}) via ${ua.connection.servers[0]!.display}${ua.registration ? ', registered' : ''}\n`);
+    if (faultList.length > 0) say(`FAULTS ON (deliberate protocol violations): ${faultList.join(', ')}\n`);
 
     const timelines: CallTimeline[] = [];
     const answered = new Set<IncomingCall>();
@@ -97,7 +107,13 @@ export const listenCommand: CliCommand = {
         call.reject(reject);
         return;
       }
-      void (parsed.values.get('--early-media') === true ? call.earlyMedia() : call.ring());
+      if (faults.rseqGap) {
+        // FAULT rseq-gap needs two reliable provisionals: 180, then 183 with the skipped RSeq.
+        void call.ring();
+        void call.earlyMedia();
+      } else {
+        void (parsed.values.get('--early-media') === true || faults.unreliableEarlyMedia ? call.earlyMedia() : call.ring());
+      }
       clock.setTimer((answerAfter ?? 0) * 1000, () => void call.answer());
     });
     const stopInterrupt = onInterrupt(() => {
@@ -128,6 +144,7 @@ export const listenCommand: CliCommand = {
     const model = ua.recorder.model();
     const report = {
       command: 'listen', as: ua.from, server: ua.connection.servers[0]!.display,
+      ...(faultList.length > 0 ? { faults: faultList } : {}),
       outcome: problem ?? (reject !== undefined ? `rejected ${count} call(s) with ${reject}` : `answered ${count} call(s), ended cleanly`),
       calls: timelines.map((t) => callReport(t, model)),
     };

@@ -9,6 +9,7 @@ import type { ServerTransaction } from '../transaction/transaction-layer.js';
 import type { InboundMessage } from '../transport/transport.js';
 import type { Authenticator } from './authenticator.js';
 import type { SipEndpoint } from './endpoint.js';
+import type { CallFaults } from './faults.js';
 import { IncomingCall, type ReliableProvisionalPolicy } from './incoming-call.js';
 import { OutgoingCall } from './outgoing-call.js';
 import type { SdpHandler } from './sdp-handler.js';
@@ -25,6 +26,8 @@ export interface CallAgentOptions {
   readonly reliableProvisionals?: ReliableProvisionalPolicy;
   /** A new media handler for each call. */
   readonly createSdpHandler: () => SdpHandler;
+  /** Deliberate protocol faults for every call, placed or taken (see faults.ts); none by default. */
+  readonly faults?: CallFaults;
 }
 
 export interface PlaceCallOptions {
@@ -35,6 +38,8 @@ export interface PlaceCallOptions {
   readonly ringTimeoutMs?: number;
   readonly followRedirects?: number;
   readonly headers?: readonly HeaderSpec[];
+  /** Faults for this call (instead of the agent's). */
+  readonly faults?: CallFaults;
 }
 
 export type IncomingCallListener = (call: IncomingCall) => void;
@@ -68,6 +73,7 @@ export class CallAgent {
       ...(options.ringTimeoutMs === undefined ? {} : { ringTimeoutMs: options.ringTimeoutMs }),
       ...(options.followRedirects === undefined ? {} : { followRedirects: options.followRedirects }),
       ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.faults ?? this.options.faults ? { faults: options.faults ?? this.options.faults } : {}),
     });
     call.start();
     return call;
@@ -113,6 +119,7 @@ export class CallAgent {
       ...this.context(undefined),
       invite: request, transaction, inbound,
       reliableProvisionals: this.options.reliableProvisionals ?? 'supported',
+      ...(this.options.faults ? { faults: this.options.faults } : {}),
     });
     if (!call) return;
     transaction.tagCall(call.callTag);

@@ -10,6 +10,7 @@ import type { ServerTransaction } from '../transaction/transaction-layer.js';
 import type { InboundMessage } from '../transport/transport.js';
 import { CallBase, type CallContext } from './call-base.js';
 import { CoreRetransmitter, answerSchedule } from './core-retransmitter.js';
+import { faultyContact, tryingWithToTag, type CallFaults } from './faults.js';
 import { ReliableProvisionals } from './reliable-provisionals.js';
 import { recordRouteHeaders, sdpBody } from './sdp-body.js';
 
@@ -23,6 +24,8 @@ export interface IncomingCallOptions extends CallContext {
   readonly reliableProvisionals: ReliableProvisionalPolicy;
   /** First RSeq (tests); random by default (RFC 3262 §3). */
   readonly initialRseq?: number;
+  /** Deliberate protocol faults (see faults.ts); none by default. */
+  readonly faults?: CallFaults;
 }
 
 export class IncomingCall extends CallBase {
@@ -42,6 +45,8 @@ export class IncomingCall extends CallBase {
   private byeAfterAck = false;
   /** ring(), earlyMedia() and answer() run one after the other, in the order called. */
   private work: Promise<unknown> = Promise.resolve();
+  private readonly faults: CallFaults;
+  private delayed = false;
 
   /**
    * Takes an INVITE the endpoint handed over, or answers it with the final
@@ -71,20 +76,26 @@ export class IncomingCall extends CallBase {
     this.tx = options.transaction;
     this.dialog = dialog;
     this.remoteOffer = sdpBody(options.invite);
+    this.faults = options.faults ?? {};
     // RFC 3262 §3: "If the initial request contained a Require header field with
     // the option tag 100rel, the UAS MUST send any non-100 provisional response
     // reliably. If the request did not include either a Supported or Require
     // header field indicating this feature, the UAS MUST NOT send the provisional
     // response reliably."
-    this.reliable = options.invite.require.includes('100rel')
-      || (options.invite.supported.includes('100rel') && options.reliableProvisionals !== 'off');
+    this.reliable = (options.invite.require.includes('100rel')
+      || (options.invite.supported.includes('100rel') && options.reliableProvisionals !== 'off'))
+      // FAULT unreliable-early-media (RFC 3262 §3): never reliable, even when required.
+      && !this.faults.unreliableEarlyMedia;
     this.provisionals = new ReliableProvisionals({
       clock: options.endpoint.clock, timers: options.endpoint.transactions.timers,
       transmit: (response, retransmission) => this.transmit(response, retransmission),
       onTimeout: (response) => this.provisionalTimedOut(response),
       ...(options.initialRseq === undefined ? {} : { initialRseq: options.initialRseq }),
+      ...(this.faults.rseqGap ? { rseqGap: true } : {}),
     });
     this.register(dialog);
+    // FAULT trying-to-tag (RFC 3261 §8.2.6.2): our own 100 Trying at once, with our To tag.
+    if (this.faults.tryingToTag) this.transmit(tryingWithToTag(options.endpoint, this.invite, dialog.id.localTag), false);
     this.tx.onFailure((failure) => {
       if (this.isEnded || failure.kind !== 'transport') return;
       this.finish({ cause: 'transport-error', reason: `the INVITE's responses could not be sent: ${failure.error?.message ?? 'transport error'}` });
@@ -160,6 +171,8 @@ export class IncomingCall extends CallBase {
         });
       });
     this.answerRetransmitter.start();
+    // FAULT bye-before-ack (RFC 3261 §15): BYE at once, without waiting for the ACK.
+    if (this.faults.byeBeforeAck) void this.byeAndEnd(this.dialog, { cause: 'hangup-local', status: 200, reason: 'hung up before the ACK (fault --bye-before-ack)' });
   }
 
   /** Refuses the call (486 Busy Here by default; 603 Decline, 480 ...). */
@@ -237,6 +250,12 @@ export class IncomingCall extends CallBase {
 
   private async provisional(status: 180 | 183, withMedia: boolean): Promise<void> {
     if (this.finalSent || this.isEnded) return;
+    // FAULT post-dial-delay (RFC 6076 §4.2 measures it): the first provisional waits.
+    if (this.faults.postDialDelayMs !== undefined && !this.delayed) {
+      this.delayed = true;
+      await new Promise<void>((resolve) => this.setTimer(this.faults.postDialDelayMs!, resolve));
+      if (this.finalSent || this.isEnded) return;
+    }
     let body: string | undefined;
     if (this.remoteOffer !== undefined) {
       if (withMedia) body = await this.answerToOffer();
@@ -319,7 +338,8 @@ export class IncomingCall extends CallBase {
     const built = endpoint.response(this.invite, status, {
       ...tail,
       toTag: this.dialog.id.localTag,
-      ...(dialogForming ? { contact: [{ uri: endpoint.contact(this.ctx.contactUser) }] } : {}),
+      // FAULT private-contact (RFC 3261 §8.1.1.8): an unreachable host in our Contact.
+      ...(dialogForming ? { contact: [{ uri: faultyContact(endpoint.contact(this.ctx.contactUser), this.faults) }] } : {}),
       headers: [...(dialogForming ? recordRouteHeaders(this.invite) : []), ...(tail.headers ?? [])],
     });
     if (!built.ok) throw new Error(`cannot build ${status} for the INVITE: ${built.error.message}`);

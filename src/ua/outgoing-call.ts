@@ -10,6 +10,7 @@ import { InviteClientTransaction } from '../transaction/invite-client-transactio
 import type { ClientTransaction, ServerTransaction } from '../transaction/transaction-layer.js';
 import { CallBase, type CallContext } from './call-base.js';
 import type { CallEndCause } from './call-events.js';
+import { faultyContact, withoutRecordRoute, type CallFaults } from './faults.js';
 import type { ReliableProvisionalPolicy } from './incoming-call.js';
 import { sdpBody } from './sdp-body.js';
 import { UacFork } from './uac-fork.js';
@@ -32,6 +33,8 @@ export interface OutgoingCallOptions extends CallContext {
   readonly ringTimeoutMs?: number;
   /** Extra headers for the INVITE (Subject, ...). */
   readonly headers?: readonly HeaderSpec[];
+  /** Deliberate protocol faults (see faults.ts); none by default. */
+  readonly faults?: CallFaults;
 }
 
 type CancelState = 'none' | 'queued' | 'sent';
@@ -50,7 +53,9 @@ export class OutgoingCall extends CallBase {
   private tryingSeen = false;
   private cancel: CancelState = 'none';
   private cancelCause: CallEndCause = 'cancelled';
-  private authRetried = false;
+  private authRetries = 0;
+  /** The INVITE before any credentials (FAULT auth-retries answers refused challenges as if fresh). */
+  private firstInvite: SipRequest | undefined;
   private redirects = 0;
   private byeRequested = false;
   private cancelReason = 'cancelled';
@@ -81,6 +86,8 @@ export class OutgoingCall extends CallBase {
       }
       if (this.isEnded) return;
       this.sendInvite(this.options.target, []);
+      // FAULT cancel-early (RFC 3261 §9.1): CANCEL at once, before any provisional response.
+      if (this.options.faults?.cancelEarly) this.cancelInvite('cancelled', 'cancelled at once (fault --cancel-early)');
       const ringTimeout = this.options.ringTimeoutMs;
       if (ringTimeout !== undefined) {
         this.setTimer(ringTimeout, () => {
@@ -97,6 +104,8 @@ export class OutgoingCall extends CallBase {
       this.cancelInvite('cancelled', 'cancelled');
       return;
     }
+    // FAULT cancel-late (RFC 3261 §9.1): "hang up" the answered call with CANCEL, then BYE.
+    if (this.options.faults?.cancelLate && this.cancel === 'none') this.sendCancel();
     if (fork.ack && this.currentState === 'answered') void this.byeAndEnd(fork.dialog, this.hungUp());
     else this.byeRequested = true;
   }
@@ -110,7 +119,9 @@ export class OutgoingCall extends CallBase {
     const policy = this.options.reliableProvisionals ?? 'supported';
     const invite = buildInvite({
       uri, from: this.options.from, fromTag: this.fromTag, to: this.options.to ?? { uri: this.options.target },
-      callId: this.callId, cseq: this.cseq, via: endpoint.via(), contact: endpoint.contact(this.ctx.contactUser),
+      callId: this.callId, cseq: this.cseq, via: endpoint.via(),
+      // FAULT private-contact (RFC 3261 §8.1.1.8): an unreachable host in our Contact.
+      contact: faultyContact(endpoint.contact(this.ctx.contactUser), this.options.faults),
       // RFC 3262 §4: "the UAC ... SHOULD include Supported: 100rel"; Require when it insists.
       supported: policy === 'off' ? [] : ['100rel'], require: policy === 'required' ? ['100rel'] : [],
       allow: endpoint.allow,
@@ -118,6 +129,7 @@ export class OutgoingCall extends CallBase {
       ...(this.offer === undefined ? {} : { offer: this.offer }),
     });
     this.invite = invite;
+    this.firstInvite ??= invite;
     const attempt = ++this.attempt;
     const current = () => attempt === this.attempt;
     this.inviteTransaction = endpoint.send(invite, {
@@ -191,7 +203,8 @@ export class OutgoingCall extends CallBase {
       if (!this.isEnded && !this.answeredFork) this.cancelInvite('protocol-error', `the early SDP was not usable: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (this.isEnded) return;
-    if (reliable && fork) {
+    // FAULT no-prack (RFC 3262 §4): the reliable provisional is never acknowledged.
+    if (reliable && fork && !this.options.faults?.noPrack) {
       // RFC 3262 §7.2: "RAck: <RSeq of the response> <CSeq number> <CSeq method>", in the early dialog.
       void this.sendInDialog(fork.dialog, 'PRACK', {
         headers: [{ name: 'RAck', value: `${response.rseq} ${response.cseq.seq} ${response.cseq.method}` }],
@@ -220,14 +233,16 @@ export class OutgoingCall extends CallBase {
     return fork;
   }
 
-  private receive2xx(response: SipResponse): void {
+  private receive2xx(received: SipResponse): void {
+    // FAULT wrong-route-set (RFC 3261 §12.1.2): the dialog ignores the 2xx's Record-Route.
+    const response = this.options.faults?.wrongRouteSet ? withoutRecordRoute(received) : received;
     const invite = this.invite!;
     const tag = response.to.tag;
     const known = tag === undefined ? undefined : this.forks.get(tag);
     if (known?.ack) {
       // §13.2.2.4: "The UAC core MUST generate an ACK request for each 2xx
       // received from the transaction layer" — a retransmission gets the same ACK.
-      this.ctx.endpoint.sendAck(known.ack).catch(() => undefined);
+      this.transmitAck(known.ack);
       return;
     }
     if (known?.acking) return;
@@ -302,8 +317,14 @@ export class OutgoingCall extends CallBase {
   }
 
   private sendAck(fork: UacFork, answer: string | undefined): void {
-    fork.ack = buildAckFor2xx(fork.dialog, this.invite!, this.ctx.endpoint.via(), answer);
-    this.ctx.endpoint.sendAck(fork.ack).catch(() => undefined);
+    fork.ack = buildAckFor2xx(fork.dialog, this.invite!, this.ctx.endpoint.via(), answer, this.options.faults);
+    this.transmitAck(fork.ack);
+  }
+
+  private transmitAck(ack: SipRequest): void {
+    // FAULT drop-ack (RFC 3261 §13.2.2.4): the ACK is built (BYE still works) but never sent.
+    if (this.options.faults?.dropAck) return;
+    this.ctx.endpoint.sendAck(ack).catch(() => undefined);
   }
 
   private receiveFailure(response: SipResponse): void {
@@ -314,13 +335,16 @@ export class OutgoingCall extends CallBase {
     const line = `${status} ${response.reason}`.trim();
     if ((status === 401 || status === 407) && this.cancel === 'none') {
       // §22.2: retry once with credentials; the Authenticator refuses loops.
-      const answer = this.ctx.authenticator && !this.authRetried ? this.ctx.authenticator.answer(invite, response) : undefined;
+      // FAULT auth-retries (§22.2, §22.3): up to N retries, each refusal answered as if it were a fresh challenge.
+      const limit = this.options.faults?.authRetries ?? 1;
+      const answer = this.ctx.authenticator && this.authRetries < limit
+        ? this.ctx.authenticator.answer(limit > 1 ? this.firstInvite! : invite, response) : undefined;
       if (answer?.ok) {
-        this.authRetried = true;
+        this.authRetries += 1;
         this.retry(invite.requestUriText, answer.headers);
         return;
       }
-      const why = answer ? answer.reason : this.ctx.authenticator ? 'credentials already refused once' : 'no credentials configured';
+      const why = answer ? answer.reason : this.ctx.authenticator ? `credentials refused ${this.authRetries} time(s)` : 'no credentials configured';
       this.finish({ cause: 'auth-failed', status, reason: `${line}: ${why}` });
       return;
     }
@@ -357,7 +381,8 @@ export class OutgoingCall extends CallBase {
     // §9.1: "If no provisional response has been received, the CANCEL request
     // MUST NOT be sent; rather, the client MUST wait for the arrival of a
     // provisional response before sending the request."
-    if (!this.provisionalSeen) this.cancel = 'queued';
+    // FAULT cancel-early: sent at once all the same.
+    if (!this.provisionalSeen && !this.options.faults?.cancelEarly) this.cancel = 'queued';
     else this.sendCancel();
   }
 

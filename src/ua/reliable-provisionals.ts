@@ -16,6 +16,8 @@ export interface ReliableProvisionalsOptions {
   readonly onTimeout?: (response: SipResponse) => void;
   /** §3: "The value of the header field for the first reliable provisional response in a transaction MUST be between 1 and 2**31 - 1." */
   readonly initialRseq?: number;
+  /** FAULT rseq-gap (see faults.ts): the second reliable provisional skips one RSeq. */
+  readonly rseqGap?: boolean;
 }
 
 interface Outstanding {
@@ -38,6 +40,7 @@ export class ReliableProvisionals {
   private readonly queue: Queued[] = [];
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
+  private sent = 0;
 
   constructor(private readonly options: ReliableProvisionalsOptions) {
     // "It is RECOMMENDED that it be chosen uniformly in this range."
@@ -116,6 +119,8 @@ export class ReliableProvisionals {
       this.wakeIdle();
       return;
     }
+    // FAULT rseq-gap (RFC 3262 §3: "MUST be one higher than the previous"): skip one.
+    if (this.options.rseqGap && this.sent++ === 1) this.nextRseq++;
     const rseq = this.nextRseq++;
     const response = next.build(rseq);
     const retransmitter = new CoreRetransmitter(this.options.clock, reliableProvisionalSchedule(this.options.timers),

@@ -4,6 +4,7 @@
 import type { Dialog } from '../dialog/dialog.js';
 import { buildRequest } from '../message/index.js';
 import type { HeaderSpec, SipRequest } from '../message/index.js';
+import type { CallFaults } from './faults.js';
 
 export interface InviteSpec {
   readonly uri: string;
@@ -84,9 +85,10 @@ export function credentialHeaders(request: SipRequest): HeaderSpec[] {
  * transaction (§17.1.1.3), sent end to end along the dialog's route set.
  */
 export function buildAckFor2xx(dialog: Dialog, invite: SipRequest,
-  via: Parameters<typeof buildRequest>[0]['via'][number], answer?: string): SipRequest {
+  via: Parameters<typeof buildRequest>[0]['via'][number], answer?: string, faults?: CallFaults): SipRequest {
   const built = dialog.createRequest('ACK', {
-    via, cseq: invite.cseq.seq, headers: credentialHeaders(invite),
+    // FAULT bad-ack-cseq (§13.2.2.4): one more than the INVITE's number.
+    via, cseq: invite.cseq.seq + (faults?.badAckCseq ? 1 : 0), headers: credentialHeaders(invite),
     ...(answer === undefined ? {} : { body: answer, contentType: 'application/sdp' }),
   });
   if (!built.ok) throw new Error(`cannot build the ACK: ${built.error.message}`);

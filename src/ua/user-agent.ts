@@ -8,6 +8,7 @@ import type { Result } from '../message/index.js';
 import { Authenticator } from './authenticator.js';
 import { CallAgent } from './call-agent.js';
 import { SipEndpoint } from './endpoint.js';
+import type { CallFaults } from './faults.js';
 import type { ReliableProvisionalPolicy } from './incoming-call.js';
 import { Registration, newInstanceId } from './registration.js';
 import { connectToServer, type ServerConnection } from './server-connection.js';
@@ -39,6 +40,8 @@ export interface UserAgentOptions {
   readonly register?: boolean;
   /** The stack's clock (default: the system clock). */
   readonly clock?: Clock;
+  /** Deliberate protocol faults for every call (see faults.ts); none by default. */
+  readonly faults?: CallFaults;
 }
 
 export class UserAgent {
@@ -87,6 +90,7 @@ export class UserAgent {
       ...(authenticator ? { authenticator } : {}),
       ...(options.reliableProvisionals ? { reliableProvisionals: options.reliableProvisionals } : {}),
       createSdpHandler: () => new StaticSdpHandler(options.sdp === undefined ? {} : { sdp: options.sdp }),
+      ...(options.faults ? { faults: options.faults } : {}),
     });
     let registration: Registration | undefined;
     if (options.register) {
