@@ -120,7 +120,12 @@ function byeBeforeAck(ctx: FindingContext): DetectedFinding[] {
     if (ack) continue;
     const elapsed = bye.at - ok.at;
     // After 64·T1 without ACK the callee is right to end the call (§13.3.1.4); that is missing-ack.
-    if (elapsed >= 64 * ctx.t1) continue;
+    // The callee's own T1 shows in its first 2xx retransmission (timers fire late, never early):
+    // one that gave up after retransmitting for half of 64·T1 or more is tearing the call down.
+    const repeat = ctx.responses.find((m) => m.index > ok.index && m.index < bye.index && m.retransmission
+      && m.sip.cseq.method === 'INVITE' && m.sip.to.tag === dialog.calleeTag && senderOf(m) === senderOf(bye));
+    const t1 = repeat ? Math.min(ctx.t1, repeat.at - ok.at) : ctx.t1;
+    if (elapsed >= 64 * ctx.t1 || (repeat && elapsed >= 32 * t1)) continue;
     out.push(ctx.finding('bye-before-ack', 'error', [ok.index, bye.index],
       `The callee (${senderOf(bye)}) sent BYE ${seconds(elapsed)} after its 2xx, before any ACK reached it; `
       + `it must wait for the ACK or for 64·T1 (${seconds(64 * ctx.t1)}).`, dialog.id));

@@ -1,5 +1,5 @@
 // Where in-dialog requests go: unroutable-contact and route-set-mismatch (RFC 3261 §12).
-import type { Contact, SipMessage } from '../../message/index.js';
+import type { Contact, SipMessage, Via } from '../../message/index.js';
 import { isIP } from 'node:net';
 import type { DialogModel } from '../model-types.js';
 import { nameAddrText, uriHost, uriText } from '../uri-text.js';
@@ -41,22 +41,54 @@ function packetHost(m: ParsedMessage): string | undefined {
   return m.src?.address.toLowerCase().replace(/^\[|\]$/g, '');
 }
 
-function judgeContact(ctx: FindingContext, m: ParsedMessage, contact: Contact, recordRouted: boolean, whose: string,
+/**
+ * What shows that the Contact's host is not where its user agent is: a
+ * .invalid name, the user agent's own copy of the message sent from another
+ * address, or a first proxy that saw the request come from another address
+ * (`received` on the user agent's Via). A Record-Route helps only when none
+ * of these holds: a proxy that got the message straight from that host can
+ * reach it; one that got it through a NAT cannot, and relays the in-dialog
+ * requests to the Contact all the same.
+ */
+function notThere(host: string, own: ParsedMessage | undefined, senderVia: Via | undefined): string | undefined {
+  if (host.endsWith('.invalid') || host === 'invalid') return 'no host of that name exists';
+  const from = own ? packetHost(own) : undefined;
+  if (from !== undefined && from !== host) return `its sender sent it from ${from}`;
+  const received = senderVia?.received?.toLowerCase().replace(/^\[|\]$/g, '');
+  if (received !== undefined && received !== host) return `the first proxy saw it come from ${received} (Via received=)`;
+  return undefined;
+}
+
+interface ContactCopies {
+  /** The copy that arrived last, nearest the other user agent. */
+  readonly judged: ParsedMessage;
+  /** The copy as its user agent sent it, when the trace has it with its source address. */
+  readonly own?: ParsedMessage;
+  /** The user agent's own Via (the bottom one), as a proxy stamped it. */
+  readonly senderVia?: Via;
+}
+
+function judgeContact(ctx: FindingContext, copies: ContactCopies, contact: Contact, recordRouted: boolean, whose: string,
   dialog: DialogModel): DetectedFinding | undefined {
-  if (recordRouted) return undefined;
   if (contact.params.has('alias') || contact.ob) return undefined;
   const host = uriHost(contact.uri);
   if (host === undefined) return undefined;
   const kind = unreachableKind(host);
   if (!kind) return undefined;
+  const m = copies.judged;
+  const evidence = notThere(host, copies.own, copies.senderVia);
   const from = packetHost(m);
-  // Beyond the hop that could reach it: it arrived from another address (relayed or NATed).
-  // Without the packet's source, only a .invalid host is judged (it is unreachable from anywhere).
-  if (from !== undefined ? from === host : !host.endsWith('.invalid')) return undefined;
-  return ctx.finding('unroutable-contact', 'error', [m.index],
-    `The ${whose} Contact ${uriText(contact.uri)} in the ${m.startLine.replace(/ SIP\/2\.0$/, '')} on ${hopOf(m)} is ${kind}`
-    + `${from !== undefined ? `, but the message came from ${from}` : ''}, and the dialog has no Record-Route: `
-    + `in-dialog requests (the ACK for the 2xx, BYE, re-INVITE) go straight to that Contact and cannot reach it.`,
+  // Without Record-Route, the other user agent sends straight to the Contact: it is
+  // unroutable as soon as the message came from elsewhere (relayed or NATed).
+  const relayed = from !== undefined && from !== host;
+  if (recordRouted ? evidence === undefined : evidence === undefined && !relayed) return undefined;
+  const why = recordRouted
+    ? `; ${evidence}, and the Record-Route does not help: the proxy relays in-dialog requests (the ACK for the 2xx, BYE, re-INVITE) `
+      + 'to that Contact, which it cannot reach without aliasing (alias, RFC 5626 ob) or a Contact fixed for the NAT.'
+    : `${relayed ? `, but the message came from ${from}` : ''}${evidence ? ` (${evidence})` : ''}, and the dialog has no Record-Route: `
+      + 'in-dialog requests (the ACK for the 2xx, BYE, re-INVITE) go straight to that Contact and cannot reach it.';
+  return ctx.finding('unroutable-contact', 'error', [...new Set([m.index, ...(copies.own ? [copies.own.index] : [])])],
+    `The ${whose} Contact ${uriText(contact.uri)} in the ${m.startLine.replace(/ SIP\/2\.0$/, '')} on ${hopOf(m)} is ${kind}${why}`,
     `${dialog.id}|${whose}`);
 }
 
@@ -66,26 +98,39 @@ function unroutableContact(ctx: FindingContext): DetectedFinding[] {
     if (dialog.confirmedBy === undefined) continue;
     const ok = ctx.all[dialog.confirmedBy]! as ParsedMessage;
     const recordRouted = ok.sip.recordRoutes.length > 0;
+    // The caller's Contact, as the callee got it: the INVITE copy with the most Vias.
+    const invites = ctx.requests.filter((m) => m.sip.method === 'INVITE' && m.sip.to.tag === undefined
+      && m.sip.from.tag === dialog.callerTag && !m.retransmission);
+    const nearestCallee = [...invites].sort((a, b) => b.sip.via.length - a.sip.via.length)[0];
     // The callee's Contact, as the caller got it: the 2xx copies that arrived last (nearest the caller).
     const oks = ctx.responses.filter((m) => m.sip.cseq.method === 'INVITE' && m.sip.status >= 200 && m.sip.status < 300
       && m.sip.to.tag === dialog.calleeTag && !m.retransmission);
     const nearestCaller = [...oks].sort((a, b) => a.sip.via.length - b.sip.via.length)[0];
     const calleeContact = nearestCaller?.sip.contacts[0];
     if (nearestCaller && calleeContact) {
-      const f = judgeContact(ctx, nearestCaller, calleeContact, recordRouted, 'callee\'s', dialog);
+      // The callee's own copy: the one with every Via of the INVITE it answered, back from where that INVITE went.
+      const deepest = nearestCallee?.sip.via.length ?? 0;
+      const own = oks.find((m) => m.src !== undefined && m.sip.via.length === deepest && (deepest > 1 || !recordRouted)
+        && nearestCallee?.dst !== undefined && sameEndpoint(m.src, nearestCallee.dst));
+      const f = judgeContact(ctx, { judged: nearestCaller, ...(own ? { own } : {}) }, calleeContact, recordRouted, 'callee\'s', dialog);
       if (f) out.push(f);
     }
-    // The caller's Contact, as the callee got it: the INVITE copy with the most Vias.
-    const invites = ctx.requests.filter((m) => m.sip.method === 'INVITE' && m.sip.to.tag === undefined
-      && m.sip.from.tag === dialog.callerTag && !m.retransmission);
-    const nearestCallee = [...invites].sort((a, b) => b.sip.via.length - a.sip.via.length)[0];
     const callerContact = nearestCallee?.sip.contacts[0];
     if (nearestCallee && callerContact) {
-      const f = judgeContact(ctx, nearestCallee, callerContact, recordRouted, 'caller\'s', dialog);
+      const own = invites.find((m) => m.sip.via.length === 1 && m.src !== undefined);
+      // The caller's Via as the first proxy stamped it: the bottom Via of a relayed copy, or of a response.
+      const stamped = [...invites.filter((m) => m.sip.via.length > 1), ...ctx.responses.filter((m) => m.sip.cseq.method === 'INVITE'
+        && m.sip.from.tag === dialog.callerTag)].map((m) => m.sip.via[m.sip.via.length - 1]!).find((v) => v.received !== undefined);
+      const f = judgeContact(ctx, { judged: nearestCallee, ...(own ? { own } : {}), ...(stamped ? { senderVia: stamped } : {}) },
+        callerContact, recordRouted, 'caller\'s', dialog);
       if (f) out.push(f);
     }
   }
   return out;
+}
+
+function sameEndpoint(a: { address: string; port: number }, b: { address: string; port: number }): boolean {
+  return a.address === b.address && a.port === b.port;
 }
 
 function routesOf(sip: SipMessage): string[] {
