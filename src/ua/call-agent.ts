@@ -13,6 +13,7 @@ import type { CallFaults } from './faults.js';
 import { IncomingCall, type ReliableProvisionalPolicy } from './incoming-call.js';
 import { OutgoingCall } from './outgoing-call.js';
 import type { SdpHandler } from './sdp-handler.js';
+import { minSeHeader, sessionIntervalTooSmall, MIN_SESSION_INTERVAL, type SessionTimerOptions } from './session-timer.js';
 
 export interface CallAgentOptions {
   readonly endpoint: SipEndpoint;
@@ -28,6 +29,12 @@ export interface CallAgentOptions {
   readonly createSdpHandler: () => SdpHandler;
   /** Deliberate protocol faults for every call, placed or taken (see faults.ts); none by default. */
   readonly faults?: CallFaults;
+  /** Session timers (RFC 4028): our Min-SE, and whether our calls ask for one. */
+  readonly sessionTimer?: SessionTimerOptions;
+  /** Info Packages our calls take in INFO (RFC 6086), listed in Recv-Info; others get 469. */
+  readonly infoPackages?: readonly string[];
+  /** REFER in our calls (RFC 3515): `accept` (default) places the new call here; `decline` answers 603. */
+  readonly transfers?: 'accept' | 'decline';
 }
 
 export interface PlaceCallOptions {
@@ -40,6 +47,8 @@ export interface PlaceCallOptions {
   readonly headers?: readonly HeaderSpec[];
   /** Faults for this call (instead of the agent's). */
   readonly faults?: CallFaults;
+  /** Ask for a session timer with this interval in seconds (RFC 4028 §7.1: Session-Expires in the INVITE). */
+  readonly sessionExpires?: number;
 }
 
 export type IncomingCallListener = (call: IncomingCall) => void;
@@ -65,7 +74,7 @@ export class CallAgent {
   call(target: string, options: PlaceCallOptions = {}): OutgoingCall {
     const policy = options.reliableProvisionals ?? this.options.reliableProvisionals;
     const call = new OutgoingCall({
-      ...this.context(options.sdp),
+      ...this.context(options.sdp, options.sessionExpires),
       target, from: this.options.identity,
       ...(options.to ? { to: options.to } : {}),
       ...(policy ? { reliableProvisionals: policy } : {}),
@@ -90,11 +99,20 @@ export class CallAgent {
     for (const off of this.offs.splice(0)) off();
   }
 
-  private context(sdp: SdpHandler | undefined) {
+  private context(sdp: SdpHandler | undefined, sessionExpires?: number) {
+    const { sessionTimer, infoPackages, transfers } = this.options;
     return {
       endpoint: this.options.endpoint,
       sdp: sdp ?? this.options.createSdpHandler(),
       callTag: `call-${randomToken(4)}`,
+      midCall: {
+        ...(sessionTimer || sessionExpires !== undefined
+          ? { sessionTimer: { ...sessionTimer, ...(sessionExpires === undefined ? {} : { sessionExpires }) } } : {}),
+        ...(infoPackages ? { infoPackages } : {}),
+        ...(transfers ? { transfers } : {}),
+        // The transferee's new call (RFC 3515): placed by this agent, like any other.
+        placeCall: (target: string, placed: { readonly headers: readonly HeaderSpec[] }) => this.call(target, { headers: placed.headers }),
+      },
       ...(this.options.authenticator ? { authenticator: this.options.authenticator } : {}),
       ...(this.options.contactUser === undefined ? {} : { contactUser: this.options.contactUser }),
     };
@@ -113,6 +131,12 @@ export class CallAgent {
     }
     if (this.listeners.size === 0) {
       endpoint.reply(transaction, 480, { reason: 'Temporarily Unavailable (not taking calls)' });
+      return;
+    }
+    // RFC 4028 §9: a session interval below our minimum, from a caller that supports timers, gets 422 with Min-SE.
+    const minSe = sessionIntervalTooSmall(request, this.options.sessionTimer?.minSe ?? MIN_SESSION_INTERVAL);
+    if (minSe !== undefined) {
+      endpoint.reply(transaction, 422, { headers: [minSeHeader(minSe)] });
       return;
     }
     const call = IncomingCall.accept({

@@ -1,16 +1,20 @@
 // What an outgoing and an incoming call share: lifecycle events, the end of
 // the call (once), the dialogs it registered with the endpoint, timers that
 // die with the call, BYE, and the one place where requests inside its
-// dialogs are handled (RFC 3261 §12.2.2). Methods that come later (re-INVITE,
-// UPDATE, INFO, REFER, session timers) plug in with `handleInDialog()`.
+// dialogs are handled (RFC 3261 §12.2.2). The in-dialog features
+// (re-INVITE, UPDATE, INFO, REFER, session timers) live in MidCall and plug
+// in with `handleInDialog()`; the call's operations for them are here.
 import type { Dialog } from '../dialog/dialog.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
+import type { HeaderSpec, SipRequest, SipResponse } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/transaction-layer.js';
 import type { TimerHandle } from '../util/clock.js';
 import type { Authenticator } from './authenticator.js';
 import { CallEvents, type CallDirection, type CallEnded, type CallEventName, type CallListener } from './call-events.js';
 import type { SipEndpoint } from './endpoint.js';
 import { sendInDialog, type InDialogOutcome, type SendInDialogOptions } from './in-dialog-client.js';
+import type { InfoOutcome, InfoSpec } from './info.js';
+import { MidCall, type MidCallOptions, type ModifyOutcome } from './mid-call.js';
+import type { TransferOutcome } from './refer.js';
 import type { SdpHandler } from './sdp-handler.js';
 
 export interface CallContext {
@@ -23,6 +27,8 @@ export interface CallContext {
   readonly authenticator?: Authenticator;
   /** User part of our Contact URI. */
   readonly contactUser?: string;
+  /** Session timers, Info Packages, transfers (RFC 4028, RFC 6086, RFC 3515). */
+  readonly midCall?: MidCallOptions;
 }
 
 /** Handles one in-dialog request (after the §12.2.2 CSeq check); must answer through the transaction. */
@@ -54,13 +60,35 @@ export abstract class CallBase {
   protected currentState: CallState;
   private resolveEnded!: (end: CallEnded) => void;
   private endInfo: CallEnded | undefined;
-  private readonly registrations = new Map<string, () => void>();
+  private readonly registrations = new Map<string, { readonly dialog: Dialog; readonly off: () => void }>();
   private readonly inDialogHandlers = new Map<string, InDialogHandler>();
   private readonly timers = new Set<TimerHandle>();
+  /** re-INVITE, UPDATE, INFO, REFER/NOTIFY and session timers in this call's dialogs. */
+  protected readonly midCall: MidCall;
+  private sessionKey: string | undefined;
+  private earlyKey: string | undefined;
 
   protected constructor(protected readonly ctx: CallContext, readonly direction: CallDirection, readonly callId: string, initial: CallState) {
     this.currentState = initial;
     this.ended = new Promise((resolve) => { this.resolveEnded = resolve; });
+    this.events.on('answered', (e) => { this.sessionKey = e.dialog; });
+    // RFC 3311 §5.1: UPDATE with an offer in an early dialog once its first offer/answer is done (reliably).
+    this.events.on('early-media', (e) => { if (e.reliable) this.earlyKey = e.dialog; });
+    this.midCall = new MidCall({
+      endpoint: ctx.endpoint, sdp: ctx.sdp, callTag: ctx.callTag, direction,
+      ...(ctx.authenticator ? { authenticator: ctx.authenticator } : {}),
+      ...(ctx.contactUser === undefined ? {} : { contactUser: ctx.contactUser }),
+      now: () => this.now,
+      isEnded: () => this.isEnded,
+      sessionDialog: () => (this.established ? this.dialogFor(this.sessionKey) : undefined),
+      earlyDialog: () => (this.sessionKey === undefined ? this.dialogFor(this.earlyKey) : undefined),
+      emit: (name, event) => this.events.emit(name, event),
+      on: (name, listener) => this.events.on(name, listener),
+      setTimer: (ms, callback) => this.setTimer(ms, callback),
+      handle: (method, handler) => { this.handleInDialog(method, handler); },
+      sendInDialog: (dialog, method, options) => this.sendInDialog(dialog, method, options),
+      byeAndEnd: (dialog, end) => this.byeAndEnd(dialog, end),
+    }, ctx.midCall);
   }
 
   get state(): CallState {
@@ -87,11 +115,53 @@ export abstract class CallBase {
   /** Ends the call whatever its state: CANCEL, reject, or BYE. */
   abstract hangup(): void;
 
+  /** Answered and confirmed (UAC: the 2xx ACKed; UAS: its ACK received): in-dialog requests may go. */
+  get established(): boolean {
+    return this.currentState === (this.direction === 'outgoing' ? 'answered' : 'confirmed');
+  }
+
+  /** We hold the peer / the peer holds us, as last negotiated (RFC 3264 §8.4). */
+  get onHold(): { readonly local: boolean; readonly remote: boolean } {
+    return { local: this.midCall.media.localHold, remote: this.midCall.media.remoteHold };
+  }
+
+  /** The session interval (s) while a session timer runs (RFC 4028), and who refreshes. */
+  get sessionTimer(): { readonly interval: number; readonly refresher: 'local' | 'remote' } | undefined {
+    const interval = this.midCall.timer.sessionInterval;
+    return interval === undefined ? undefined : { interval, refresher: this.midCall.timer.refresher ? 'local' : 'remote' };
+  }
+
+  /** Puts the peer on hold: a re-INVITE (or UPDATE) offering sendonly, inactive if it holds us (RFC 3264 §8.4). */
+  hold(options: { readonly method?: 'INVITE' | 'UPDATE' } = {}): Promise<ModifyOutcome> {
+    return this.midCall.hold(options.method);
+  }
+
+  /** Ends our hold: a re-INVITE (or UPDATE) offering sendrecv again. */
+  resume(options: { readonly method?: 'INVITE' | 'UPDATE' } = {}): Promise<ModifyOutcome> {
+    return this.midCall.resume(options.method);
+  }
+
+  /** An UPDATE with a new offer (RFC 3311), also in an early dialog whose offer/answer is done. */
+  update(options: { readonly hold?: boolean } = {}): Promise<ModifyOutcome> {
+    return this.midCall.update(options);
+  }
+
+  /** INFO with a body, for an Info Package the peer listed in Recv-Info (RFC 6086), or a legacy INFO. */
+  sendInfo(info: InfoSpec): Promise<InfoOutcome> {
+    return this.midCall.sendInfo(info);
+  }
+
+  /** Blind transfer (RFC 3515): REFER the peer to `target`; resolves with the final NOTIFY's status. */
+  transfer(target: string): Promise<TransferOutcome> {
+    return this.midCall.transfer(target);
+  }
+
   /**
    * The extension point for in-dialog requests: `method` in any of this
-   * call's dialogs goes to `handler` (after the §12.2.2 checks). Without a
-   * handler: BYE and OPTIONS are answered here, PRACK by the incoming call,
-   * anything else gets 501.
+   * call's dialogs goes to `handler` (after the §12.2.2 checks). INVITE,
+   * UPDATE, INFO, REFER and NOTIFY have MidCall's handlers from the start (a
+   * later call replaces one). Without a handler: BYE and OPTIONS are answered
+   * here, PRACK by the incoming call, anything else gets 501.
    */
   handleInDialog(method: string, handler: InDialogHandler): () => void {
     this.inDialogHandlers.set(method.toUpperCase(), handler);
@@ -102,18 +172,51 @@ export abstract class CallBase {
     return this.ctx.endpoint.clock.now();
   }
 
+  private dialogFor(key: string | undefined): Dialog | undefined {
+    return key === undefined ? undefined : this.registrations.get(key)?.dialog;
+  }
+
+  /** Our INVITE's extra Supported tags and headers (RFC 4028 timer and Session-Expires, RFC 6086 Recv-Info). */
+  protected inviteExtensions(): { supported: string[]; headers: HeaderSpec[] } {
+    return this.midCall.inviteExtensions();
+  }
+
+  /** A final response to our INVITE that calls for a new attempt (RFC 4028 §7.4: 422 with a larger Min-SE). */
+  protected retriesInvite(response: SipResponse): boolean {
+    return this.midCall.retriesInvite(response);
+  }
+
+  /** What our 2xx to their INVITE adds (Session-Expires, Require: timer, Recv-Info). */
+  protected answerExtensions(invite: SipRequest): { require: string[]; headers: HeaderSpec[] } {
+    return this.midCall.answerExtensions(invite);
+  }
+
+  /** The 2xx to our INVITE arrived, or ours to theirs went: session timer and the peer's capabilities. */
+  protected sessionEstablished(invite: SipRequest, ok: SipResponse): void {
+    this.midCall.sessionEstablished(invite, ok);
+  }
+
   /** Routes the dialog's requests, ACKs and stray 2xx to this call until it ends. */
   protected register(dialog: Dialog): void {
     if (this.registrations.has(dialog.key) || this.isEnded) return;
-    this.registrations.set(dialog.key, this.ctx.endpoint.addDialog(dialog.key, {
-      onRequest: (request, transaction) => this.receiveInDialog(dialog, request, transaction),
-      onAck: (ack) => this.receiveAck(dialog, ack),
-      onStrayResponse: (response) => this.receiveStrayResponse(dialog, response),
-    }));
+    this.registrations.set(dialog.key, {
+      dialog,
+      off: this.ctx.endpoint.addDialog(dialog.key, {
+        onRequest: (request, transaction) => this.receiveInDialog(dialog, request, transaction),
+        onAck: (ack) => {
+          this.receiveAck(dialog, ack);
+          this.midCall.receiveAck(dialog, ack);
+        },
+        onStrayResponse: (response) => {
+          this.receiveStrayResponse(dialog, response);
+          this.midCall.receiveStrayResponse(dialog, response);
+        },
+      }),
+    });
   }
 
   protected unregister(dialog: Dialog): void {
-    this.registrations.get(dialog.key)?.();
+    this.registrations.get(dialog.key)?.off();
     this.registrations.delete(dialog.key);
   }
 
@@ -207,7 +310,7 @@ export abstract class CallBase {
     if (this.endInfo) return;
     this.currentState = 'ended';
     this.endInfo = { ...end, at: this.now };
-    for (const off of this.registrations.values()) off();
+    for (const { off } of this.registrations.values()) off();
     this.registrations.clear();
     for (const timer of this.timers) timer.cancel();
     this.timers.clear();

@@ -1,6 +1,8 @@
 // A call's lifecycle as typed events: what a view (the renderer, the CLI,
 // a test) needs to follow one call without reading SIP. The SIP detail of
 // the same call is on the diagnostics stream, grouped by its call tag.
+import type { CallBase } from './call-base.js';
+import type { MediaDirection } from './sdp-handler.js';
 
 export type CallDirection = 'outgoing' | 'incoming';
 
@@ -27,7 +29,13 @@ export type CallEndCause =
   /** The request could not be sent or the connection failed (§8.1.3.1: as a 503). */
   | 'transport-error'
   /** The peer broke the rules in a way that ends the call (e.g. a 2xx without the SDP it must carry). */
-  | 'protocol-error';
+  | 'protocol-error'
+  /** An in-dialog request got 481 or 408, or no response: the dialog is gone (RFC 3261 §12.2.1.2); ended with BYE. */
+  | 'dialog-lost'
+  /** RFC 4028 §10: the session interval passed without a refresh; ended with BYE. */
+  | 'session-expired'
+  /** Transferee: the call we were REFERred to was answered, so this one was ended (RFC 3515, RFC 5589). */
+  | 'transferred';
 
 export interface CallEnded {
   readonly cause: CallEndCause;
@@ -58,6 +66,35 @@ export interface CallEventMap {
   answered: { readonly at: number; readonly status: number; readonly sdp?: string; readonly dialog: string };
   /** UAS: the ACK for the 2xx arrived (the dialog is confirmed end to end). */
   confirmed: { readonly at: number };
+  /**
+   * The media was put on hold (RFC 3264 §8.4): by us (our re-INVITE/UPDATE
+   * offering sendonly or inactive was accepted) or by the peer (its offer will
+   * not receive). `direction` is what the stream now is for us.
+   */
+  held: { readonly at: number; readonly by: 'local' | 'remote'; readonly direction: MediaDirection };
+  /** The hold ended (same rules, the other way). */
+  resumed: { readonly at: number; readonly by: 'local' | 'remote'; readonly direction: MediaDirection };
+  /** An offer/answer inside the dialog completed (re-INVITE or UPDATE); `sdp` is the peer's description. */
+  'session-updated': {
+    readonly at: number; readonly method: 'INVITE' | 'UPDATE'; readonly by: 'local' | 'remote';
+    readonly sdp?: string; readonly direction: MediaDirection;
+  };
+  /** RFC 4028: a session interval started (negotiated or refreshed); `refresher` refreshes before `expiresAt`. */
+  'session-refreshed': { readonly at: number; readonly interval: number; readonly refresher: 'local' | 'remote'; readonly expiresAt: number };
+  /** An INFO arrived and got 200 (RFC 6086); `package` is its Info-Package (none for a legacy INFO). */
+  info: { readonly at: number; readonly package?: string; readonly contentType?: string; readonly body: string };
+  /** Transferee: the peer asked us, with REFER, to call `target` (RFC 3515). */
+  'transfer-requested': { readonly at: number; readonly target: string; readonly referredBy?: string };
+  /**
+   * Progress of a blind transfer: as transferor, what a NOTIFY reported; as
+   * transferee, what we reported. `final` with the last one.
+   */
+  'transfer-progress': {
+    readonly at: number; readonly role: 'transferor' | 'transferee'; readonly status: number;
+    readonly reason: string; readonly final: boolean;
+  };
+  /** Transferee: the new call placed for a REFER (follow it like any call). */
+  'transfer-call': { readonly at: number; readonly target: string; readonly call: CallBase };
   ended: CallEnded;
 }
 

@@ -59,14 +59,14 @@ export interface EndpointOptions {
  * join the list as they are built: promising `timer` or `replaces` before
  * they work would mislead the far end.
  */
-const IMPLEMENTED_EXTENSIONS = ['100rel', 'outbound'];
+const IMPLEMENTED_EXTENSIONS = ['100rel', 'outbound', 'timer'];
 
 /**
  * The methods advertised in Allow: those with a handler in the UA core.
  * Other methods the stack knows still reach a call's in-dialog handlers
  * (501 when a call has none) or get 405 outside a dialog.
  */
-const IMPLEMENTED_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'PRACK'];
+const IMPLEMENTED_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'PRACK', 'UPDATE', 'INFO', 'REFER', 'NOTIFY'];
 
 export class SipEndpoint {
   readonly transactions: TransactionLayer;

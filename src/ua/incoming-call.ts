@@ -148,10 +148,12 @@ export class IncomingCall extends CallBase {
     }
     if (this.finalSent || this.isEnded) return;
     const ok = this.build(200, {
+      ...this.answerExtensions(this.invite),
       allow: this.ctx.endpoint.allow, supported: this.ctx.endpoint.capabilities.supportedExtensions,
       ...(body === undefined ? {} : { body, contentType: 'application/sdp' }),
     });
     this.sendFinal(ok);
+    this.sessionEstablished(this.invite, ok);
     // §12.1.1: the dialog is confirmed once the 2xx is sent.
     this.dialog.confirm();
     this.currentState = 'answered';

@@ -117,15 +117,16 @@ export class OutgoingCall extends CallBase {
   private sendInvite(uri: string, credentials: readonly HeaderSpec[]): void {
     const { endpoint } = this.ctx;
     const policy = this.options.reliableProvisionals ?? 'supported';
+    const extensions = this.inviteExtensions();
     const invite = buildInvite({
       uri, from: this.options.from, fromTag: this.fromTag, to: this.options.to ?? { uri: this.options.target },
       callId: this.callId, cseq: this.cseq, via: endpoint.via(),
       // FAULT private-contact (RFC 3261 §8.1.1.8): an unreachable host in our Contact.
       contact: faultyContact(endpoint.contact(this.ctx.contactUser), this.options.faults),
       // RFC 3262 §4: "the UAC ... SHOULD include Supported: 100rel"; Require when it insists.
-      supported: policy === 'off' ? [] : ['100rel'], require: policy === 'required' ? ['100rel'] : [],
+      supported: [...(policy === 'off' ? [] : ['100rel']), ...extensions.supported], require: policy === 'required' ? ['100rel'] : [],
       allow: endpoint.allow,
-      headers: [{ name: 'User-Agent', value: endpoint.product }, ...(this.options.headers ?? []), ...credentials],
+      headers: [{ name: 'User-Agent', value: endpoint.product }, ...(this.options.headers ?? []), ...extensions.headers, ...credentials],
       ...(this.offer === undefined ? {} : { offer: this.offer }),
     });
     this.invite = invite;
@@ -303,6 +304,7 @@ export class OutgoingCall extends CallBase {
     }
     if (finalAnswer !== undefined) await this.ctx.sdp.applyFinalAnswer(finalAnswer).catch(() => undefined);
     if (this.isEnded) return;
+    this.sessionEstablished(this.invite!, response);
     this.currentState = 'answered';
     this.events.emit('answered', { at: this.now, status: response.status, ...(sdp === undefined ? {} : { sdp }), dialog: fork.dialog.key });
     if (this.byeRequested) void this.byeAndEnd(fork.dialog, this.hungUp());
@@ -353,6 +355,11 @@ export class OutgoingCall extends CallBase {
       // §8.1.3.4: "the UAC MAY ... generate new requests based on the contacts".
       this.redirects += 1;
       this.retry(formatUri(contact.uri), []);
+      return;
+    }
+    // RFC 4028 §7.4: a 422 names a larger Min-SE; one more INVITE asks for it.
+    if (this.cancel === 'none' && this.retriesInvite(response)) {
+      this.retry(invite.requestUriText, []);
       return;
     }
     // 4xx-6xx: the INVITE client transaction has ACKed it hop by hop (§17.1.1.3).

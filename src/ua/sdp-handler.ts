@@ -14,6 +14,12 @@ export interface SdpHandler {
   applyProvisionalAnswer(answer: string): Promise<void>;
   /** The final answer (2xx, ACK, PRACK or UPDATE answering our offer). */
   applyFinalAnswer(answer: string): Promise<void>;
+  /**
+   * Our last offer was refused (a non-2xx to a re-INVITE or UPDATE): RFC 3261
+   * §14.1, "the session parameters MUST remain unchanged, as if no re-INVITE
+   * had been issued". Optional: a handler whose offers change nothing needs none.
+   */
+  rollback?(): Promise<void>;
   /** The session ended; release the media. */
   close(): void;
 }

@@ -1,7 +1,9 @@
 // An SdpHandler with no media engine behind it: for the CLI and for tests.
 // It offers (and answers with) one fixed session — by default a valid
 // RTP/AVP audio session with PCMU and telephone-event (RFC 3551, RFC 4733),
-// or the contents of a file — and records what the peer sent.
+// or the contents of a file — with the direction asked for (hold, resume),
+// and records what the peer sent.
+import { flowOf, directionOf, sdpDirection, sdpVersion, setSdpDirection, setSdpVersion } from './media-direction.js';
 import type { MediaDirection, SdpHandler } from './sdp-handler.js';
 
 export interface StaticSdpOptions {
@@ -15,7 +17,7 @@ export interface StaticSdpOptions {
 
 /** What the handler was told, in order. */
 export interface AppliedSdp {
-  readonly kind: 'remote-offer' | 'provisional-answer' | 'final-answer';
+  readonly kind: 'remote-offer' | 'provisional-answer' | 'final-answer' | 'rollback';
   readonly sdp: string;
 }
 
@@ -52,8 +54,15 @@ export function checkSdp(text: string): string | undefined {
 
 export class StaticSdpHandler implements SdpHandler {
   readonly applied: AppliedSdp[] = [];
+  /** Every description this handler produced (offers and answers), in order. */
+  readonly produced: string[] = [];
   private closedFlag = false;
   private readonly session: string;
+  /** The last description sent and the last one the peer accepted (for rollback). */
+  private last: { body: string; version: number } | undefined;
+  private agreed: { body: string; version: number } | undefined;
+  /** Versions only go up, even past a refused offer. */
+  private maxVersion = 0;
 
   constructor(options: StaticSdpOptions = {}) {
     // SDP lines end in CRLF (RFC 4566 §5); a file written with LF is converted.
@@ -66,18 +75,25 @@ export class StaticSdpHandler implements SdpHandler {
     return this.closedFlag;
   }
 
-  /** The session this handler offers and answers with. */
+  /** The session this handler offers and answers with (as first sent: its own direction and version). */
   get localSdp(): string {
     return this.session;
   }
 
-  async createOffer(): Promise<string> {
-    return this.session;
+  /** The description it sent last (offer or answer). */
+  get lastLocalSdp(): string | undefined {
+    return this.produced[this.produced.length - 1];
   }
 
-  async createAnswer(offer: string): Promise<string> {
+  async createOffer(options: { direction?: MediaDirection } = {}): Promise<string> {
+    return this.render(options.direction ?? 'sendrecv', 'offer');
+  }
+
+  /** Without a direction, the answer mirrors the offer's (RFC 3264 §6.1: sendonly -> recvonly ...). */
+  async createAnswer(offer: string, options: { direction?: MediaDirection } = {}): Promise<string> {
     this.applied.push({ kind: 'remote-offer', sdp: offer });
-    return this.session;
+    const offered = flowOf(sdpDirection(offer));
+    return this.render(options.direction ?? directionOf({ send: offered.recv, recv: offered.send }), 'answer');
   }
 
   async applyProvisionalAnswer(answer: string): Promise<void> {
@@ -86,9 +102,35 @@ export class StaticSdpHandler implements SdpHandler {
 
   async applyFinalAnswer(answer: string): Promise<void> {
     this.applied.push({ kind: 'final-answer', sdp: answer });
+    this.agreed = this.last;
+  }
+
+  async rollback(): Promise<void> {
+    this.applied.push({ kind: 'rollback', sdp: this.last?.body ?? '' });
+    this.last = this.agreed;
   }
 
   close(): void {
     this.closedFlag = true;
+  }
+
+  /**
+   * The session with `direction`. RFC 3264 §8: "When issuing an offer that
+   * modifies the session, the 'o=' line of the new SDP MUST be identical to
+   * that in the previous SDP, except that the version in the origin field
+   * MUST increment by one"; an unchanged session keeps its version (§8,
+   * a refresh that changes nothing).
+   */
+  private render(direction: MediaDirection, kind: 'offer' | 'answer'): string {
+    const body = setSdpDirection(this.session, direction);
+    const version = this.last === undefined ? sdpVersion(body) ?? 0
+      : body === this.last.body ? this.last.version : this.maxVersion + 1;
+    this.maxVersion = Math.max(this.maxVersion, version);
+    this.last = { body, version };
+    // An answer is agreed as soon as it is made; an offer once its answer comes.
+    if (kind === 'answer') this.agreed = this.last;
+    const text = this.last.version === sdpVersion(body) ? body : setSdpVersion(body, version);
+    this.produced.push(text);
+    return text;
   }
 }

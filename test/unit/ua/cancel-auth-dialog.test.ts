@@ -175,15 +175,15 @@ describe('requests inside a call (RFC 3261 §12.2.2)', () => {
     h.alice.transport.inject(Buffer.from(text, 'latin1'));
   }
 
-  it('OPTIONS gets 200 with Allow; INFO (not implemented yet) 501; a lower CSeq 500; after the end 481', async () => {
+  it('OPTIONS gets 200 with Allow; MESSAGE (no in-dialog handler) 501; a lower CSeq 500; after the end 481', async () => {
     const h = await connected();
     fromBob(h, 'OPTIONS', 10);
     await h.advance(5);
     const options = h.alice.responses(200, 'OPTIONS')[0]!;
     expect(options.allow).toContain('PRACK');
-    fromBob(h, 'INFO', 11);
+    fromBob(h, 'MESSAGE', 11);
     await h.advance(5);
-    expect(h.alice.responses(501, 'INFO')).toHaveLength(1);
+    expect(h.alice.responses(501, 'MESSAGE')).toHaveLength(1);
     fromBob(h, 'INFO', 5);
     await h.advance(5);
     expect(h.alice.responses(500, 'INFO')[0]!.reason).toBe('Out of order: CSeq 5 is below 11');

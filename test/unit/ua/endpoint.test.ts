@@ -37,10 +37,9 @@ describe('SipEndpoint (the UA core\'s common ground)', () => {
     expect(ok!.status).toBe(200);
     expect(ok!.allow).toContain('INVITE');
     expect(ok!.supported).toContain('100rel');
-    // Only what is implemented: no session timers, no UPDATE/REFER promised.
-    expect(ok!.supported).not.toContain('timer');
-    expect(ok!.allow).not.toContain('UPDATE');
-    expect(ok!.allow).not.toContain('REFER');
+    // Only what is implemented: session timers and the in-dialog methods, but not replaces or MESSAGE.
+    expect(ok!.supported).toEqual(['100rel', 'outbound', 'timer']);
+    expect(ok!.allow).toEqual(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'PRACK', 'UPDATE', 'INFO', 'REFER', 'NOTIFY']);
     expect(ok!.getHeader('Server')?.value).toBe('Callscope');
   });
 

@@ -1,0 +1,81 @@
+// INFO in an established call (RFC 6086): taken with 200 when it belongs to
+// an Info Package we listed in Recv-Info (or is a legacy INFO without one),
+// refused with 469 (Bad Info Package) otherwise; sent with its Info-Package
+// header, only for a package the peer said it takes.
+import type { HeaderSpec, SipMessage, SipRequest } from '../message/index.js';
+import type { ServerTransaction } from '../transaction/transaction-layer.js';
+import { describeOutcome, type InDialogOutcome } from './in-dialog-client.js';
+import type { MidCall } from './mid-call.js';
+
+export interface InfoSpec {
+  /** The Info Package (RFC 6086 §4.2.1); omit for a legacy INFO (RFC 2976 usage). */
+  readonly package?: string;
+  readonly body: string;
+  readonly contentType: string;
+}
+
+export type InfoOutcome =
+  | { readonly ok: true; readonly status: number }
+  | { readonly ok: false; readonly status?: number; readonly reason: string };
+
+/** The Info Packages listed in a message's Recv-Info header fields, or undefined when it has none. */
+export function recvInfoOf(message: SipMessage): string[] | undefined {
+  const fields = message.getHeaders('Recv-Info');
+  if (fields.length === 0) return undefined;
+  return fields.flatMap((field) => field.value.split(',')).map((p) => p.split(';')[0]!.trim().toLowerCase()).filter((p) => p.length > 0);
+}
+
+/** The Info-Package of an INFO (its token, without parameters). */
+function infoPackageOf(request: SipRequest): string | undefined {
+  const value = request.getHeader('Info-Package')?.value;
+  return value === undefined ? undefined : value.split(';')[0]!.trim().toLowerCase();
+}
+
+export class Infos {
+  constructor(private readonly call: MidCall) {}
+
+  receive(request: SipRequest, transaction: ServerTransaction): void {
+    const { host } = this.call;
+    const packages = (this.call.options.infoPackages ?? []).map((p) => p.toLowerCase());
+    const name = infoPackageOf(request);
+    if (name !== undefined && !packages.includes(name)) {
+      // §4.2.2: "If a UAS receives an INFO request associated with an Info
+      // Package that the UAS has not indicated willingness to receive, the UAS
+      // MUST send a 469 (Bad Info Package) response, which contains a Recv-Info
+      // header field with Info Packages for which the UAS is willing to receive INFO requests."
+      this.call.reply(transaction, 469, { reason: 'Bad Info Package', headers: [{ name: 'Recv-Info', value: packages.join(', ') }] });
+      return;
+    }
+    this.call.reply(transaction, 200);
+    host.emit('info', {
+      at: host.now(), body: request.bodyText,
+      ...(name === undefined ? {} : { package: name }),
+      ...(request.contentType ? { contentType: request.contentType.essence } : {}),
+    });
+  }
+
+  async send(info: InfoSpec): Promise<InfoOutcome> {
+    const { host } = this.call;
+    const dialog = host.sessionDialog();
+    if (!dialog) return { ok: false, reason: 'no established dialog to send INFO in' };
+    const name = info.package?.toLowerCase();
+    const headers: HeaderSpec[] = [];
+    if (name !== undefined) {
+      // §5.2.1: "A UA MUST NOT send an INFO request for an Info Package that the
+      // remote UA has not indicated willingness to receive".
+      if (!this.call.peer.recvInfo?.includes(name)) {
+        return { ok: false, reason: `the peer has not listed the Info Package '${name}' in Recv-Info (RFC 6086 §5.2.1)` };
+      }
+      headers.push({ name: 'Info-Package', value: name });
+      // §9.3: the body part of an Info Package is marked with this disposition.
+      if (info.body.length > 0) headers.push({ name: 'Content-Disposition', value: 'Info-Package' });
+    }
+    const outcome: InDialogOutcome = await host.sendInDialog(dialog, 'INFO', {
+      headers, ...(info.body.length > 0 ? { body: info.body, contentType: info.contentType } : {}),
+    });
+    if (this.call.dialogLost(dialog, 'INFO', outcome)) return { ok: false, reason: describeOutcome(outcome) };
+    if (outcome.kind !== 'response') return { ok: false, reason: describeOutcome(outcome) };
+    const status = outcome.response.status;
+    return status < 300 ? { ok: true, status } : { ok: false, status, reason: describeOutcome(outcome) };
+  }
+}

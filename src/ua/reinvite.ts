@@ -1,0 +1,190 @@
+// re-INVITE inside an established dialog (RFC 3261 §14), both ways. Ours:
+// an INVITE client transaction built by the dialog, one 401/407 retry, the
+// ACK built by the UA core for the 2xx and re-sent for each retransmitted
+// 2xx (§13.2.2.4, RFC 6026), the remote target refreshed from the 2xx.
+// Theirs: the glare rules (491 / 500 + Retry-After), our answer (or our
+// offer, when theirs had none), the 2xx retransmitted until the ACK
+// (§13.3.1.4) and BYE when none comes within 64·T1.
+import type { Dialog } from '../dialog/dialog.js';
+import type { SipRequest, SipResponse } from '../message/index.js';
+import type { ServerTransaction } from '../transaction/transaction-layer.js';
+import { CoreRetransmitter, answerSchedule } from './core-retransmitter.js';
+import { retryAfterSeconds } from './glare.js';
+import type { InDialogOutcome } from './in-dialog-client.js';
+import type { MidCall } from './mid-call.js';
+import { sdpBody } from './sdp-body.js';
+import type { MediaDirection } from './sdp-handler.js';
+import { buildAckFor2xx } from './uac-requests.js';
+
+interface AwaitingAck {
+  readonly dialog: Dialog;
+  readonly seq: number;
+  readonly retransmitter: CoreRetransmitter;
+  /** Our 2xx carried an offer (their re-INVITE had none): the ACK brings the answer (§14.2). */
+  readonly offered: MediaDirection | undefined;
+}
+
+export class ReInvites {
+  private awaiting: AwaitingAck | undefined;
+  /** The ACK for the 2xx to our last re-INVITE, for 2xx retransmissions (§13.2.2.4). */
+  private lastAck: { readonly dialog: Dialog; readonly seq: number; readonly ack: SipRequest } | undefined;
+
+  constructor(private readonly call: MidCall) {}
+
+  /** Their re-INVITE. */
+  async receive(request: SipRequest, transaction: ServerTransaction, dialog: Dialog): Promise<void> {
+    const { host, negotiation } = this.call;
+    if (dialog !== host.sessionDialog()) {
+      // The INVITE that creates the dialog is still in progress. §14.2: a UAS
+      // that gets a second INVITE before its final response to the first "MUST
+      // return a 500"; one whose own INVITE is in progress "MUST return a 491".
+      if (host.direction === 'outgoing') this.call.refuse(transaction, { status: 491, reason: 'Request Pending' });
+      else this.call.refuse(transaction, { status: 500, reason: 'the call is not set up yet (RFC 3261 §14.2)', retryAfter: retryAfterSeconds(this.call.random) });
+      return;
+    }
+    const offer = sdpBody(request);
+    const collision = negotiation.collision('INVITE', offer !== undefined);
+    if (collision) {
+      this.call.refuse(transaction, collision);
+      return;
+    }
+    const verdict = this.call.timer.answer(request);
+    if (verdict.kind === 'reject') {
+      this.call.tooSmall(transaction, verdict.minSe);
+      return;
+    }
+    negotiation.incomingInvite = true;
+    if (offer !== undefined) negotiation.theirOffer = true;
+    else negotiation.ourOffer = true;
+    const made = await this.call.answerOrOffer(offer);
+    negotiation.theirOffer = false;
+    if (host.isEnded()) return;
+    if ('error' in made) {
+      // §14.2: "If the UAS ... [finds] the session description ... not acceptable,
+      // ... it MUST ... 488"; the session stays as it was.
+      negotiation.incomingInvite = false;
+      negotiation.ourOffer = false;
+      negotiation.changed();
+      this.call.reply(transaction, 488, { reason: `Not Acceptable Here (${made.error})` });
+      return;
+    }
+    // §12.2.2: "When a UAS receives a target refresh request, it MUST replace the
+    // dialog's remote target URI with the URI from the Contact header field in that request".
+    dialog.refreshTarget(request);
+    this.call.notePeer(request);
+    const built = host.endpoint.response(request, 200, this.call.okTail({
+      require: verdict.require, headers: [...verdict.headers, ...this.call.recvInfoHeaders()],
+      body: made.body, contentType: 'application/sdp',
+    }));
+    if (!built.ok) throw new Error(`cannot build 200 for the re-INVITE: ${built.error.message}`);
+    const ok = built.value;
+    transaction.respond(ok);
+    verdict.commit();
+    if (offer !== undefined) this.call.remoteDescribed('INVITE', offer, made.direction);
+    // §13.3.1.4 applies to every INVITE: the UA core retransmits its 2xx until the ACK.
+    const retransmitter = new CoreRetransmitter(host.endpoint.clock, answerSchedule(host.endpoint.transactions.timers),
+      () => {
+        host.endpoint.diagnostics.emit({ type: 'retransmission-sent', at: host.now(), transactionId: transaction.id, startLine: ok.startLine });
+        transaction.respond(ok);
+      },
+      () => {
+        this.awaiting = undefined;
+        negotiation.incomingInvite = false;
+        negotiation.ourOffer = false;
+        negotiation.changed();
+        const t1 = host.endpoint.transactions.timers.t1;
+        this.call.endSession('no-ack', `no ACK for the 200 OK to the re-INVITE within 64·T1 (${64 * t1} ms, RFC 3261 §13.3.1.4)`);
+      });
+    this.awaiting = { dialog, seq: request.cseq.seq, retransmitter, offered: offer === undefined ? made.direction : undefined };
+    retransmitter.start();
+  }
+
+  /** The ACK for our 2xx to their re-INVITE. */
+  receiveAck(dialog: Dialog, ack: SipRequest): void {
+    const awaiting = this.awaiting;
+    if (!awaiting || awaiting.dialog !== dialog || ack.cseq.seq !== awaiting.seq) return;
+    // §13.3.1.4: "Response retransmissions cease when an ACK request for the response is received."
+    awaiting.retransmitter.stop();
+    this.awaiting = undefined;
+    const { negotiation, host } = this.call;
+    negotiation.incomingInvite = false;
+    if (awaiting.offered !== undefined) {
+      const answer = sdpBody(ack);
+      negotiation.ourOffer = false;
+      if (answer === undefined) {
+        // §13.2.1 / §14.2: the 2xx carried our offer, so "the ACK MUST carry the answer".
+        this.call.endSession('protocol-error', 'the ACK to our offer in the 200 OK (re-INVITE) has no SDP answer (RFC 3261 §13.2.1)');
+      } else {
+        const ours = awaiting.offered;
+        void host.sdp.applyFinalAnswer(answer).then(() => this.call.remoteDescribed('INVITE', answer, ours), () => undefined);
+      }
+    }
+    negotiation.changed();
+  }
+
+  /** Our re-INVITE with `offer`; resolves with its final response (2xx already ACKed). */
+  send(dialog: Dialog, offer: string): Promise<InDialogOutcome> {
+    const { host } = this.call;
+    const { endpoint } = host;
+    const attempt = (credentials: readonly { name: string; value: string }[], retried: boolean): Promise<InDialogOutcome> =>
+      new Promise((resolve) => {
+        const built = dialog.createRequest('INVITE', {
+          via: endpoint.via(), contact: this.call.contact(), supported: this.call.supported(),
+          body: offer, contentType: 'application/sdp',
+          headers: [
+            { name: 'Allow', value: endpoint.allow.join(', ') },
+            ...this.call.timer.requestHeaders(), ...this.call.recvInfoHeaders(), ...credentials,
+          ],
+        });
+        if (!built.ok) {
+          resolve({ kind: 'unbuildable', reason: `cannot build the re-INVITE: ${built.error.message}` });
+          return;
+        }
+        const request = built.value;
+        let ack: SipRequest | undefined;
+        endpoint.send(request, {
+          onResponse: (response) => {
+            if (response.status < 200) return;
+            if (response.status < 300) {
+              if (!ack) {
+                // §12.2.1.2: "When a UAC receives a 2xx response to a target refresh
+                // request, it MUST replace the dialog's remote target URI with the
+                // URI from the Contact header field in that response"; the ACK goes there.
+                dialog.refreshTarget(response);
+                ack = buildAckFor2xx(dialog, request, endpoint.via());
+                this.lastAck = { dialog, seq: request.cseq.seq, ack };
+                resolve({ kind: 'response', request, response });
+              }
+              // §13.2.2.4: an ACK for each 2xx, retransmissions included.
+              endpoint.sendAck(ack).catch(() => undefined);
+              return;
+            }
+            const authenticator = host.authenticator;
+            if ((response.status === 401 || response.status === 407) && authenticator && !retried) {
+              const answer = authenticator.answer(request, response);
+              if (answer.ok) {
+                resolve(attempt(answer.headers, true));
+                return;
+              }
+            }
+            resolve({ kind: 'response', request, response });
+          },
+          onTimeout: () => resolve({ kind: 'timeout', request }),
+          onTransportError: (error) => resolve({ kind: 'transport-error', request, reason: error.message }),
+        }, { callTag: host.callTag });
+      });
+    return attempt([], false);
+  }
+
+  /** A 2xx to our re-INVITE retransmitted after its transaction ended (Timer M): ACK it again. */
+  receiveStray(dialog: Dialog, response: SipResponse): void {
+    const last = this.lastAck;
+    if (!last || last.dialog !== dialog || response.cseq.method !== 'INVITE' || response.cseq.seq !== last.seq) return;
+    if (response.status >= 200 && response.status < 300) this.call.host.endpoint.sendAck(last.ack).catch(() => undefined);
+  }
+
+  stop(): void {
+    this.awaiting?.retransmitter.stop();
+    this.awaiting = undefined;
+  }
+}
