@@ -59,7 +59,7 @@ export function collect<E extends CallEventName>(call: CallBase, name: E): CallE
 }
 
 /** The confirmed dialog of Alice's call. */
-export function aliceDialog(c: Connected): Dialog {
+export function aliceDialog(c: { readonly call: OutgoingCall }): Dialog {
   return [...c.call.dialogs.values()][0]!.dialog;
 }
 
