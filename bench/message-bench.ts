@@ -48,6 +48,16 @@ export function runMessageBench(log: (line: string) => void, budgetMs = 400): Me
     const cs = row.callscope!;
     log(`${pad(entry.name, 16)}${pad(String(new TextEncoder().encode(entry.text).length), 7)}${names.map((n) => pad(row[n]!.toFixed(2), 11)).join('')}${names.slice(1).map((n) => pad(`${(row[n]! / cs).toFixed(1)}×`, 11)).join('')}`);
   }
+  // mixed traffic: each parser parses the corpus messages in turn (µs per message, averaged)
+  const mix = measureAll(PEERS.map((peer) => {
+    let n = 0;
+    return () => peer.work(CORPUS[n++ % CORPUS.length]!.text);
+  }), budgetMs * PEERS.length);
+  const mixRow: Record<string, number> = {};
+  PEERS.forEach((peer, n) => (mixRow[peer.name] = mix[n]!));
+  us['corpus mix'] = mixRow;
+  const avgBytes = Math.round(CORPUS.reduce((a, e) => a + new TextEncoder().encode(e.text).length, 0) / CORPUS.length);
+  log(`${pad('corpus mix', 16)}${pad(String(avgBytes), 7)}${names.map((n) => pad(mixRow[n]!.toFixed(2), 11)).join('')}${names.slice(1).map((n) => pad(`${(mixRow[n]! / mixRow.callscope!).toFixed(1)}×`, 11)).join('')}`);
   const rejected: Record<string, number> = {};
   for (const peer of PEERS) {
     rejected[peer.name] = INVALID_NAMES.filter((name) => rejects(peer, new TextDecoder().decode(invalid[name]))).length;

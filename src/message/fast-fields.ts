@@ -10,11 +10,8 @@ import {
 } from './fast-scan.js';
 import { fastVias } from './fast-via.js';
 import { K } from './header-names.js';
-import { MAX_U32 } from './header-values.js';
+import { MAX_CONTENT_LENGTH, MAX_U32 } from './header-values.js';
 import type { MessageImpl } from './message.js';
-
-/** Largest Content-Length accepted before framing checks (they compare with the real size). */
-export const MAX_CONTENT_LENGTH = 0x7fffffff;
 
 /** Header kinds with a fast scanner (the others always go to the reference readers). */
 export const FAST_KINDS: Uint8Array = (() => {

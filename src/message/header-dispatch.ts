@@ -10,12 +10,11 @@ import { fault } from './errors.js';
 import {
   readContactValues, readFromTo, readNameAddrList, readSingleAddress,
 } from './address-headers.js';
-import { MAX_CONTENT_LENGTH } from './fast-fields.js';
 import { readEvent, readContentDisposition, readReasons, readReplaces, readSessionExpires } from './header-extensions.js';
 import { K } from './header-names.js';
 import type { HeaderDef } from './header-names.js';
 import {
-  MAX_U32, readAccept, readCSeq, readCallId, readContentType, readDate, readNumberValue, readRAck, readTokenList,
+  MAX_CONTENT_LENGTH, MAX_U32, readAccept, readCSeq, readCallId, readContentType, readDate, readNumberValue, readRAck, readTokenList,
 } from './header-values.js';
 import type { MessageImpl } from './message.js';
 import { checkText } from './scan.js';

@@ -11,6 +11,8 @@ import type { CSeq, MediaType, RAck } from './types.js';
 const BAD = 'bad-header-value';
 /** RFC 3261 §8.1.1.5 / §20.16: "expressible as a 32-bit unsigned integer". */
 export const MAX_U32 = 0xffffffff;
+/** Largest Content-Length accepted before framing checks (they compare with the real size). */
+export const MAX_CONTENT_LENGTH = 0x7fffffff;
 
 /** `1*DIGIT` bounded by max, the whole value. */
 export function readNumberValue(s: string, i: number, end: number, max: number, what: string): number {
