@@ -40,6 +40,7 @@ export class Negotiation {
   /** They made an offer we have not answered yet. */
   theirOffer = false;
   private waiters: Array<() => void> = [];
+  private closed = false;
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -67,6 +68,7 @@ export class Negotiation {
 
   /** Nothing in progress that our re-INVITE (or our offer in an UPDATE) would collide with. */
   isIdle(method: 'INVITE' | 'UPDATE'): boolean {
+    if (this.closed) return true;
     const offers = !this.ourOffer && !this.theirOffer;
     return method === 'INVITE' ? offers && !this.outgoingInvite && !this.incomingInvite : offers;
   }
@@ -83,6 +85,12 @@ export class Negotiation {
   /** Call after any flag went down. */
   changed(): void {
     for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** The call ended: nobody waits any more (they find the call ended). */
+  close(): void {
+    this.closed = true;
+    this.changed();
   }
 
   private busy(reason: string): Collision {

@@ -15,7 +15,7 @@ import type { SipEndpoint } from './endpoint.js';
 import { Negotiation, glareBackoffMs, type Collision } from './glare.js';
 import { describeOutcome, type InDialogOutcome, type SendInDialogOptions } from './in-dialog-client.js';
 import { Infos, recvInfoOf, type InfoOutcome, type InfoSpec } from './info.js';
-import { directionOf, flowOf, holdsAnswerer, offerDirection, sdpDirection } from './media-direction.js';
+import { answerDirection, directionOf, flowOf, holdsAnswerer, offerDirection, sdpDirection } from './media-direction.js';
 import { ReInvites } from './reinvite.js';
 import { Transfers, type TransferOutcome } from './refer.js';
 import { sdpBody } from './sdp-body.js';
@@ -99,7 +99,8 @@ export class MidCall {
     host.on('ended', () => {
       this.timer.stop();
       this.reinvites.stop();
-      this.negotiation.changed();
+      this.transfers.stop();
+      this.negotiation.close();
     });
   }
 
@@ -132,7 +133,8 @@ export class MidCall {
 
   /** Our INVITE: Supported: timer (RFC 4028 §7.1), Session-Expires when we ask, Recv-Info (RFC 6086 §5.2.2). */
   inviteExtensions(): { supported: string[]; headers: HeaderSpec[] } {
-    return { supported: ['timer'], headers: [...this.timer.inviteHeaders(), ...this.recvInfoHeaders()] };
+    const timer = this.host.endpoint.capabilities.supportedExtensions.includes('timer');
+    return { supported: timer ? ['timer'] : [], headers: [...(timer ? this.timer.inviteHeaders() : []), ...this.recvInfoHeaders()] };
   }
 
   /** A final response to our INVITE worth a new attempt: 422 with a larger Min-SE (RFC 4028 §7.4). */
@@ -214,9 +216,8 @@ export class MidCall {
         const direction = offerDirection(this.media);
         return { body: await this.host.sdp.createOffer({ direction }), direction };
       }
-      const offered = sdpDirection(offer);
       // RFC 3264 §6.1, with our hold: we do not receive while we hold.
-      const direction = directionOf({ send: flowOf(offered).recv, recv: flowOf(offered).send && !this.media.localHold });
+      const direction = answerDirection(sdpDirection(offer), this.media.localHold);
       return { body: await this.host.sdp.createAnswer(offer, { direction }), direction };
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };

@@ -89,8 +89,10 @@ export class Transfers {
         if (outcome.kind !== 'response' || outcome.response.status >= 300) {
           this.call.dialogLost(dialog, 'REFER', outcome);
           const status = outcome.kind === 'response' ? outcome.response.status : undefined;
-          settle({ ok: false, ...(status === undefined ? {} : { status }), reason: `REFER: ${describeOutcome(outcome)}` });
-          if (!current) resolve({ ok: false, reason: `REFER: ${describeOutcome(outcome)}` });
+          const failed: TransferOutcome = { ok: false, ...(status === undefined ? {} : { status }), reason: `REFER: ${describeOutcome(outcome)}` };
+          // Not sent at all (no subscription yet), or refused.
+          if (current) settle(failed);
+          else resolve(failed);
           return;
         }
         // §2.4.5: "the REFER-Recipient MUST send a NOTIFY"; wait for the final one.
@@ -134,6 +136,13 @@ export class Transfers {
     subscription.guard?.cancel();
     subscription.guard = host.setTimer(expires * 1000 + 64 * host.endpoint.transactions.timers.t1,
       () => subscription.settle({ ok: false, ...(subscription.last ?? {}), reason: 'the transfer subscription expired without a final NOTIFY' }));
+  }
+
+  /** The call ended: a transfer still waiting for its final NOTIFY gets the last status it heard of. */
+  stop(): void {
+    for (const subscription of [...this.subscriptions.values()]) {
+      subscription.settle({ ok: false, ...(subscription.last ?? {}), reason: 'the call ended before the final NOTIFY' });
+    }
   }
 
   // ——— transferee ———

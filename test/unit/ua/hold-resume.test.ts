@@ -180,6 +180,19 @@ describe('glare and pending re-INVITEs (RFC 3261 §14.1, §14.2)', () => {
     expect(c.bob.requests('INVITE')).toHaveLength(2);
   });
 
+  it('a hold waiting for its turn gives up when the call ends', async () => {
+    const bobSdp = new GatedSdp({ port: 50000 });
+    const c = await connected({ bobSdp });
+    bobSdp.hold();
+    void c.call.hold();
+    await c.advance(5);
+    const waiting = c.incoming.hold();
+    c.call.hangup();
+    await c.advance(50);
+    expect(await waiting).toEqual({ ok: false, reason: 'the call has ended' });
+    expect(c.bob.requests('INVITE')).toEqual([]);
+  });
+
   it('an offerless re-INVITE: our offer goes in the 2xx, retransmitted until the ACK brings the answer', async () => {
     const c = await connected();
     const updated = collect(c.incoming, 'session-updated');

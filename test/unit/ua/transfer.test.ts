@@ -101,6 +101,15 @@ describe('blind transfer (REFER)', () => {
     expect(t.alice.requests('BYE')).toEqual([]);
   });
 
+  it('the call ends before the final NOTIFY: the transfer resolves with the last status heard', async () => {
+    const t = await transferSetup((carol) => void carol.ring());
+    const result = t.original.transfer(CAROL);
+    await t.advance(100, 5);
+    t.original.hangup();
+    await t.advance(100, 5);
+    expect(await result).toMatchObject({ ok: false, status: 180, reason: 'the call ended before the final NOTIFY' });
+  });
+
   it('a transferee that declines transfers answers 603, and no NOTIFY follows', async () => {
     const t = await transferSetup(() => undefined, { transfers: 'decline' });
     const result = t.original.transfer(CAROL);
