@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { MIN_SESSION_INTERVAL, SessionTimer, sessionIntervalTooSmall } from '../../../src/ua/session-timer.js';
 import { dropping, gaps, responseTimes, sendTimes } from './call-harness.js';
-import { collect, connected, version } from './mid-call-harness.js';
+import { aliceDialog, collect, connected, sendRaw, version } from './mid-call-harness.js';
 
 describe('session timers (RFC 4028)', () => {
   it('the caller asks; the callee answers refresher=uac with Require: timer; the caller refreshes with UPDATE every half interval', async () => {
@@ -93,6 +93,36 @@ describe('session timers (RFC 4028)', () => {
     expect(second!.getHeader('Min-SE')!.value).toBe('1800');
     expect(c.bob.responses(200, 'INVITE')[0]!.getHeader('Session-Expires')!.value).toBe('1800;refresher=uac');
     expect(c.call.sessionTimer).toEqual({ interval: 1800, refresher: 'local' });
+  });
+
+  it('a 422 to a refresh: the UPDATE is sent again with the Min-SE as interval; a refresh below our minimum gets 422', async () => {
+    const c = await connected({ sessionExpires: 90 });
+    let rewritten = false;
+    // Bob's first 200 to an UPDATE becomes, on the way, a 422 asking for 180 s.
+    c.bob.intercept((packet) => {
+      const text = Buffer.from(packet.data).toString('latin1');
+      if (rewritten || !text.startsWith('SIP/2.0 200 ') || !/^CSeq: \d+ UPDATE/m.test(text)) return 'deliver';
+      rewritten = true;
+      const head = text.slice(0, text.indexOf('\r\n\r\n')).replace(/^SIP\/2\.0 200 OK/, 'SIP/2.0 422 Session Interval Too Small')
+        .replace(/\r\nSession-Expires: [^\r]*/, '').replace(/\r\nRequire: [^\r]*/, '');
+      c.alice.transport.inject(Buffer.from(`${head}\r\nMin-SE: 180\r\n\r\n`, 'latin1'));
+      return 'drop';
+    });
+    await c.advance(46_000, 50);
+    const [first, retry] = c.alice.requests('UPDATE');
+    expect(first!.getHeader('Session-Expires')!.value).toBe('90;refresher=uac');
+    expect(retry!.getHeader('Session-Expires')!.value).toBe('180;refresher=uac');
+    expect(retry!.getHeader('Min-SE')!.value).toBe('180');
+    expect(retry!.cseq.seq).toBe(first!.cseq.seq + 1);
+    expect(c.call.sessionTimer).toEqual({ interval: 180, refresher: 'local' });
+    // §9: a refresh asking less than Bob's minimum (90 s) is refused with 422 and Min-SE.
+    const small = sendRaw(c.alice, aliceDialog(c), 'UPDATE', {
+      contact: 'sip:alice@127.0.0.1:5060', headers: [{ name: 'Supported', value: 'timer' }, { name: 'Session-Expires', value: '60;refresher=uac' }],
+    });
+    await c.advance(10);
+    const refused = await small.final;
+    expect(refused.status).toBe(422);
+    expect(refused.getHeader('Min-SE')!.value).toBe('90');
   });
 
   it('a caller asking refresher=uas: the callee refreshes, as the UAC of its UPDATE (refresher=uac there)', async () => {
