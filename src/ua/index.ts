@@ -7,6 +7,12 @@ export type { CallDirection, CallEndCause, CallEnded, CallEventMap, CallEventNam
 export { OutgoingCall, type OutgoingCallOptions } from './outgoing-call.js';
 export { IncomingCall, type IncomingCallOptions, type ReliableProvisionalPolicy } from './incoming-call.js';
 export type { MediaDirection, SdpHandler } from './sdp-handler.js';
+export type { MidCallOptions, ModifyOutcome } from './mid-call.js';
+export type { InfoOutcome, InfoSpec } from './info.js';
+export type { TransferOutcome } from './refer.js';
+export { MIN_SESSION_INTERVAL, type SessionTimerOptions } from './session-timer.js';
+export { glareBackoffMs } from './glare.js';
+export { answerDirection, offerDirection, sdpDirection, setSdpDirection } from './media-direction.js';
 export { StaticSdpHandler, defaultSdp, checkSdp, type StaticSdpOptions } from './static-sdp.js';
 export {
   Registration, instanceIdFromSeed, newInstanceId, normalizeInstanceId, refreshDelayMs,
