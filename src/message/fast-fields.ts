@@ -4,11 +4,12 @@
 // the message when first asked for.
 
 import { fastContacts, fastFromTo, fastNameAddrList, fastSingleAddress } from './fast-address.js';
-import { PARAM_SIZE, P_ID, P_REFRESHER, fastParams, firstParam, paramsEnd } from './fast-params.js';
+import { PARAM_SIZE, P_ID, P_REFRESHER, fastParams, firstParam, paramsEnd, sameParamName } from './fast-params.js';
 import {
-  bail, endOfField, fastCallId, fastDigits, fastNumber, fastText, fastTokenList, put, rec, sameText, scanned, skipWsp, tokenEnd,
+  bail, endOfField, fastCallId, fastDigits, fastNumber, fastQuoted, fastText, fastTokenList, put, rec, sameText, scanned, skipWsp, tokenEnd,
 } from './fast-scan.js';
 import { fastVias } from './fast-via.js';
+import { DQUOTE } from './chars.js';
 import { K } from './header-names.js';
 import { MAX_CONTENT_LENGTH, MAX_U32 } from './header-values.js';
 import type { MessageImpl } from './message.js';
@@ -20,7 +21,7 @@ export const FAST_KINDS: Uint8Array = (() => {
     K.TEXT, K.VIA, K.FROM, K.TO, K.CALL_ID, K.CSEQ, K.MAX_FORWARDS, K.CONTENT_LENGTH, K.CONTENT_TYPE, K.CONTACT,
     K.ROUTE, K.RECORD_ROUTE, K.PATH, K.SERVICE_ROUTE, K.REQUIRE, K.PROXY_REQUIRE, K.SUPPORTED, K.UNSUPPORTED, K.ALLOW,
     K.CONTENT_ENCODING, K.ALLOW_EVENTS, K.EXPIRES, K.MIN_EXPIRES, K.RSEQ, K.SESSION_EXPIRES, K.MIN_SE, K.REFER_TO,
-    K.REFERRED_BY, K.EVENT,
+    K.REFERRED_BY, K.EVENT, K.WWW_AUTHENTICATE, K.PROXY_AUTHENTICATE, K.AUTHORIZATION, K.PROXY_AUTHORIZATION,
   ]) t[kind] = 1;
   return t;
 })();
@@ -75,6 +76,44 @@ function fastEvent(b: Uint8Array, i: number): number {
   const list = rec.list;
   for (let o = firstParam(), end = paramsEnd(); o < end; o += PARAM_SIZE) if (list[o] === P_ID && list[o + 3]! < 0) bail();
   return e;
+}
+
+/**
+ * WWW-/Proxy-Authenticate, (Proxy-)Authorization as readAuthValue reads them: scheme LWS
+ * auth-param *(COMMA auth-param), auth-param = token EQUAL (token / plain quoted-string).
+ * No record: the message reads them with the reference reader when asked for them.
+ */
+function fastAuth(b: Uint8Array, i: number): number {
+  let k = tokenEnd(b, i);
+  if (k === i) bail();
+  const p = skipWsp(b, k);
+  if (p === k) bail();
+  k = p;
+  // names seen so far, for the duplicate check (scratch space after the record; not kept)
+  const list = rec.list;
+  const at = rec.length;
+  for (let n = 0; ; n++) {
+    const ns = k;
+    k = tokenEnd(b, k);
+    const ne = k;
+    if (ne === ns) bail();
+    k = skipWsp(b, k);
+    if (b[k] !== 0x3d) bail();
+    k = skipWsp(b, k + 1);
+    if (b[k] === DQUOTE) k = fastQuoted(b, k);
+    else {
+      const vs = k;
+      k = tokenEnd(b, k);
+      if (k === vs) bail();
+    }
+    for (let d = at; d < at + 2 * n; d += 2) if (sameParamName(b, list[d]!, list[d + 1]!, ns, ne)) bail();
+    if (n === 32) bail();
+    list[at + 2 * n] = ns;
+    list[at + 2 * n + 1] = ne;
+    const w = skipWsp(b, k);
+    if (b[w] !== 0x2c) return endOfField(b, k);
+    k = skipWsp(b, w + 1);
+  }
 }
 
 /** Validate the value of a field of a FAST_KINDS kind starting at i; returns the index of its final CR. */
@@ -141,6 +180,10 @@ export function fastField(m: MessageImpl, kind: number, b: Uint8Array, s: string
     case K.REFER_TO:
     case K.REFERRED_BY: return fastSingleAddress(b, i);
     case K.EVENT: return fastEvent(b, i);
+    case K.WWW_AUTHENTICATE:
+    case K.PROXY_AUTHENTICATE:
+    case K.AUTHORIZATION:
+    case K.PROXY_AUTHORIZATION: return fastAuth(b, i);
     default: return bail();
   }
 }

@@ -68,10 +68,10 @@ export function readKnownHeader(m: MessageImpl, def: HeaderDef, s: string, v: nu
       return;
     }
     case K.RACK: m.rack = readRAck(s, v, e); return;
-    case K.WWW_AUTHENTICATE: (m.wwwAuthenticate = grow(m.wwwAuthenticate)).push(readAuthValue(s, v, e, 'WWW-Authenticate')); return;
-    case K.PROXY_AUTHENTICATE: (m.proxyAuthenticate = grow(m.proxyAuthenticate)).push(readAuthValue(s, v, e, 'Proxy-Authenticate')); return;
-    case K.AUTHORIZATION: (m.authorization = grow(m.authorization)).push(readAuthValue(s, v, e, 'Authorization')); return;
-    case K.PROXY_AUTHORIZATION: (m.proxyAuthorization = grow(m.proxyAuthorization)).push(readAuthValue(s, v, e, 'Proxy-Authorization')); return;
+    case K.WWW_AUTHENTICATE:
+    case K.PROXY_AUTHENTICATE:
+    case K.AUTHORIZATION:
+    case K.PROXY_AUTHORIZATION: readAuthValue(s, v, e, def.canonical); return;
     case K.SESSION_EXPIRES: m.keep(K.SESSION_EXPIRES, readSessionExpires(s, v, e, 'Session-Expires')); return;
     case K.MIN_SE: m.keep(K.MIN_SE, readSessionExpires(s, v, e, 'Min-SE')); return;
     case K.REFER_TO: m.keep(K.REFER_TO, readSingleAddress(s, v, e, 'Refer-To')); return;

@@ -6,6 +6,7 @@
 // text, body text) are cut lazily too.
 
 import { readContactValues, readFromTo, readNameAddrList, readSingleAddress } from './address-headers.js';
+import { readAuthValue } from './auth.js';
 import { byteStringToBytes, byteStringToText } from './bytes.js';
 import { TABLE, C_TOKEN } from './chars.js';
 import { EMPTY_ARRAY } from './empty.js';
@@ -47,6 +48,15 @@ const RECORD_ROUTE_REF = nameAddrs('Record-Route');
 const PATH_REF = nameAddrs('Path');
 const SERVICE_ROUTE_REF = nameAddrs('Service-Route');
 const CONTACT_REF: Reference<Contact> = (s, v, e, out) => readContactValues(s, v, e, out);
+const authRef = (what: string): Reference<AuthValue> => (s, v, e, out) => out.push(readAuthValue(s, v, e, what));
+const READ_WWW_AUTHENTICATE = authRef('WWW-Authenticate');
+const READ_PROXY_AUTHENTICATE = authRef('Proxy-Authenticate');
+const READ_AUTHORIZATION = authRef('Authorization');
+const READ_PROXY_AUTHORIZATION = authRef('Proxy-Authorization');
+/** For kinds the fast path validates without a record: their values are always built by the reference reader. */
+const NO_RECORD: One<never> = () => {
+  throw new Error('no record');
+};
 const READ_SESSION_EXPIRES = (s: string, v: number, e: number) => readSessionExpires(s, v, e, 'Session-Expires');
 const READ_MIN_SE = (s: string, v: number, e: number) => readSessionExpires(s, v, e, 'Min-SE');
 const READ_REFER_TO = (s: string, v: number, e: number) => readSingleAddress(s, v, e, 'Refer-To');
@@ -87,10 +97,6 @@ export class MessageImpl {
   hasContacts = false;
   // rarer headers, read by the reference grammar when the message is parsed
   rack: RAck | undefined = undefined;
-  wwwAuthenticate: readonly AuthValue[] = EMPTY_ARRAY;
-  proxyAuthenticate: readonly AuthValue[] = EMPTY_ARRAY;
-  authorization: readonly AuthValue[] = EMPTY_ARRAY;
-  proxyAuthorization: readonly AuthValue[] = EMPTY_ARRAY;
   replaces: Replaces | undefined = undefined;
   reasons: readonly ReasonValue[] = EMPTY_ARRAY;
   accept: readonly MediaType[] | undefined = undefined;
@@ -201,6 +207,24 @@ export class MessageImpl {
     if (!this.has(kind)) return EMPTY_ARRAY;
     const built = (this.built ??= []);
     return (built[kind] ??= this.collect(kind, nameAddr, reference)) as readonly NameAddr[];
+  }
+  get wwwAuthenticate(): readonly AuthValue[] {
+    return this.auth(K.WWW_AUTHENTICATE, READ_WWW_AUTHENTICATE);
+  }
+  get proxyAuthenticate(): readonly AuthValue[] {
+    return this.auth(K.PROXY_AUTHENTICATE, READ_PROXY_AUTHENTICATE);
+  }
+  get authorization(): readonly AuthValue[] {
+    return this.auth(K.AUTHORIZATION, READ_AUTHORIZATION);
+  }
+  get proxyAuthorization(): readonly AuthValue[] {
+    return this.auth(K.PROXY_AUTHORIZATION, READ_PROXY_AUTHORIZATION);
+  }
+  /** Challenges and credentials: validated while parsing, read by the reference grammar when asked for. */
+  private auth(kind: number, reference: Reference<AuthValue>): readonly AuthValue[] {
+    if (!this.has(kind)) return EMPTY_ARRAY;
+    const built = (this.built ??= []);
+    return (built[kind] ??= this.collect(kind, NO_RECORD, reference)) as readonly AuthValue[];
   }
   get contentType(): MediaType | undefined {
     return this.single(K.CONTENT_TYPE, mediaType, readContentType);
