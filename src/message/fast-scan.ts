@@ -10,10 +10,10 @@
 // The scanners read a byte copy of the message (`b`; offsets are those of the byte string)
 // because indexing bytes costs a fraction of charCodeAt. Contract of a field scanner:
 // called with i at the first byte of the value (after HCOLON and any SP/HT), it returns
-// the index of the CR that ends the field. The parser runs the fast path only when the
-// header section's CRLFCRLF was copied, so every scan meets a CR before the copy ends.
-// As they go, the scanners record the offsets the message needs to build values later
-// without scanning again (see `rec`).
+// the index of the CR that ends the field. The copy ends with a CRLFCRLF sentinel
+// (byte-copy.ts), so every scan meets a CR before the copy ends; the parser refuses a field
+// that would end at the sentinel. As they go, the scanners record the offsets the message
+// needs to build values later without scanning again (see `rec`).
 
 import { classTable, C_DIGIT, C_TOKEN, C_WORD, CR, LF, SP, HT, DQUOTE } from './chars.js';
 
