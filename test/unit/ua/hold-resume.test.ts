@@ -55,6 +55,15 @@ describe('hold and resume with re-INVITE', () => {
     expect(aliceResumed.map((e) => e.by)).toEqual(['local']);
     expect(bobResumed.map((e) => e.by)).toEqual(['remote']);
     expect(c.call.onHold).toEqual({ local: false, remote: false });
+    // Both sides' re-INVITE transactions are grouped with their call on the diagnostics stream.
+    // (A server transaction is tagged once the call adopts it: transaction-tagged.)
+    const invites = (events: typeof c.alice.events) => events.flatMap((e) => {
+      if (e.type !== 'transaction-created' || e.method !== 'INVITE') return [];
+      const tagged = events.find((t) => t.type === 'transaction-tagged' && t.transactionId === e.transactionId);
+      return [`${e.role} ${e.callTag ?? (tagged?.type === 'transaction-tagged' ? tagged.callTag : 'untagged')}`];
+    });
+    expect(invites(c.alice.events)).toEqual(['client', 'client', 'client'].map((r) => `${r} ${c.call.callTag}`));
+    expect(invites(c.bob.events)).toEqual(['server', 'server', 'server'].map((r) => `${r} ${c.incoming.callTag}`));
     // The call is still up, and still ends cleanly.
     c.call.hangup();
     await c.advance(10);
