@@ -9,6 +9,7 @@ import { Authenticator } from './authenticator.js';
 import { CallAgent } from './call-agent.js';
 import { SipEndpoint } from './endpoint.js';
 import type { CallFaults } from './faults.js';
+import type { SessionTimerOptions } from './session-timer.js';
 import type { ReliableProvisionalPolicy } from './incoming-call.js';
 import { Registration, newInstanceId } from './registration.js';
 import { connectToServer, type ServerConnection } from './server-connection.js';
@@ -42,6 +43,12 @@ export interface UserAgentOptions {
   readonly clock?: Clock;
   /** Deliberate protocol faults for every call (see faults.ts); none by default. */
   readonly faults?: CallFaults;
+  /** Session timers (RFC 4028): our Min-SE, and the Session-Expires our calls ask for. */
+  readonly sessionTimer?: SessionTimerOptions;
+  /** Info Packages our calls take (RFC 6086 Recv-Info). */
+  readonly infoPackages?: readonly string[];
+  /** REFER (RFC 3515): `accept` (default) or `decline`. */
+  readonly transfers?: 'accept' | 'decline';
 }
 
 export class UserAgent {
@@ -91,6 +98,9 @@ export class UserAgent {
       ...(options.reliableProvisionals ? { reliableProvisionals: options.reliableProvisionals } : {}),
       createSdpHandler: () => new StaticSdpHandler(options.sdp === undefined ? {} : { sdp: options.sdp }),
       ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.sessionTimer ? { sessionTimer: options.sessionTimer } : {}),
+      ...(options.infoPackages ? { infoPackages: options.infoPackages } : {}),
+      ...(options.transfers ? { transfers: options.transfers } : {}),
     });
     let registration: Registration | undefined;
     if (options.register) {
