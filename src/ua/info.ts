@@ -8,7 +8,7 @@ import { describeOutcome, type InDialogOutcome } from './in-dialog-client.js';
 import type { MidCall } from './mid-call.js';
 
 export interface InfoSpec {
-  /** The Info Package (RFC 6086 §4.2.1); omit for a legacy INFO (RFC 2976 usage). */
+  /** The Info Package (RFC 6086); omit for a legacy INFO (RFC 2976 usage). */
   readonly package?: string;
   readonly body: string;
   readonly contentType: string;
@@ -39,10 +39,8 @@ export class Infos {
     const packages = (this.call.options.infoPackages ?? []).map((p) => p.toLowerCase());
     const name = infoPackageOf(request);
     if (name !== undefined && !packages.includes(name)) {
-      // §4.2.2: "If a UAS receives an INFO request associated with an Info
-      // Package that the UAS has not indicated willingness to receive, the UAS
-      // MUST send a 469 (Bad Info Package) response, which contains a Recv-Info
-      // header field with Info Packages for which the UAS is willing to receive INFO requests."
+      // RFC 6086 §4.2.2: an INFO for an Info Package we did not say we take gets
+      // 469 (Bad Info Package), with Recv-Info listing the ones we do take.
       this.call.reply(transaction, 469, { reason: 'Bad Info Package', headers: [{ name: 'Recv-Info', value: packages.join(', ') }] });
       return;
     }
@@ -61,13 +59,12 @@ export class Infos {
     const name = info.package?.toLowerCase();
     const headers: HeaderSpec[] = [];
     if (name !== undefined) {
-      // §5.2.1: "A UA MUST NOT send an INFO request for an Info Package that the
-      // remote UA has not indicated willingness to receive".
+      // RFC 6086: no INFO for an Info Package the peer has not listed in Recv-Info.
       if (!this.call.peer.recvInfo?.includes(name)) {
-        return { ok: false, reason: `the peer has not listed the Info Package '${name}' in Recv-Info (RFC 6086 §5.2.1)` };
+        return { ok: false, reason: `the peer has not listed the Info Package '${name}' in Recv-Info (RFC 6086)` };
       }
       headers.push({ name: 'Info-Package', value: name });
-      // §9.3: the body part of an Info Package is marked with this disposition.
+      // RFC 6086 marks the Info Package's body part with this disposition.
       if (info.body.length > 0) headers.push({ name: 'Content-Disposition', value: 'Info-Package' });
     }
     const outcome: InDialogOutcome = await host.sendInDialog(dialog, 'INFO', {

@@ -131,7 +131,7 @@ export class MidCall {
 
   // ——— hooks for the INVITE that set the call up ———
 
-  /** Our INVITE: Supported: timer (RFC 4028 §7.1), Session-Expires when we ask, Recv-Info (RFC 6086 §5.2.2). */
+  /** Our INVITE: Supported: timer (RFC 4028 §7.1), Session-Expires when we ask, Recv-Info (RFC 6086). */
   inviteExtensions(): { supported: string[]; headers: HeaderSpec[] } {
     const timer = this.host.endpoint.capabilities.supportedExtensions.includes('timer');
     return { supported: timer ? ['timer'] : [], headers: [...(timer ? this.timer.inviteHeaders() : []), ...this.recvInfoHeaders()] };

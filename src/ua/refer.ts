@@ -75,7 +75,7 @@ export class Transfers {
       void host.sendInDialog(dialog, 'REFER', {
         contact: this.call.contact(),
         headers: [
-          // §2.1: "Refer-To ... MUST be present"; RFC 3892: who refers.
+          // RFC 3515: the REFER names its target in Refer-To; RFC 3892: who refers.
           { name: 'Refer-To', value: `<${formatUri(uri.value)}>` },
           { name: 'Referred-By', value: `<${formatUri(dialog.local.uri)}>` },
         ],
@@ -95,7 +95,7 @@ export class Transfers {
           else resolve(failed);
           return;
         }
-        // §2.4.5: "the REFER-Recipient MUST send a NOTIFY"; wait for the final one.
+        // RFC 3515 §2.4.4: the accepted REFER is followed by NOTIFYs; wait for the final one.
         if (current && !current.guard) expect(64 * host.endpoint.transactions.timers.t1);
       });
     });
@@ -114,7 +114,7 @@ export class Transfers {
     const subscription = id !== undefined ? this.subscriptions.get(id)
       : this.subscriptions.size === 1 ? [...this.subscriptions.values()][0] : undefined;
     if (!subscription) {
-      // RFC 6665 §4.1.3: "a 481 ... if the NOTIFY request does not match any subscription".
+      // RFC 6665 §4.1.3: a NOTIFY that matches no subscription gets 481.
       this.call.reply(transaction, 481, { reason: 'Subscription does not exist' });
       return;
     }
@@ -178,14 +178,14 @@ export class Transfers {
       return;
     }
     this.transferring = true;
-    // §2.4.2: "the REFER-Recipient ... 202 Accepted"; REFER is a target refresh (Contact).
+    // RFC 3515 §2.4.2: an accepted REFER gets 202 Accepted; REFER is a target refresh (Contact).
     dialog.refreshTarget(request);
     this.call.reply(transaction, 202, { contact: [{ uri: this.call.contact() }] });
     const target = 'host' in uri ? formatUri({ ...uri, headers: [] }) : formatUri(uri);
     const referredBy = request.referredBy;
     host.emit('transfer-requested', { at: host.now(), target, ...(referredBy ? { referredBy: formatUri(referredBy.uri) } : {}) });
     const notifier = new Notifier(this.call, dialog, request.cseq.seq);
-    // §2.4.5: the first NOTIFY, sent at once, says "SIP/2.0 100 Trying".
+    // RFC 3515 §2.4.4-§2.4.5: a NOTIFY at once, its body the status line "SIP/2.0 100 Trying".
     notifier.send(100, 'Trying', false);
     let call: CallBase;
     try {

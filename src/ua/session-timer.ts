@@ -96,11 +96,10 @@ export class SessionTimer {
   }
 
   /**
-   * Session-Expires and Min-SE for our initial INVITE. §7.1: the UAC "MAY
-   * include a Session-Expires header field", and "it is RECOMMENDED that the
-   * refresher parameter be omitted so that it can be selected by the
-   * negotiation mechanisms"; after a 422, §7.4: "the Min-SE header field ...
-   * with a value equal to the largest value received".
+   * Session-Expires and Min-SE for our initial INVITE. §7.1: the UAC may ask
+   * for an interval, and leaves the refresher parameter out so that the
+   * negotiation picks it; after a 422 (§7.3, §7.4) the new request carries
+   * Min-SE with the largest value received.
    */
   inviteHeaders(): HeaderSpec[] {
     const headers: HeaderSpec[] = [];
