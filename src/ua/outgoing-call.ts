@@ -86,8 +86,6 @@ export class OutgoingCall extends CallBase {
       }
       if (this.isEnded) return;
       this.sendInvite(this.options.target, []);
-      // FAULT cancel-early (RFC 3261 §9.1): CANCEL at once, before any provisional response.
-      if (this.options.faults?.cancelEarly) this.cancelInvite('cancelled', 'cancelled at once (fault --cancel-early)');
       const ringTimeout = this.options.ringTimeoutMs;
       if (ringTimeout !== undefined) {
         this.setTimer(ringTimeout, () => {
@@ -131,6 +129,9 @@ export class OutgoingCall extends CallBase {
     });
     this.invite = invite;
     this.firstInvite ??= invite;
+    // FAULT cancel-early (RFC 3261 §9.1): a CANCEL right behind the INVITE (built first, so that it
+    // leaves before the next hop can answer), before any provisional response.
+    const cancelEarly = this.options.faults?.cancelEarly && this.attempt === 0 ? buildCancel(invite) : undefined;
     const attempt = ++this.attempt;
     const current = () => attempt === this.attempt;
     this.inviteTransaction = endpoint.send(invite, {
@@ -143,6 +144,11 @@ export class OutgoingCall extends CallBase {
         if (current()) this.finish({ cause: 'transport-error', status: 503, reason: `the INVITE could not be sent: ${error.message}` });
       },
     }, { target: endpoint.outboundTarget, callTag: this.ctx.callTag });
+    if (cancelEarly) {
+      this.cancelReason = 'cancelled at once (fault --cancel-early)';
+      this.currentState = 'cancelling';
+      this.sendCancel(cancelEarly);
+    }
   }
 
   private receiveResponse(response: SipResponse): void {
@@ -388,16 +394,15 @@ export class OutgoingCall extends CallBase {
     // §9.1: "If no provisional response has been received, the CANCEL request
     // MUST NOT be sent; rather, the client MUST wait for the arrival of a
     // provisional response before sending the request."
-    // FAULT cancel-early: sent at once all the same.
-    if (!this.provisionalSeen && !this.options.faults?.cancelEarly) this.cancel = 'queued';
+    if (!this.provisionalSeen) this.cancel = 'queued';
     else this.sendCancel();
   }
 
-  private sendCancel(): void {
+  private sendCancel(prebuilt?: SipRequest): void {
     const invite = this.invite!;
     this.cancel = 'sent';
     const { endpoint } = this.ctx;
-    endpoint.send(buildCancel(invite), {
+    endpoint.send(prebuilt ?? buildCancel(invite), {
       onResponse: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined,
     }, { target: endpoint.outboundTarget, callTag: this.ctx.callTag });
     // §9.1: "If there is no final response for the original request in 64*T1

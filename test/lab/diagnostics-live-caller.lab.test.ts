@@ -6,7 +6,7 @@
 // the finding shows.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  callFrom, capturedCall, codesOf, findingOf, listenOn, liveAndCaptured, reportOf, reportedCall,
+  callFrom, capturedCall, codesOf, findingOf, listenOn, liveAndCaptured, reportOf, reportedCall, startCli,
 } from './diagnostics-live-helpers.js';
 
 const cleanups: Array<() => void> = [];
@@ -92,5 +92,108 @@ describe('caller faults', () => {
     expect(repeats.filter((m) => m.src!.port === run.live.calleePort).length).toBeGreaterThanOrEqual(5);
     expect(new Set(repeats.map((m) => m.dst!.port)).size).toBe(2);
   });
-});
 
+  it('--bad-ack-cseq: ack-cseq-mismatch on both legs (the proxy relays the ACK); the callee does not take it: missing-ack too', async () => {
+    const run = await liveAndCaptured('live-bad-ack-cseq', async (lab) => {
+      const callee = await listenOn(lab, '--answer-after', '0.1');
+      const caller = await callFrom(lab, `farend-${callee.port}`, '--bad-ack-cseq', '--duration', '1');
+      return { caller, callee: await callee.result };
+    });
+    cleanups.push(run.cleanup);
+    const live = reportedCall(run.live.caller);
+    expect(codesOf(live)).toEqual(['ack-cseq-mismatch', 'missing-ack']);
+    expect(findingOf(live, 'ack-cseq-mismatch').explanation).toMatch(/its CSeq number 2 is not the INVITE's 1/);
+    // The callee got that ACK, could not match it to its 200 and kept retransmitting: both in its live view.
+    expect(codesOf(reportedCall(run.live.callee))).toEqual(['ack-cseq-mismatch', 'missing-ack']);
+
+    const captured = capturedCall(run.capture, live.callId);
+    expect(codesOf(captured)).toEqual(['ack-cseq-mismatch', 'missing-ack']);
+    // The caller ACKs (wrongly) every 200 it gets; each ACK shows on both legs.
+    const acks = findingOf(captured, 'ack-cseq-mismatch').messages.map((i) => run.capture.messages[i]!).filter((m) => m.startLine.startsWith('ACK '));
+    expect(new Set(acks.map((m) => `${m.src!.port}->${m.dst!.port}`)).size).toBe(2);
+  });
+
+  it('--cancel-early: cancel-before-provisional on the caller\'s leg only (downstream, the proxy cancels in order or not at all)', async () => {
+    const run = await liveAndCaptured('live-cancel-early', async (lab) => {
+      const callee = await listenOn(lab, '--answer-after', '10', '--timeout', '3');
+      // Over TCP: the CANCEL follows the INVITE on the stream at once. (Over UDP Node sends each
+      // datagram a tick later, and Kamailio's 100 Trying, 0.7 ms after the INVITE, may win the race.)
+      const caller = await startCli('call', '--server', `sip:127.0.0.1:${lab.proxy.ports.tcp};transport=tcp`, '--json', '-',
+        '--cancel-early', `farend-${callee.port}`).result;
+      return { caller, callee: await callee.result, proxy: lab.proxy.ports.tcp };
+    });
+    cleanups.push(run.cleanup);
+    expect(run.live.caller.code).toBe(1);
+    expect(reportOf(run.live.caller).reason).toMatch(/cancelled at once \(fault --cancel-early\)/);
+    const live = reportedCall(run.live.caller);
+    expect(codesOf(live)).toEqual(['cancel-before-provisional']);
+    // Kamailio either cancels the INVITE before relaying it (the callee never sees it), or
+    // relays it and CANCELs downstream after the callee's 180, as §9.1 wants: no finding there.
+    const calleeCalls = reportOf(run.live.callee).calls;
+    expect(calleeCalls.flatMap((c) => c.findings)).toEqual([]);
+
+    const captured = capturedCall(run.capture, live.callId);
+    expect(codesOf(captured)).toEqual(['cancel-before-provisional']);
+    const cancels = findingOf(captured, 'cancel-before-provisional').messages.map((i) => run.capture.messages[i]!).filter((m) => m.startLine.startsWith('CANCEL'));
+    expect(cancels.map((m) => m.dst!.port)).toEqual([run.live.proxy]);
+    expect(captured.findings).toHaveLength(1);
+    expect(captured.transactions.filter((t) => t.method === 'INVITE')).toHaveLength(calleeCalls.length + 1);
+  });
+
+  it('--cancel-late: cancel-after-final on the caller\'s leg: the answered call is "hung up" with CANCEL, then BYE', async () => {
+    const run = await liveAndCaptured('live-cancel-late', async (lab) => {
+      const callee = await listenOn(lab, '--answer-after', '0.1');
+      const caller = await callFrom(lab, `farend-${callee.port}`, '--cancel-late', '--duration', '0.5');
+      return { caller, callee: await callee.result, proxy: lab.proxy.ports.udp };
+    });
+    cleanups.push(run.cleanup);
+    expect(run.live.caller.code).toBe(0);
+    const live = reportedCall(run.live.caller);
+    expect(live.messages.filter((m) => m.direction === 'sent').map((m) => m.startLine.split(' ')[0])).toEqual(['INVITE', 'PRACK', 'ACK', 'CANCEL', 'BYE']);
+    expect(codesOf(live)).toEqual(['cancel-after-final']);
+    expect(findingOf(live, 'cancel-after-final').explanation).toMatch(/should have sent BYE/);
+
+    const captured = capturedCall(run.capture, live.callId);
+    expect(codesOf(captured)).toEqual(['cancel-after-final']);
+    const cancels = findingOf(captured, 'cancel-after-final').messages.map((i) => run.capture.messages[i]!).filter((m) => m.startLine.startsWith('CANCEL'));
+    expect(cancels.map((m) => m.dst!.port)).toEqual([run.live.proxy]);
+  });
+
+  it('--wrong-route-set: route-set-mismatch for the ACK and BYE that bypass the record-routing proxy', async () => {
+    const run = await liveAndCaptured('live-wrong-route-set', async (lab) => {
+      const callee = await listenOn(lab, '--answer-after', '0.1');
+      const caller = await callFrom(lab, `farend-${callee.port}`, '--wrong-route-set', '--duration', '0.5');
+      return { caller, callee: await callee.result, calleePort: callee.port };
+    });
+    cleanups.push(run.cleanup);
+    const live = reportedCall(run.live.caller);
+    expect(codesOf(live)).toEqual(['route-set-mismatch']);
+    expect(live.findings.filter((f) => f.code === 'route-set-mismatch').map((f) => f.explanation.split(' ')[1])).toEqual(['ACK', 'BYE']);
+    // Over UDP they went straight to the callee's Contact, which took them.
+    expect(run.live.callee.code).toBe(0);
+
+    const captured = capturedCall(run.capture, live.callId);
+    expect(codesOf(captured)).toEqual(['route-set-mismatch']);
+    const bypassing = captured.findings.filter((f) => f.code === 'route-set-mismatch')
+      .map((f) => run.capture.messages[f.messages[f.messages.length - 1]!]!);
+    expect(bypassing.map((m) => `${m.startLine.split(' ')[0]} -> ${m.dst!.port}`)).toEqual([`ACK -> ${run.live.calleePort}`, `BYE -> ${run.live.calleePort}`]);
+  });
+
+  it('--auth-retries 3 with a wrong password for lab account alice: auth-loop, four 407s on the caller\'s leg', async () => {
+    const run = await liveAndCaptured('live-auth-loop', async (lab) => {
+      const caller = await callFrom(lab, `farend-${lab.allocatePeerPort()}`, '--user', 'alice', '--password', 'not-alice-s-password', '--auth-retries', '3');
+      return { caller };
+    }, { auth: true });
+    cleanups.push(run.cleanup);
+    expect(run.live.caller.code).toBe(1);
+    expect(run.live.caller.stderr).toMatch(/407 .*credentials refused 3 time\(s\)/);
+    const live = reportedCall(run.live.caller);
+    expect(live.messages.filter((m) => m.direction === 'sent' && m.startLine.startsWith('INVITE '))).toHaveLength(4);
+    expect(codesOf(live)).toEqual(['auth-loop']);
+    expect(findingOf(live, 'auth-loop').explanation).toMatch(/challenged 4 times/);
+
+    const captured = capturedCall(run.capture, live.callId);
+    expect(codesOf(captured)).toEqual(['auth-loop']);
+    expect(findingOf(captured, 'auth-loop').messages).toHaveLength(4);
+  });
+});

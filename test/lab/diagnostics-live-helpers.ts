@@ -111,7 +111,9 @@ export async function liveAndCaptured<T>(name: string, call: (lab: Lab) => Promi
   }
   const imported = importTrace(new Uint8Array(readFileSync(join(dir!, 'sip.pcapng'))));
   if (!imported.ok) throw new Error(`lab capture unreadable: ${imported.reason}`);
-  return { live, capture: imported.model, dir: dir!, cleanup: () => rmSync(dir!, { recursive: true, force: true }) };
+  // CALLSCOPE_LAB_KEEP=1 keeps every lab's files, passed or not.
+  const cleanup = () => { if (process.env.CALLSCOPE_LAB_KEEP !== '1') rmSync(dir!, { recursive: true, force: true }); };
+  return { live, capture: imported.model, dir: dir!, cleanup };
 }
 
 /** The one call of a capture that has an INVITE (the lab's own OPTIONS pings are other calls). */
