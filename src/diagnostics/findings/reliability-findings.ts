@@ -88,7 +88,10 @@ function rseqViolation(ctx: FindingContext): DetectedFinding[] {
 }
 
 function tryingWithToTag(ctx: FindingContext): DetectedFinding[] {
-  return ctx.responses.filter((m) => m.sip.status === 100 && m.sip.to.tag !== undefined && !m.retransmission)
+  // §8.2.6.2: a response to a request that had a To tag (a re-INVITE) must carry that tag, a 100 too.
+  const inDialog = (m: ParsedMessage<SipResponse>) => ctx.requests.some((r) => r.index < m.index && r.sip.method === m.sip.cseq.method
+    && r.sip.cseq.seq === m.sip.cseq.seq && r.sip.to.tag !== undefined && r.sip.to.tag === m.sip.to.tag);
+  return ctx.responses.filter((m) => m.sip.status === 100 && m.sip.to.tag !== undefined && !m.retransmission && !inDialog(m))
     .map((m) => ctx.finding('trying-with-to-tag', 'warning', [m.index],
       `The 100 Trying on ${hopOf(m)} (sent by ${senderOf(m)}) carries To tag "${m.sip.to.tag}". A 100 is hop-by-hop and never `
       + 'creates a dialog; a caller that builds an early dialog from it may mismatch later responses.',

@@ -151,6 +151,8 @@ function routeSetMismatch(ctx: FindingContext): DetectedFinding[] {
     for (const m of ctx.requests) {
       // As the user agent sent it: one Via (proxies add theirs, and consume Route entries).
       if (m.index <= okIndex || m.retransmission || m.sip.via.length !== 1 || m.sip.method === 'CANCEL') continue;
+      // The ACK for a non-2xx final (a 491 to a re-INVITE) is its INVITE transaction's, hop by hop, with that INVITE's Route (§17.1.1.3).
+      if (m.sip.method === 'ACK' && m.transactionId !== undefined) continue;
       const fromCaller = m.sip.from.tag === dialog.callerTag && m.sip.to.tag === dialog.calleeTag;
       const fromCallee = m.sip.from.tag === dialog.calleeTag && m.sip.to.tag === dialog.callerTag;
       if (!fromCaller && !fromCallee) continue;

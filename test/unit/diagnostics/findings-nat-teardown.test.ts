@@ -66,3 +66,32 @@ describe('a callee with a short T1 that gives up on the ACK', () => {
     expect(t.codes()).toEqual(['missing-ack', 'bye-before-ack']);
   });
 });
+
+describe('a re-INVITE through a record-routing proxy, refused with 491 (glare)', () => {
+  // Caller -> proxy -> callee; the re-INVITE (CSeq 2) gets the proxy's 100 (with the dialog's To tag, as
+  // §8.2.6.2 wants for a request that had one) and the callee's 491, which the proxy ACKs hop by hop, without
+  // Route (the INVITE it relayed had none left).
+  const RR2 = 'Record-Route: <sip:192.0.2.1;lr>';
+  const invite = request('INVITE', { body: sdp });
+  const okNear = response(200, 'INVITE', { toTag: 'b1', body: sdp, headers: [RR2] });
+  const ack = request('ACK', { toTag: 'b1', via: ['192.0.2.10:5060;branch=z9hG4bK-ack'], headers: ['Route: <sip:192.0.2.1;lr>'] });
+  const reinvite = request('INVITE', { toTag: 'b1', cseq: 2, body: sdp, headers: ['Route: <sip:192.0.2.1;lr>'] });
+  const relayed = request('INVITE', { toTag: 'b1', cseq: 2, body: sdp, via: [proxyVia, '192.0.2.10:5060;branch=z9hG4bK-invite-2'] });
+  const trying = response(100, 'INVITE', { toTag: 'b1', cseq: 2 });
+  const pendingFar = response(491, 'INVITE', { toTag: 'b1', cseq: 2, via: [proxyVia, '192.0.2.10:5060;branch=z9hG4bK-invite-2'] });
+  const proxyAck = request('ACK', { toTag: 'b1', cseq: 2, via: [proxyVia] });
+  const pendingNear = response(491, 'INVITE', { toTag: 'b1', cseq: 2 });
+  const hopAck = request('ACK', { toTag: 'b1', cseq: 2, via: ['192.0.2.10:5060;branch=z9hG4bK-invite-2'], headers: ['Route: <sip:192.0.2.1;lr>'] });
+
+  it('is glare only: no trying-with-to-tag for the re-INVITE\'s 100, no route-set-mismatch for the proxy\'s own ACK of the 491', () => {
+    const t = new Trace().add(0, UAC, PROXY, invite).add(100, PROXY, UAC, okNear).add(110, UAC, PROXY, ack)
+      .add(1000, UAC, PROXY, reinvite).add(1001, PROXY, UAC, trying).add(1002, PROXY, UAS, relayed)
+      .add(1010, UAS, PROXY, pendingFar).add(1011, PROXY, UAS, proxyAck).add(1012, PROXY, UAC, pendingNear).add(1013, UAC, PROXY, hopAck);
+    expect(t.codes()).toEqual(['glare']);
+  });
+
+  it('a 100 Trying with a To tag to an initial INVITE is still named', () => {
+    const tagged = response(100, 'INVITE', { toTag: 'x9' });
+    expect(new Trace().add(0, UAC, UAS, invite).add(5, UAS, UAC, tagged).codes()).toEqual(['trying-with-to-tag']);
+  });
+});
