@@ -5,7 +5,7 @@
 // on which leg the finding shows, and so which live view can name it.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  callFrom, capturedCall, codesOf, findingOf, listenOn, liveAndCaptured, reportOf, reportedCall,
+  analyzeCodes, callFrom, capturedCall, codesOf, findingOf, listenOn, liveAndCaptured, reportOf, reportedCall,
 } from './diagnostics-live-helpers.js';
 
 const cleanups: Array<() => void> = [];
@@ -29,6 +29,9 @@ describe('callee faults', () => {
     expect(codesOf(reportedCall(run.live.callee))).toEqual(['unreliable-early-media']);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['unreliable-early-media']);
     expect(findingOf(captured, 'unreliable-early-media').messages).toHaveLength(2);
   });
@@ -48,6 +51,9 @@ describe('callee faults', () => {
     expect(codesOf(live)).toEqual([]);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['trying-with-to-tag']);
     const [trying] = findingOf(captured, 'trying-with-to-tag').messages.map((i) => run.capture.messages[i]!);
     expect(trying!.src!.port).toBe(run.live.calleePort);
@@ -68,6 +74,9 @@ describe('callee faults', () => {
     expect(codesOf(live)).toEqual([]);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['bye-before-ack']);
     const [ok, bye] = findingOf(captured, 'bye-before-ack').messages.map((i) => run.capture.messages[i]!);
     expect([ok!.startLine, bye!.startLine.split(' ')[0]]).toEqual(['SIP/2.0 200 OK', 'BYE']);
@@ -90,6 +99,9 @@ describe('callee faults', () => {
     expect(codesOf(reportedCall(run.live.callee))).toEqual(['missing-prack', 'rseq-violation']);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['missing-prack', 'rseq-violation']);
     expect(findingOf(captured, 'rseq-violation').messages.length).toBeGreaterThanOrEqual(4);
   });
@@ -108,6 +120,9 @@ describe('callee faults', () => {
     expect(codesOf(reportedCall(run.live.callee))).toEqual(['post-dial-delay']);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['post-dial-delay']);
   }, 30_000);
 });
@@ -129,6 +144,9 @@ describe('--private-contact', () => {
     expect(codesOf(reportedCall(run.live.callee))).toEqual(['unroutable-contact']);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['unroutable-contact']);
     expect(findingOf(captured, 'unroutable-contact').explanation).toMatch(/its sender sent it from 127\.0\.0\.1/);
     expect(run.capture.messages.some((m) => m.dst?.address === '10.0.0.7')).toBe(false);
@@ -151,6 +169,9 @@ describe('--private-contact', () => {
     expect(findingOf(callerView, 'request-timeout').explanation).toMatch(/^The BYE /);
 
     const captured = capturedCall(run.capture, calleeView.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['request-timeout', 'unroutable-contact']);
     // The proxy relayed the BYE to 127.0.0.2 and retransmitted it there (its own Timer E), unanswered.
     const lost = captured.findings.filter((f) => f.code === 'request-timeout').flatMap((f) => f.messages).map((i) => run.capture.messages[i]!);

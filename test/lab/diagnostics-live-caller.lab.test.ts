@@ -6,7 +6,7 @@
 // the finding shows.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  callFrom, capturedCall, codesOf, findingOf, listenOn, liveAndCaptured, reportOf, reportedCall, startCli,
+  analyzeCodes, callFrom, capturedCall, codesOf, findingOf, listenOn, liveAndCaptured, reportOf, reportedCall, startCli,
 } from './diagnostics-live-helpers.js';
 
 const cleanups: Array<() => void> = [];
@@ -33,6 +33,8 @@ describe('a clean call, live and from the capture', () => {
     expect(live.findings).toEqual([]);
     expect(reportedCall(callee).findings).toEqual([]);
     const captured = capturedCall(run.capture, live.callId);
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(captured.findings).toEqual([]);
     // Both legs are in the capture: an INVITE, a PRACK and a BYE transaction on each.
     expect(captured.transactions.map((t) => t.method).sort()).toEqual(['BYE', 'BYE', 'INVITE', 'INVITE', 'PRACK', 'PRACK']);
@@ -60,6 +62,9 @@ describe('caller faults', () => {
     expect(findingOf(reportedCall(callee), 'missing-ack').explanation).toMatch(/hung up with BYE 3\.\d+ s after the first 2xx \(64·T1 = 3\.2 s\)/);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['missing-ack']);
     // The callee's 200 and its retransmissions, on the callee's leg and relayed on the caller's.
     const oks = findingOf(captured, 'missing-ack').messages.map((i) => run.capture.messages[i]!).filter((m) => m.startLine.startsWith('SIP/2.0 200'));
@@ -85,6 +90,9 @@ describe('caller faults', () => {
     expect(codesOf(reportedCall(callee))).toEqual(['missing-prack']);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['missing-prack']);
     const repeats = findingOf(captured, 'missing-prack').messages.map((i) => run.capture.messages[i]!)
       .filter((m) => m.startLine.startsWith('SIP/2.0 183') && m.retransmission);
@@ -107,6 +115,9 @@ describe('caller faults', () => {
     expect(codesOf(reportedCall(run.live.callee))).toEqual(['ack-cseq-mismatch', 'missing-ack']);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['ack-cseq-mismatch', 'missing-ack']);
     // The caller ACKs (wrongly) every 200 it gets; each ACK shows on both legs.
     const acks = findingOf(captured, 'ack-cseq-mismatch').messages.map((i) => run.capture.messages[i]!).filter((m) => m.startLine.startsWith('ACK '));
@@ -133,6 +144,9 @@ describe('caller faults', () => {
     expect(calleeCalls.flatMap((c) => c.findings)).toEqual([]);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['cancel-before-provisional']);
     const cancels = findingOf(captured, 'cancel-before-provisional').messages.map((i) => run.capture.messages[i]!).filter((m) => m.startLine.startsWith('CANCEL'));
     expect(cancels.map((m) => m.dst!.port)).toEqual([run.live.proxy]);
@@ -154,6 +168,9 @@ describe('caller faults', () => {
     expect(findingOf(live, 'cancel-after-final').explanation).toMatch(/should have sent BYE/);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['cancel-after-final']);
     const cancels = findingOf(captured, 'cancel-after-final').messages.map((i) => run.capture.messages[i]!).filter((m) => m.startLine.startsWith('CANCEL'));
     expect(cancels.map((m) => m.dst!.port)).toEqual([run.live.proxy]);
@@ -173,6 +190,9 @@ describe('caller faults', () => {
     expect(run.live.callee.code).toBe(0);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['route-set-mismatch']);
     const bypassing = captured.findings.filter((f) => f.code === 'route-set-mismatch')
       .map((f) => run.capture.messages[f.messages[f.messages.length - 1]!]!);
@@ -193,6 +213,9 @@ describe('caller faults', () => {
     expect(findingOf(live, 'auth-loop').explanation).toMatch(/challenged 4 times/);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['auth-loop']);
     expect(findingOf(captured, 'auth-loop').messages).toHaveLength(4);
   });

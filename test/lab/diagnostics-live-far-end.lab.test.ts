@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../src/ua/user-agent.js';
 import {
-  LIVE_T1, callFrom, capturedCall, codesOf, findingOf, liveAndCaptured, reportedCall,
+  analyzeCodes, LIVE_T1, callFrom, capturedCall, codesOf, findingOf, liveAndCaptured, reportedCall,
 } from './diagnostics-live-helpers.js';
 
 const cleanups: Array<() => void> = [];
@@ -48,6 +48,9 @@ describe('a far end or a proxy at fault', () => {
     expect(findingOf(live, 'missing-ack-non2xx').explanation).toMatch(/^The 487 final response .* was retransmitted [2-9] time/);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['missing-ack-non2xx']);
     // Only on the caller's leg: the proxy ACKed the far end's 487 itself.
     expect(captured.findings).toHaveLength(1);
@@ -67,6 +70,9 @@ describe('a far end or a proxy at fault', () => {
     expect(findingOf(live, 'no-provisional').explanation).toMatch(/got no response at all; Timer B fired/);
 
     const captured = capturedCall(run.capture, live.callId);
+
+
+    expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
     expect(codesOf(captured)).toEqual(['no-provisional']);
     const invites = findingOf(captured, 'no-provisional').messages.map((i) => run.capture.messages[i]!);
     expect(invites.filter((m) => m.retransmission).length).toBeGreaterThanOrEqual(5);
@@ -85,6 +91,8 @@ describe('glare between two SIPp endpoints (from the capture only)', () => {
       expect(run.live.caller.explanation).toBe('');
       expect(run.live.callee.explanation).toBe('');
       const captured = capturedCall(run.capture);
+
+      expect(await analyzeCodes(run.dir, captured.callId)).toEqual(codesOf(captured));
       expect(codesOf(captured)).toEqual(['glare']);
       const f = findingOf(captured, 'glare');
       expect(f.severity).toBe(respected ? 'info' : 'warning');

@@ -135,6 +135,18 @@ export function findingOf<F extends ReportFinding | Finding>(call: { findings: r
   return found[0]!;
 }
 
+/**
+ * The finding codes `callscope analyze <capture> --call <Call-ID> --json -` names:
+ * the command an engineer would run on the same capture.
+ */
+export async function analyzeCodes(dir: string, callId: string): Promise<string[]> {
+  const run = await startCli('analyze', join(dir, 'sip.pcapng'), '--call', callId, '--json', '-').result;
+  expect(run.code, run.stderr).toBe(0);
+  const json = JSON.parse(run.stdout) as { calls: Array<{ findings: Array<{ code: string }> }> };
+  expect(json.calls).toHaveLength(1);
+  return [...new Set(json.calls[0]!.findings.map((f) => f.code))].sort();
+}
+
 /** The only call of a live report. */
 export function reportedCall(run: CliRun): LiveReport['calls'][number] {
   const report = reportOf(run);
