@@ -43,7 +43,7 @@ describe('fault options on the command line', () => {
   it('parses flags and values into CallFaults', () => {
     const values = new Map<string, string | true>([['--drop-ack', true], ['--auth-retries', '3'], ['--private-contact', '10.0.0.7']]);
     expect(parseFaults(values, 'caller')).toEqual({ dropAck: true, authRetries: 3, privateContact: '10.0.0.7' });
-    expect(parseFaults(new Map([['--post-dial-delay', '5.5'], ['--rseq-gap', true]]), 'callee')).toEqual({ postDialDelayMs: 5500, rseqGap: true });
+    expect(parseFaults(new Map<string, string | true>([['--post-dial-delay', '5.5'], ['--rseq-gap', true]]), 'callee')).toEqual({ postDialDelayMs: 5500, rseqGap: true });
     expect(parseFaults(new Map(), 'caller')).toEqual({});
   });
 
