@@ -363,9 +363,13 @@ export class OutgoingCall extends CallBase {
       this.retry(formatUri(contact.uri), []);
       return;
     }
-    // RFC 4028 §7.4: a 422 names a larger Min-SE; one more INVITE asks for it.
+    // RFC 4028 §7.4: a 422 names a larger Min-SE; one more INVITE asks for it,
+    // with the credentials the last one carried (§22.3: the challenge is reused,
+    // its nonce count advanced), or a challenging proxy would refuse it.
     if (this.cancel === 'none' && this.retriesInvite(response)) {
-      this.retry(invite.requestUriText, []);
+      const hadCredentials = invite.authorization.length > 0 || invite.proxyAuthorization.length > 0;
+      const credentials = hadCredentials ? this.ctx.authenticator?.headersFor(invite) ?? [] : [];
+      this.retry(invite.requestUriText, credentials);
       return;
     }
     // 4xx-6xx: the INVITE client transaction has ACKed it hop by hop (§17.1.1.3).

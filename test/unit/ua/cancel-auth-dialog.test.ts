@@ -117,6 +117,28 @@ describe('authentication', () => {
     expect(ack.getHeader('Proxy-Authorization')?.value).toBe(second.getHeader('Proxy-Authorization')?.value);
   });
 
+  it('a 422 after a 407 is retried with the credentials again (nonce count advanced), so the call goes through', async () => {
+    const { alice, bob, advance } = setup();
+    const invites: SipRequest[] = [];
+    bob.endpoint.handle('INVITE', (request: SipRequest, tx: ServerTransaction) => {
+      invites.push(request);
+      const n = invites.length;
+      const spec = n === 1 ? { status: 407, headers: [{ name: 'Proxy-Authenticate', value: CHALLENGE }] }
+        : n === 2 ? { status: 422, headers: [{ name: 'Min-SE', value: '1800' }] }
+          : { status: 200, toTag: 'callee', contact: [{ uri: 'sip:bob@127.0.0.1:5070' }], body: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 50000 RTP/AVP 0\r\n', contentType: 'application/sdp' };
+      const built = buildResponseTo(request, spec);
+      if (!built.ok) throw new Error(built.error.message);
+      tx.respond(built.value);
+    });
+    const call = alice.agent({ authenticator: new Authenticator({ username: 'alice', password: 'alice-secret' }) })
+      .call('sip:bob@127.0.0.1:5070', { sessionExpires: 900 });
+    await advance(100);
+    expect(invites).toHaveLength(3);
+    expect(invites[2]!.getHeader('Proxy-Authorization')?.value).toMatch(/nc=00000002/);
+    expect(invites[2]!.getHeader('Session-Expires')?.value).toMatch(/^1800/);
+    expect(call.state).toBe('answered');
+  });
+
   it('a second 407 after our credentials ends the call: no loop', async () => {
     const { alice, bob, advance } = setup();
     const invites = challengingCallee(bob, [407, 407, 407]);
