@@ -2,6 +2,7 @@
 // of a real call (Kamailio between two SIPp ends) is read by Callscope and by
 // tshark; the model is exported as pcap and tshark reads that too; the text
 // export and SIPp's own -trace_msg log are read back by Callscope's importers.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,14 @@ import { exportPcap } from '../../src/diagnostics/export/pcap-export.js';
 import { exportText } from '../../src/diagnostics/export/text-export.js';
 import { importTrace } from '../../src/diagnostics/import/trace-import.js';
 import { captureCall, modelSip, tsharkSip } from './diagnostics-capture.js';
+
+/** How many call dialogs sngrep finds in a pcap (batch mode: no interface, INVITE dialogs only). */
+function sngrepDialogCount(file: string): number {
+  const out = execFileSync('sngrep', ['-c', '-N', '-I', file], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const counts = [...out.matchAll(/Dialog count: (\d+)/g)].map((m) => Number(m[1]));
+  if (counts.length === 0) throw new Error(`sngrep printed no dialog count: ${out.slice(0, 500)}`);
+  return counts.at(-1)!;
+}
 
 const tmp = mkdtempSync(join(tmpdir(), 'callscope-diag-export-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -38,6 +47,9 @@ describe('diagnostics import/export against tshark', () => {
       const all = join(tmp, 'all.pcap');
       writeFileSync(all, exportPcap(run.model));
       expect(tsharkSip(all)).toEqual(modelSip(run.model));
+      // sngrep reads it too: as many call dialogs (-c: INVITE dialogs only) as the model has calls with an INVITE.
+      const inviteCalls = run.model.calls.filter((c) => c.transactions.some((t) => t.method === 'INVITE')).length;
+      expect(sngrepDialogCount(all)).toBe(inviteCalls);
       const invite = run.model.calls.find((c) => c.transactions.some((t) => t.method === 'INVITE'))!;
       const one = join(tmp, 'one.pcap');
       writeFileSync(one, exportPcap(run.model, { callId: invite.callId }));

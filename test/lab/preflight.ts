@@ -16,6 +16,7 @@ export const labTools: readonly LabTool[] = [
   { binary: '/usr/bin/rtpengine', debianPackage: 'rtpengine-daemon', purpose: 'WebRTC <-> RTP media relay' },
   { binary: '/usr/bin/sipp', debianPackage: 'sip-tester', purpose: 'scripted SIP far ends (SIPp)' },
   { binary: '/usr/bin/tshark', debianPackage: 'tshark', purpose: 'SIP captures' },
+  { binary: '/usr/bin/sngrep', debianPackage: 'sngrep', purpose: 'a second reader of exported captures' },
   { binary: '/usr/bin/openssl', debianPackage: 'openssl', purpose: 'lab certificates' },
 ];
 
