@@ -30,11 +30,17 @@ export interface SendInDialogOptions extends Omit<InDialogRequestOptions, 'via'>
   readonly onProvisional?: (response: SipResponse) => void;
   /** The request as it goes out (each attempt). */
   readonly onSent?: (request: SipRequest) => void;
+  /**
+   * Every 2xx, retransmissions included (an INVITE's arrive while its
+   * transaction is Accepted): called before the outcome resolves on the
+   * first, so a re-INVITE can refresh the target and ACK each one (§13.2.2.4).
+   */
+  readonly on2xx?: (request: SipRequest, response: SipResponse) => void;
 }
 
 /** Sends `method` in `sender.dialog`; resolves with its outcome, never rejects. */
 export function sendInDialog(sender: InDialogSender, method: string, options: SendInDialogOptions = {}): Promise<InDialogOutcome> {
-  const { onProvisional, onSent, ...requestOptions } = options;
+  const { onProvisional, onSent, on2xx, ...requestOptions } = options;
   const attempt = (credentials: readonly { name: string; value: string }[], retried: boolean): Promise<InDialogOutcome> =>
     new Promise((resolve) => {
       const built = sender.dialog.createRequest(method, {
@@ -54,6 +60,7 @@ export function sendInDialog(sender: InDialogSender, method: string, options: Se
             onProvisional?.(response);
             return;
           }
+          if (response.status < 300) on2xx?.(request, response);
           // §22.2 / §22.3: answer a challenge once; the Authenticator refuses loops.
           if ((response.status === 401 || response.status === 407) && sender.authenticator && !retried) {
             const answer = sender.authenticator.answer(request, response);

@@ -10,7 +10,7 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/transaction-layer.js';
 import { CoreRetransmitter, answerSchedule } from './core-retransmitter.js';
 import { retryAfterSeconds } from './glare.js';
-import type { InDialogOutcome } from './in-dialog-client.js';
+import { sendInDialog, type InDialogOutcome } from './in-dialog-client.js';
 import type { MidCall } from './mid-call.js';
 import { sdpBody } from './sdp-body.js';
 import type { MediaDirection } from './sdp-handler.js';
@@ -126,54 +126,29 @@ export class ReInvites {
   send(dialog: Dialog, offer: string): Promise<InDialogOutcome> {
     const { host } = this.call;
     const { endpoint } = host;
-    const attempt = (credentials: readonly { name: string; value: string }[], retried: boolean): Promise<InDialogOutcome> =>
-      new Promise((resolve) => {
-        const built = dialog.createRequest('INVITE', {
-          via: endpoint.via(), contact: this.call.contact(), supported: this.call.supported(),
-          body: offer, contentType: 'application/sdp',
-          headers: [
-            { name: 'Allow', value: endpoint.allow.join(', ') },
-            ...this.call.timer.requestHeaders(), ...this.call.recvInfoHeaders(), ...credentials,
-          ],
-        });
-        if (!built.ok) {
-          resolve({ kind: 'unbuildable', reason: `cannot build the re-INVITE: ${built.error.message}` });
-          return;
+    let ack: SipRequest | undefined;
+    return sendInDialog({
+      endpoint, dialog, callTag: host.callTag, ...(host.authenticator ? { authenticator: host.authenticator } : {}),
+    }, 'INVITE', {
+      contact: this.call.contact(), supported: this.call.supported(),
+      body: offer, contentType: 'application/sdp',
+      headers: [
+        { name: 'Allow', value: endpoint.allow.join(', ') },
+        ...this.call.timer.requestHeaders(), ...this.call.recvInfoHeaders(),
+      ],
+      on2xx: (request, response) => {
+        if (!ack) {
+          // §12.2.1.2: "When a UAC receives a 2xx response to a target refresh
+          // request, it MUST replace the dialog's remote target URI with the
+          // URI from the Contact header field in that response"; the ACK goes there.
+          dialog.refreshTarget(response);
+          ack = buildAckFor2xx(dialog, request, endpoint.via());
+          this.lastAck = { dialog, seq: request.cseq.seq, ack };
         }
-        const request = built.value;
-        let ack: SipRequest | undefined;
-        endpoint.send(request, {
-          onResponse: (response) => {
-            if (response.status < 200) return;
-            if (response.status < 300) {
-              if (!ack) {
-                // §12.2.1.2: "When a UAC receives a 2xx response to a target refresh
-                // request, it MUST replace the dialog's remote target URI with the
-                // URI from the Contact header field in that response"; the ACK goes there.
-                dialog.refreshTarget(response);
-                ack = buildAckFor2xx(dialog, request, endpoint.via());
-                this.lastAck = { dialog, seq: request.cseq.seq, ack };
-                resolve({ kind: 'response', request, response });
-              }
-              // §13.2.2.4: an ACK for each 2xx, retransmissions included.
-              endpoint.sendAck(ack).catch(() => undefined);
-              return;
-            }
-            const authenticator = host.authenticator;
-            if ((response.status === 401 || response.status === 407) && authenticator && !retried) {
-              const answer = authenticator.answer(request, response);
-              if (answer.ok) {
-                resolve(attempt(answer.headers, true));
-                return;
-              }
-            }
-            resolve({ kind: 'response', request, response });
-          },
-          onTimeout: () => resolve({ kind: 'timeout', request }),
-          onTransportError: (error) => resolve({ kind: 'transport-error', request, reason: error.message }),
-        }, { callTag: host.callTag });
-      });
-    return attempt([], false);
+        // §13.2.2.4: an ACK for each 2xx, retransmissions included.
+        endpoint.sendAck(ack).catch(() => undefined);
+      },
+    });
   }
 
   /** A 2xx to our re-INVITE retransmitted after its transaction ended (Timer M): ACK it again. */
