@@ -7,31 +7,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/command.js';
+import { startCli, type CliRun } from '../support/cli-run.js';
 import { useLab } from './vitest-lab.js';
 
 const lab = useLab({ name: 'calls-cli' });
 const dir = mkdtempSync(join(tmpdir(), 'callscope-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI in-process; `output()` shows what it wrote so far. */
-function start(...argv: string[]): { result: Promise<Run>; output: () => string } {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readStdin: async () => Buffer.alloc(0),
-  };
-  return { result: main(argv, io).then((code) => ({ code, stdout, stderr })), output: () => stdout + stderr };
-}
+type Run = CliRun;
+const start = startCli;
 
 /** Runs the CLI to its end; a call gives up ringing after 15 s, so a broken test fails with a reason, not a timeout. */
 function cli(...argv: string[]): Promise<Run> {

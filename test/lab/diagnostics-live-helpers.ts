@@ -7,8 +7,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/command.js';
+import { startCli, type CliRun } from '../support/cli-run.js';
 import { importTrace } from '../../src/diagnostics/import/trace-import.js';
 import type { CallModel, Finding, TraceModel } from '../../src/diagnostics/model-types.js';
 import { startLab, type Lab, type LabOptions } from './lab.js';
@@ -16,11 +15,7 @@ import { startLab, type Lab, type LabOptions } from './lab.js';
 /** Callscope's T1 in these tests (64·T1 = 3.2 s); Kamailio keeps its 500 ms. */
 export const LIVE_T1 = 50;
 
-export interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { CliRun };
 
 export interface ReportFinding {
   readonly code: string;
@@ -40,17 +35,7 @@ export interface LiveReport {
   }>;
 }
 
-/** Runs the CLI in-process; `output()` shows what it wrote so far. */
-export function startCli(...argv: string[]): { result: Promise<CliRun>; output: () => string } {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readStdin: async () => Buffer.alloc(0),
-  };
-  return { result: main(argv, io).then((code) => ({ code, stdout, stderr })), output: () => stdout + stderr };
-}
+export { startCli };
 
 /** The JSON report a `--json -` run wrote on stdout. */
 export function reportOf(run: CliRun): LiveReport {

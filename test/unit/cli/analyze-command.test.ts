@@ -3,21 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/command.js';
 import { main } from '../../../src/cli/main.js';
 import { exportPcap } from '../../../src/diagnostics/export/pcap-export.js';
 import { importTrace } from '../../../src/diagnostics/import/trace-import.js';
 import { request, response, sdp, Trace, UAC, UAS } from '../diagnostics/crafted.js';
+import { captureIo } from '../../support/cli-run.js';
 
-function capture(stdin: Uint8Array = new Uint8Array()) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    readStdin: async () => Buffer.from(stdin),
-  };
-  return { io, out };
-}
+const capture = captureIo;
 
 const dir = mkdtempSync(join(tmpdir(), 'callscope-analyze-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

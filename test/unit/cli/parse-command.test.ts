@@ -4,20 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import type { CliIo } from '../../../src/cli/command.js';
 import { main } from '../../../src/cli/main.js';
 import { badinv01, badvers, bext01, invut, unkscm, zeromf } from '../message/rfc4475-invalid.js';
 import { wsinv } from '../message/rfc4475-messages.js';
+import { captureIo } from '../../support/cli-run.js';
 
-function capture(stdin: Uint8Array = new Uint8Array()) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    readStdin: async () => Buffer.from(stdin),
-  };
-  return { io, out };
-}
+const capture = captureIo;
 
 const dir = mkdtempSync(join(tmpdir(), 'callscope-parse-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

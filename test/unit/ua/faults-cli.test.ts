@@ -3,18 +3,11 @@
 // parsed into the call engine's CallFaults, and refused when malformed or
 // on the wrong command.
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/command.js';
 import { faultOptionNames, parseFaults } from '../../../src/cli/fault-flags.js';
-import { main } from '../../../src/cli/main.js';
+import { runCli } from '../../support/cli-run.js';
 import { FAULTS } from '../../../src/ua/faults.js';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readStdin: async () => Buffer.alloc(0) };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe('fault options on the command line', () => {
   it('each command offers its side\'s faults (and --private-contact on both)', () => {
