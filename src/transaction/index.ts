@@ -2,7 +2,7 @@
 export { TransactionLayer } from './transaction-layer.js';
 export type { ClientTransaction, RequestTarget, ServerTransaction, TransactionLayerOptions, TransactionUser } from './transaction-layer.js';
 export type { ClientTransactionUser } from './client-transaction.js';
-export type { ServerTransactionFailure } from './server-transaction.js';
+export type { RespondOptions, ServerTransactionFailure } from './server-transaction.js';
 export { InviteClientTransaction, type InviteClientState } from './invite-client-transaction.js';
 export { NonInviteClientTransaction, type NonInviteClientState } from './non-invite-client-transaction.js';
 export { InviteServerTransaction, type InviteServerState } from './invite-server-transaction.js';

@@ -3,7 +3,7 @@
 // 2xx responses, and the transaction absorbs INVITE retransmissions meanwhile).
 import { buildResponseTo } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
-import { ServerTransactionBase } from './server-transaction.js';
+import { ServerTransactionBase, type RespondOptions } from './server-transaction.js';
 import { nextRetransmitInterval, timerDuration } from './timers.js';
 import type { MessageChannel, TransactionContext, TransactionIdentity } from './transaction.js';
 
@@ -38,14 +38,14 @@ export class InviteServerTransaction extends ServerTransactionBase<InviteServerS
     this.transmit(trying.value, false);
   }
 
-  respond(response: SipResponse): void {
+  respond(response: SipResponse, options: RespondOptions = {}): void {
     this.checkResponse(response);
     const status = response.status;
     this.cancelTimer('Trying', false);
     switch (this.state) {
       case 'Proceeding':
         this.lastResponse = response;
-        this.transmit(response, false);
+        this.transmit(response, options.retransmission === true);
         if (status < 200) {
           // "The TU passes any number of provisional responses to the server transaction."
           this.lastProvisional = response;
@@ -81,7 +81,7 @@ export class InviteServerTransaction extends ServerTransactionBase<InviteServerS
         // transport layer for transmission" (the TU's own 2xx retransmissions).
         if (status >= 200 && status < 300) {
           this.lastResponse = response;
-          this.transmit(response, false);
+          this.transmit(response, options.retransmission === true);
           return;
         }
         // Anything else after a 2xx is meaningless; discarded like a second final.

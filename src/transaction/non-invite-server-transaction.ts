@@ -1,6 +1,6 @@
 // RFC 3261 §17.2.2 non-INVITE server transaction (Figure 8).
 import type { SipRequest, SipResponse } from '../message/index.js';
-import { ServerTransactionBase } from './server-transaction.js';
+import { ServerTransactionBase, type RespondOptions } from './server-transaction.js';
 import { timerDuration } from './timers.js';
 import type { MessageChannel, TransactionContext, TransactionIdentity } from './transaction.js';
 
@@ -11,14 +11,14 @@ export class NonInviteServerTransaction extends ServerTransactionBase<NonInviteS
     super(context, channel, identity, 'non-invite', 'Trying', request);
   }
 
-  respond(response: SipResponse): void {
+  respond(response: SipResponse, options: RespondOptions = {}): void {
     this.checkResponse(response);
     const status = response.status;
     switch (this.state) {
       case 'Trying':
       case 'Proceeding':
         this.lastResponse = response;
-        this.transmit(response, false);
+        this.transmit(response, options.retransmission === true);
         if (status < 200) {
           // "While in the Trying state, if the TU passes a provisional response to
           // the server transaction, the server transaction MUST enter the

@@ -11,6 +11,10 @@ export interface ServerTransactionFailure {
   readonly error?: TransportError;
 }
 
+export interface RespondOptions {
+  readonly retransmission?: boolean;
+}
+
 export abstract class ServerTransactionBase<State extends string> extends Transaction<State> {
   protected lastResponse: SipResponse | undefined;
   private readonly failureListeners: Array<(failure: ServerTransactionFailure) => void> = [];
@@ -26,8 +30,13 @@ export abstract class ServerTransactionBase<State extends string> extends Transa
     super(context, channel, identity, 'server', kind, initialState);
   }
 
-  /** The TU's response to the request (§17.2: "the TU passes a response to the server transaction"). */
-  abstract respond(response: SipResponse): void;
+  /**
+   * The TU's response to the request (§17.2: "the TU passes a response to the
+   * server transaction"). `retransmission`: the TU is resending a response it
+   * retransmits itself (a 2xx, §13.3.1.4; a reliable provisional, RFC 3262 §3),
+   * reported on the diagnostics stream as a retransmission.
+   */
+  abstract respond(response: SipResponse, options?: RespondOptions): void;
 
   /** A request matched to this transaction: a retransmission (or, for INVITE, the ACK). */
   abstract receiveRequest(request: SipRequest): void;

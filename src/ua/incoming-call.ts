@@ -356,12 +356,7 @@ export class IncomingCall extends CallBase {
 
   /** Passes a response to the INVITE transaction; a UA-core retransmission is reported as one. */
   private transmit(response: SipResponse, retransmission: boolean): void {
-    if (retransmission) {
-      this.ctx.endpoint.diagnostics.emit({
-        type: 'retransmission-sent', at: this.now, transactionId: this.tx.id, startLine: response.startLine,
-      });
-    }
-    this.tx.respond(response);
+    this.tx.respond(response, { retransmission });
   }
 }
 

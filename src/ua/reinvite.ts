@@ -83,10 +83,7 @@ export class ReInvites {
     if (offer !== undefined) this.call.remoteDescribed('INVITE', offer, made.direction);
     // §13.3.1.4 applies to every INVITE: the UA core retransmits its 2xx until the ACK.
     const retransmitter = new CoreRetransmitter(host.endpoint.clock, answerSchedule(host.endpoint.transactions.timers),
-      () => {
-        host.endpoint.diagnostics.emit({ type: 'retransmission-sent', at: host.now(), transactionId: transaction.id, startLine: ok.startLine });
-        transaction.respond(ok);
-      },
+      () => transaction.respond(ok, { retransmission: true }),
       () => {
         this.awaiting = undefined;
         negotiation.incomingInvite = false;

@@ -80,6 +80,16 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     expect(states(events)).toEqual(['0 Proceeding->Accepted', '32000 Accepted->Terminated']);
   });
 
+  it('reports the TU\'s own 2xx retransmissions as retransmissions (respond with retransmission: true)', () => {
+    const { clock, channel, tx, invite, events } = inviteServer();
+    const ok = respond(invite, 200);
+    tx.respond(ok);
+    clock.advance(500);
+    tx.respond(ok, { retransmission: true });
+    expect(channel.lines()).toEqual(['0 SIP/2.0 200 OK', '500 SIP/2.0 200 OK']);
+    expect(events.filter((e) => e.type === 'retransmission-sent').map((e) => e.at)).toEqual([500]);
+  });
+
   it('over a reliable transport never retransmits, and Confirmed ends at once (Timer I = 0)', () => {
     const { clock, channel, tx, invite } = inviteServer({ reliable: true });
     tx.respond(respond(invite, 486));
