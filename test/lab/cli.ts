@@ -3,6 +3,7 @@
 //   check                                      say which Debian packages are missing
 import { parseArgs } from 'node:util';
 import { startLab } from './lab.js';
+import { kamailioControlSocket } from './kamailio.js';
 import { labTools, missingLabTools } from './preflight.js';
 
 /** The far ends a hand-started lab offers, by request-URI user. */
@@ -44,6 +45,7 @@ async function up(args: string[]): Promise<number> {
     `  domain      ${lab.proxy.realm}  (digest auth ${lab.proxy.auth ? 'on' : 'off'}, realm ${lab.proxy.realm})`,
     `  accounts    ${lab.accounts.map((a) => `${a.user} / ${a.password}`).join(', ')}`,
     '  far ends    ' + Object.entries(namedFarEnds).map(([name, scenario]) => `sip:${name}@${lab.proxy.realm} (${scenario})`).join('\n              '),
+    `  kamcmd      kamcmd -s unix:${kamailioControlSocket(ports.udp)} ul.dump`,
     `  files       ${lab.dir}`,
     '',
   ];

@@ -1,7 +1,8 @@
 // The lab's SIP proxy: renders kamailio/kamailio.cfg for this lab's ports,
 // accounts and far ends, starts Kamailio in the foreground and waits until it
 // answers an OPTIONS ping over UDP and accepts WS/WSS connections.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { ManagedProcess, waitUntil } from './managed-process.js';
@@ -34,6 +35,16 @@ export interface KamailioOptions {
   readonly farEnds: ReadonlyMap<string, number>;
 }
 
+/**
+ * Kamailio's control socket (`kamcmd -s unix:<path>`). A Unix socket path is
+ * limited to 104 bytes, and the lab's directory can be deeper than that (a CI
+ * checkout under a long path), so the socket lives in the system's temp dir,
+ * named by the proxy's UDP port, which is unique among running labs.
+ */
+export function kamailioControlSocket(udpPort: number): string {
+  return join(tmpdir(), `callscope-kamailio-${udpPort}.ctl`);
+}
+
 const template = new URL('./kamailio/kamailio.cfg', import.meta.url);
 
 /** Only characters that cannot break out of a Kamailio string literal. */
@@ -58,6 +69,7 @@ export function renderKamailioConfig(options: KamailioOptions): { config: string
     WSS_PORT: String(options.ports.wss),
     RTPENGINE_NG_PORT: String(options.rtpengineNgPort),
     RUN_DIR: options.dir,
+    CTL_SOCKET: kamailioControlSocket(options.ports.udp),
     AUTH_ALGORITHM: options.authAlgorithm,
     ACCOUNT_LINES: accountLines,
     FAREND_LINES: farEndLines,
@@ -128,6 +140,7 @@ export async function startKamailio(options: KamailioOptions): Promise<ManagedPr
     args,
     logFile: join(options.dir, 'kamailio.log'),
   });
+  void kamailio.exited.then(() => rmSync(kamailioControlSocket(options.ports.udp), { force: true }));
   await waitUntil(() => pingSipUdp(options.ports.udp), {
     what: `Kamailio answers OPTIONS on udp:127.0.0.1:${options.ports.udp}`,
     process: kamailio,

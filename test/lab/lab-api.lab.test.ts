@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startLab } from './lab.js';
-import { pingSipUdp } from './kamailio.js';
+import { kamailioControlSocket, pingSipUdp } from './kamailio.js';
 import { scenarioDir } from './sipp.js';
 import { useLab } from './vitest-lab.js';
 
@@ -62,6 +62,24 @@ describe('SIP lab scenarios and controls', () => {
     expect(await pingSipUdp(udp)).toBe(false);
     await lab().restartProxy();
     expect(await pingSipUdp(udp)).toBe(true);
+  });
+});
+
+describe('SIP lab in a deep directory', () => {
+  // CI checks out under a longer path than a developer's; a Unix socket path
+  // over 104 bytes once made Kamailio's ctl module refuse to start.
+  it('starts when its directory is deeper than a Unix socket path allows, and kamcmd reaches the proxy', async () => {
+    const lab = await startLab({ name: `deep-${'d'.repeat(90)}`, auth: false, rtpengine: false, capture: false });
+    try {
+      expect(lab.dir.length).toBeGreaterThan(104);
+      const socket = kamailioControlSocket(lab.proxy.ports.udp);
+      expect(existsSync(socket)).toBe(true);
+      const version = execFileSync('kamcmd', ['-s', `unix:${socket}`, 'core.version'], { encoding: 'utf8' });
+      expect(version).toMatch(/kamailio/i);
+    } finally {
+      await lab.stop();
+    }
+    expect(existsSync(kamailioControlSocket(lab.proxy.ports.udp))).toBe(false);
   });
 });
 
