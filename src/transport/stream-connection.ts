@@ -34,6 +34,7 @@ export class StreamConnection implements FlowLink {
   private readonly framer: StreamFramer;
   private pending: Buffer = Buffer.alloc(0);
   private ended = false;
+  private corked = false;
   private error: Error | undefined;
 
   constructor(
@@ -64,6 +65,16 @@ export class StreamConnection implements FlowLink {
 
   send(data: Uint8Array): Promise<void> {
     if (!this.open) return Promise.reject(new TransportError(`connection ${this.flowId} to ${formatAddress(this.remote)} is closed`, this.remote));
+    // Writes made in one tick leave in one segment (Nagle is off): a request and the
+    // CANCEL or ACK sent right behind it reach the next hop together, in order.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     return new Promise((resolve, reject) => {
       this.socket.write(data, (error) => {
         if (error) reject(new TransportError(`could not send to ${formatAddress(this.remote)}: ${error.message}`, this.remote, { cause: error }));

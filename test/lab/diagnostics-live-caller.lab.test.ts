@@ -127,9 +127,10 @@ describe('caller faults', () => {
   it('--cancel-early: cancel-before-provisional on the caller\'s leg only (downstream, the proxy cancels in order or not at all)', async () => {
     const run = await liveAndCaptured('live-cancel-early', async (lab) => {
       const callee = await listenOn(lab, '--answer-after', '10', '--timeout', '3');
-      // Over TCP the CANCEL followed the INVITE within about 0.4 ms, before Kamailio's 100 Trying
-      // (0.7 ms). Over UDP the two datagrams were seen up to 0.8 ms apart on the wire, and the 100
-      // sometimes came first: then the CANCEL is legal on the wire although the caller sent it blind.
+      // Over TCP the INVITE and the CANCEL sent in the same tick leave in one write, so the capture
+      // too sees the CANCEL before Kamailio's 100 Trying. Over UDP they are two datagrams, and on a
+      // busy machine the 100 sometimes came first: then the CANCEL is legal on the wire although
+      // the caller sent it blind.
       const caller = await startCli('call', '--server', `sip:127.0.0.1:${lab.proxy.ports.tcp};transport=tcp`, '--json', '-',
         '--cancel-early', `farend-${callee.port}`).result;
       return { caller, callee: await callee.result, proxy: lab.proxy.ports.tcp };

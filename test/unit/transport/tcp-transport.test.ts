@@ -4,6 +4,7 @@
 import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StreamConnection } from '../../../src/transport/stream-connection.js';
 import { createTcpTransport } from '../../../src/transport/tcp-transport.js';
 import type { TcpTransport } from '../../../src/transport/tcp-transport.js';
 import { TransportError } from '../../../src/transport/transport.js';
@@ -155,6 +156,29 @@ describe('TCP transport: sending', () => {
     // destination: some address nobody listens on; the flow wins
     await server.send(bytes('SIP/2.0 200 OK\r\n\r\n'), { protocol: 'TCP', host: '127.0.0.1', port: 1 }, { flowId: request!.flowId! });
     expect(await got).toBe('SIP/2.0 200 OK\r\n\r\n');
+  });
+
+  it('messages sent in one tick leave in one write, in order (a CANCEL right behind its INVITE)', async () => {
+    const peer = await rawServer();
+    const socket = await rawClient(peer.port);
+    // What the connection hands the kernel: one entry per write, with the messages it carries.
+    const writes: string[][] = [];
+    const writable = socket as unknown as {
+      _write(chunk: Buffer, encoding: string, cb: (e?: Error | null) => void): void;
+      _writev(chunks: { chunk: Buffer }[], cb: (e?: Error | null) => void): void;
+    };
+    const write = writable._write.bind(socket);
+    const writev = writable._writev.bind(socket);
+    writable._write = (chunk, encoding, cb) => { writes.push([chunk.toString('latin1')]); write(chunk, encoding, cb); };
+    writable._writev = (chunks, cb) => { writes.push(chunks.map((c) => c.chunk.toString('latin1'))); writev(chunks, cb); };
+    const connection = new StreamConnection(socket, 'TCP', 'flow-1', {
+      message: () => undefined, malformed: () => undefined, pong: () => undefined, closed: () => undefined,
+    }, undefined, 'client');
+    await Promise.all([connection.send(bytes('INVITE\r\n\r\n')), connection.send(bytes('CANCEL\r\n\r\n'))]);
+    await connection.send(bytes('ACK\r\n\r\n'));
+    expect(writes).toEqual([['INVITE\r\n\r\n', 'CANCEL\r\n\r\n'], ['ACK\r\n\r\n']]);
+    await waitFor(() => peer.all() === 'INVITE\r\n\r\nCANCEL\r\n\r\nACK\r\n\r\n', 'all three at the peer, in order');
+    connection.close('done');
   });
 
   it('a response whose connection has closed goes over a new connection to the destination (§18.2.2)', async () => {
