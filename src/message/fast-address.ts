@@ -6,10 +6,18 @@
 // Recorded per address (format in fast-build.ts): the display name's range, the URI, then
 // the header params; a list field records a count first.
 
-import { classTable, DQUOTE, SP, HT, C_TOKEN } from './chars.js';
-import { bail, endOfField, fastQuoted, put, rec, skipWsp, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
-import { PARAM_SIZE, P_EXPIRES, P_INSTANCE, P_Q, P_REG_ID, P_TAG, fastParams, firstParam, paramsEnd } from './fast-params.js';
+import { classTable, C_TOKEN } from './chars.js';
+import { bail, endOfField, fastQuoted, put, rec as records, skipWsp, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
+import * as codes from './fast-params.js';
+import { fastParams, firstParam, paramsEnd } from './fast-params.js';
 import { fastSipUri } from './fast-uri.js';
+
+// module-local copies of imported constants (see fast-scan.ts)
+const rec = records;
+const { PARAM_SIZE, P_EXPIRES, P_INSTANCE, P_Q, P_REG_ID, P_TAG } = codes;
+const SP = 0x20;
+const HT = 0x09;
+const DQUOTE = 0x22;
 
 const TOKEN = classTable(C_TOKEN);
 

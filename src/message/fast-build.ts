@@ -12,12 +12,15 @@
 // Fields with several values (Via, Contact, Route, ...) record a count, then the values.
 
 import { EMPTY_ARRAY } from './empty.js';
-import { PARAM_NAMES, PARAM_SIZE } from './fast-params.js';
+import * as codes from './fast-params.js';
 import { EMPTY_PARAMS, ParamMap } from './param-map.js';
 import { paramText } from './params.js';
 import { lowerSlice } from './scan.js';
 import type { Contact, MediaType, NameAddr, Params, SipUri, TaggedAddress, Via } from './types.js';
 import { transportOf } from './via.js';
+
+// module-local copies of imported constants (see fast-scan.ts)
+const { PARAM_NAMES, PARAM_SIZE, P_BRANCH, P_RECEIVED, P_RPORT, P_TAG, P_EXPIRES, P_Q, P_INSTANCE, P_REG_ID, P_OB } = codes;
 
 /** Where the last builder stopped reading. */
 export const after = { at: 0 };
@@ -35,17 +38,36 @@ function paramValue(s: string, l: readonly number[], o: number): string | null {
   return vs < 0 ? null : s.slice(vs, l[o + 4]!);
 }
 
-/** Params: names lower-cased (interned when coded), values as written. */
-export function params(s: string, l: readonly number[], at: number): Params {
+/**
+ * The flat [name, value, ...] array of a ParamMap for the params recorded at `at`
+ * (undefined when there are none): names lower-cased (interned when coded), values as written.
+ */
+function paramList(s: string, l: readonly number[], at: number): (string | null)[] | undefined {
   const n = l[at]!;
   const o = at + 1;
   after.at = o + n * PARAM_SIZE;
-  if (n === 0) return EMPTY_PARAMS;
-  if (n === 1) return new ParamMap([paramName(s, l, o), paramValue(s, l, o)]);
-  if (n === 2) return new ParamMap([paramName(s, l, o), paramValue(s, l, o), paramName(s, l, o + PARAM_SIZE), paramValue(s, l, o + PARAM_SIZE)]);
+  if (n === 0) return undefined;
+  if (n === 1) return [paramName(s, l, o), paramValue(s, l, o)];
+  if (n === 2) return [paramName(s, l, o), paramValue(s, l, o), paramName(s, l, o + PARAM_SIZE), paramValue(s, l, o + PARAM_SIZE)];
   const flat: (string | null)[] = [];
   for (let p = o; p < after.at; p += PARAM_SIZE) flat.push(paramName(s, l, p), paramValue(s, l, p));
-  return new ParamMap(flat);
+  return flat;
+}
+
+/** Params: names lower-cased (interned when coded), values as written. */
+export function params(s: string, l: readonly number[], at: number): Params {
+  const flat = paramList(s, l, at);
+  return flat === undefined ? EMPTY_PARAMS : new ParamMap(flat);
+}
+
+/**
+ * The index in the record at `at` (and so the pair in its flat array) of the param with
+ * this code, or -1: what `get(name)` finds, without comparing names (a name has its code
+ * in any case, and the fast path refuses duplicates).
+ */
+function coded(l: readonly number[], at: number, code: number): number {
+  for (let i = 0, n = l[at]!, o = at + 1; i < n; i++, o += PARAM_SIZE) if (l[o] === code) return i;
+  return -1;
 }
 
 export function sipUri(s: string, l: readonly number[], at: number): SipUri {
@@ -68,11 +90,17 @@ function displayName(s: string, l: readonly number[], at: number): string | unde
   return start < 0 ? undefined : s.slice(start, l[at + 1]!);
 }
 
+/** Value of the param at index i of a flat array, as `get` would return it with `?? undefined`. */
+function valueAt(flat: (string | null)[] | undefined, i: number): string | undefined {
+  return i < 0 ? undefined : (flat![2 * i + 1] ?? undefined);
+}
+
 export function fromTo(s: string, l: readonly number[], at: number): TaggedAddress {
   const name = displayName(s, l, at);
   const uri = sipUri(s, l, at + 2);
-  const p = params(s, l, after.at);
-  return { displayName: name, uri, params: p, tag: p.size > 0 ? (p.get('tag') ?? undefined) : undefined };
+  const pa = after.at;
+  const flat = paramList(s, l, pa);
+  return { displayName: name, uri, params: flat === undefined ? EMPTY_PARAMS : new ParamMap(flat), tag: valueAt(flat, coded(l, pa, P_TAG)) };
 }
 
 export function nameAddr(s: string, l: readonly number[], at: number): NameAddr {
@@ -84,36 +112,41 @@ export function nameAddr(s: string, l: readonly number[], at: number): NameAddr 
 export function contact(s: string, l: readonly number[], at: number): Contact {
   const name = displayName(s, l, at);
   const uri = sipUri(s, l, at + 2);
-  const p = params(s, l, after.at);
+  const pa = after.at;
+  const flat = paramList(s, l, pa);
   let expires: number | undefined;
   let q: number | undefined;
   let instance: string | undefined;
   let regId: number | undefined;
-  if (p.size > 0) {
-    const e = p.get('expires');
-    if (e != null) expires = Number(e);
-    const qv = p.get('q');
-    if (qv != null) q = Number(qv);
-    const inst = p.get('+sip.instance');
-    if (inst != null) instance = paramText(inst);
-    const r = p.get('reg-id');
-    if (r != null) regId = Number(r);
+  if (flat !== undefined) {
+    const e = valueAt(flat, coded(l, pa, P_EXPIRES));
+    if (e !== undefined) expires = Number(e);
+    const qv = valueAt(flat, coded(l, pa, P_Q));
+    if (qv !== undefined) q = Number(qv);
+    const inst = valueAt(flat, coded(l, pa, P_INSTANCE));
+    if (inst !== undefined) instance = paramText(inst);
+    const r = valueAt(flat, coded(l, pa, P_REG_ID));
+    if (r !== undefined) regId = Number(r);
   }
-  return { displayName: name, uri, params: p, expires, q, instance, regId, ob: uri.params.has('ob') };
+  return {
+    displayName: name, uri, params: flat === undefined ? EMPTY_PARAMS : new ParamMap(flat), expires, q, instance, regId,
+    ob: coded(l, at + 2 + 7, P_OB) >= 0, // the URI's params
+  };
 }
 
 export function via(s: string, l: readonly number[], at: number): Via {
   const code = l[at]!;
   const port = l[at + 5]!;
-  const p = params(s, l, at + 6);
+  const flat = paramList(s, l, at + 6);
+  const p = flat === undefined ? EMPTY_PARAMS : new ParamMap(flat);
   let branch: string | undefined;
   let received: string | undefined;
   let rport: number | true | undefined;
-  if (p.size > 0) {
-    branch = p.get('branch') ?? undefined;
-    received = p.get('received') ?? undefined;
-    const rp = p.get('rport');
-    if (rp !== undefined) rport = rp === null ? true : Number(rp);
+  if (flat !== undefined) {
+    branch = valueAt(flat, coded(l, at + 6, P_BRANCH));
+    received = valueAt(flat, coded(l, at + 6, P_RECEIVED));
+    const rp = coded(l, at + 6, P_RPORT);
+    if (rp >= 0) rport = flat[2 * rp + 1] === null ? true : Number(flat[2 * rp + 1]);
   }
   return {
     protocol: 'SIP/2.0', transport: code >= 0 ? TRANSPORTS[code]! : transportOf(s, l[at + 1]!, l[at + 2]!),

@@ -4,15 +4,22 @@
 // the message when first asked for.
 
 import { fastContacts, fastFromTo, fastNameAddrList, fastSingleAddress } from './fast-address.js';
-import { PARAM_SIZE, P_ID, P_REFRESHER, fastParams, firstParam, paramsEnd, sameParamName } from './fast-params.js';
+import * as codes from './fast-params.js';
+import { fastParams, firstParam, paramsEnd, sameParamName } from './fast-params.js';
 import {
-  bail, endOfField, fastCallId, fastDigits, fastNumber, fastQuoted, fastText, fastTokenList, put, rec, sameText, scanned, skipWsp, tokenEnd,
+  bail, endOfField, fastCallId, fastDigits, fastNumber, fastQuoted, fastText, fastTokenList, put, rec as records, sameText, scanned, skipWsp, tokenEnd,
 } from './fast-scan.js';
 import { fastVias } from './fast-via.js';
-import { DQUOTE } from './chars.js';
-import { K } from './header-names.js';
-import { MAX_CONTENT_LENGTH, MAX_U32 } from './header-values.js';
+import { K as KINDS } from './header-names.js';
+import * as limits from './header-values.js';
 import type { MessageImpl } from './message.js';
+
+// module-local copies of imported constants (see fast-scan.ts)
+const K = KINDS;
+const rec = records;
+const { PARAM_SIZE, P_ID, P_REFRESHER } = codes;
+const { MAX_CONTENT_LENGTH, MAX_U32 } = limits;
+const DQUOTE = 0x22;
 
 /** Header kinds with a fast scanner (the others always go to the reference readers). */
 export const FAST_KINDS: Uint8Array = (() => {

@@ -6,8 +6,14 @@
 // none), valueEnd], where `code` tells the names the stack looks at (tag, branch, expires,
 // ...) apart without comparing strings again, and lets fast-build.ts use interned names.
 
-import { classTable, C_ALPHA, C_TOKEN, DQUOTE, SP, HT } from './chars.js';
-import { bail, fastQuoted, rec } from './fast-scan.js';
+import { classTable, C_ALPHA, C_TOKEN } from './chars.js';
+import { bail, fastQuoted, rec as records } from './fast-scan.js';
+
+// module-local copies of imported constants (see fast-scan.ts)
+const rec = records;
+const SP = 0x20;
+const HT = 0x09;
+const DQUOTE = 0x22;
 
 const TOKEN = classTable(C_TOKEN);
 const ALPHA = classTable(C_ALPHA);
@@ -30,6 +36,7 @@ export const P_INSTANCE = 9;
 export const P_REG_ID = 10;
 export const P_REFRESHER = 11;
 export const P_ID = 12;
+export const P_OB = 15;
 export const P_METHOD = 17;
 
 // paramCode's table: the coded names' bytes, and per (length, first letter) the first code

@@ -15,7 +15,17 @@
 // that would end at the sentinel. As they go, the scanners record the offsets the message
 // needs to build values later without scanning again (see `rec`).
 
-import { classTable, C_DIGIT, C_TOKEN, C_WORD, CR, LF, SP, HT, DQUOTE } from './chars.js';
+import { classTable, C_DIGIT, C_TOKEN, C_WORD } from './chars.js';
+
+// Constants used in hot code are module-local: optimized code reads an imported binding
+// from its module cell (checking that it is initialized) at every use, but folds a local
+// const into the code. Hence the other fast-*.ts modules keep local copies of what they
+// import (`const rec = records`, `const { PARAM_SIZE, ... } = codes`).
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HT = 0x09;
+const DQUOTE = 0x22;
 
 const TOKEN = classTable(C_TOKEN);
 const DIGIT = classTable(C_DIGIT);

@@ -7,8 +7,13 @@
 // parseUriAt would build from it).
 
 import { classTable, C_ALPHA, C_PARAM, C_USER, C_USER_NS } from './chars.js';
-import { bail, rec } from './fast-scan.js';
-import { PARAM_SIZE, P_MADDR, P_METHOD, P_TTL, paramCode, sameParamName } from './fast-params.js';
+import { bail, rec as records } from './fast-scan.js';
+import * as codes from './fast-params.js';
+import { paramCode, sameParamName } from './fast-params.js';
+
+// module-local copies of imported constants (see fast-scan.ts)
+const rec = records;
+const { PARAM_SIZE, P_MADDR, P_METHOD, P_TTL } = codes;
 
 const MAX_PARAMS = 16;
 

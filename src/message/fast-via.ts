@@ -3,11 +3,16 @@
 // carry extra rules) and received values other than IP addresses bail to the reference.
 // Recorded (format in fast-build.ts): a count, then each via-parm.
 
-import { DQUOTE } from './chars.js';
-import { bail, endOfField, put, rec, skipWsp, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
-import { PARAM_SIZE, P_BRANCH, P_MADDR, P_RECEIVED, P_RPORT, P_TTL, fastParams, firstParam, paramsEnd } from './fast-params.js';
+import { bail, endOfField, put, rec as records, skipWsp, tokenEnd, allDigits, digitsAt } from './fast-scan.js';
+import * as codes from './fast-params.js';
+import { fastParams, firstParam, paramsEnd } from './fast-params.js';
 import { fastHost, fastPort, portScan } from './fast-uri.js';
 import { isIpv4, isIpv6 } from './host.js';
+
+// module-local copies of imported constants (see fast-scan.ts)
+const rec = records;
+const { PARAM_SIZE, P_BRANCH, P_MADDR, P_RECEIVED, P_RPORT, P_TTL } = codes;
+const DQUOTE = 0x22;
 
 /** The checks readViaParm makes on the params of the last fastParams scan. */
 function checkViaParams(b: Uint8Array, s: string): void {

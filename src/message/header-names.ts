@@ -157,21 +157,23 @@ for (const [canonical, kind, single, compact] of DEFS) {
   }
 }
 
-const TRIE = Int16Array.from(trieRows.flat());
-const TRIE_DEF = Int16Array.from(trieDefs);
+// Row st * WIDTH is state st: at column cls the row offset of the next state (so a step is
+// one add and one load), and at column 0 (a byte that ends the name) its definition id.
+const TRIE = Int32Array.from(trieRows.flat(), (next) => next * WIDTH);
+trieDefs.forEach((id, st) => (TRIE[st * WIDTH] = id));
 /** Result of the last scanHeaderName: the definition id, -1 for an unknown name. */
 export const nameScan = { id: -1 };
 
 /** Index where the header name starting at p ends in the bytes b; its definition id is left in `nameScan.id`. */
 export function scanHeaderName(b: Uint8Array, p: number): number {
-  let st = 1;
+  let st = WIDTH; // the root's row
   for (;;) {
     const cls = NAME_CLASS[b[p]!]!;
     if (cls === 0) break;
-    st = TRIE[st * WIDTH + cls]!;
+    st = TRIE[st + cls]!;
     p++;
   }
-  nameScan.id = TRIE_DEF[st]!;
+  nameScan.id = TRIE[st]!;
   return p;
 }
 

@@ -85,6 +85,11 @@ export class MessageImpl {
   /** Offsets in `fields` of the From and To fields, -1 when absent. */
   fromAt = -1;
   toAt = -1;
+  /** Offsets in `fields` of the first and last Via fields, and of the first and last Contact fields (-1 when absent). */
+  viaFirst = -1;
+  viaLast = -1;
+  contactFirst = -1;
+  contactLast = -1;
   callId: string | undefined = undefined;
   cseq: CSeq | undefined = undefined;
   maxForwards: number | undefined = undefined;
@@ -139,12 +144,12 @@ export class MessageImpl {
     return -1;
   }
 
-  /** All values of a multi-valued kind, across its fields in order. */
-  private collect<T>(kind: number, one: One<T>, reference: Reference<T>): readonly T[] {
+  /** All values of a multi-valued kind, across its fields in order (those from offset `first` to `last`, when known). */
+  private collect<T>(kind: number, one: One<T>, reference: Reference<T>, first = this.fieldsStart, last = this.fields.length): readonly T[] {
     if (!this.has(kind)) return EMPTY_ARRAY;
     let out: T[] | undefined;
     const f = this.fields;
-    for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) {
+    for (let k = first; k <= last && k < f.length; k += F_HEAD + f[k + F_LEN]!) {
       if ((f[k + F_DEF]! & 63) !== kind) continue;
       if (f[k + F_LEN] !== 0) out = values(this.src, f, k + F_HEAD, one, out);
       else reference(this.src, f[k + F_VALUE]!, f[k + F_END]!, (out ??= []));
@@ -177,7 +182,7 @@ export class MessageImpl {
     return this.kind === 'request' ? this.src.slice(this.uriStart, this.uriEnd) : undefined;
   }
   get via(): readonly Via[] {
-    return (this.viaCache ??= this.collect(K.VIA, via, readVias));
+    return (this.viaCache ??= this.collect(K.VIA, via, readVias, this.viaFirst, this.viaLast));
   }
   get topVia(): Via {
     return this.via[0]!;
@@ -189,7 +194,7 @@ export class MessageImpl {
     return this.toAt < 0 ? undefined : (this.toCache ??= this.address(this.toAt, 'To'));
   }
   get contacts(): readonly Contact[] {
-    return (this.contactsCache ??= this.collect(K.CONTACT, contact, CONTACT_REF));
+    return (this.contactsCache ??= this.collect(K.CONTACT, contact, CONTACT_REF, this.contactFirst, this.contactLast));
   }
   get routes(): readonly NameAddr[] {
     return this.list(K.ROUTE, ROUTE_REF);

@@ -12,14 +12,14 @@ import { bytesToByteString, textToByteString } from './bytes.js';
 import type { Result, SipParseError } from './errors.js';
 import { SyntaxFault, fault } from './errors.js';
 import { bytesOf } from './byte-copy.js';
-import { Bail, put, rec, skipWsp } from './fast-scan.js';
+import { Bail, rec as records, skipWsp } from './fast-scan.js';
 import { FAST_KINDS, fastField } from './fast-fields.js';
 import { readKnownHeader } from './header-dispatch.js';
-import { HEADER_DEFS, K, lookupHeaderAt, nameHashStep, nameScan, scanHeaderName } from './header-names.js';
+import { HEADER_DEFS, K, lookupHeaderAt, nameHashStep, nameScan as nameScanned, scanHeaderName } from './header-names.js';
 import { TABLE, C_TOKEN } from './chars.js';
 import { resolveLimits } from './limits.js';
 import type { ParseLimits } from './limits.js';
-import { F_END, F_HEAD, F_LEN, F_VALUE, MessageImpl } from './message.js';
+import { F_DEF, F_END, F_HEAD, F_LEN, F_VALUE, MessageImpl } from './message.js';
 import type { SipMessage } from './message.js';
 import { toParseError } from './parse-error.js';
 import { checkText, skipLws } from './scan.js';
@@ -81,6 +81,20 @@ export function setFastPath(on: boolean): void {
 const KIND_OF = Int8Array.from([K.TEXT, ...HEADER_DEFS.map((d) => d.kind)]);
 const SINGLE = Uint8Array.from([0, ...HEADER_DEFS.map((d) => (d.single ? 1 : 0))]);
 const FAST = Uint8Array.from(FAST_KINDS);
+// Module-local copies of the imported constants used per field: optimized code reads an
+// imported binding through its module cell (checking it is initialized) at every use, but
+// folds a local const.
+const rec = records;
+const nameScan = nameScanned;
+const VALUE = F_VALUE;
+const END = F_END;
+const DEF = F_DEF;
+const LEN = F_LEN;
+const HEAD = F_HEAD;
+const KIND_FROM = K.FROM;
+const KIND_TO = K.TO;
+const KIND_VIA = K.VIA;
+const KIND_CONTACT = K.CONTACT;
 
 /** Parse a message held as a byte string (internal entry used by the framers). */
 export function parseByteString(s: string, framing: Framing, limits: ParseLimits): ParseResult {
@@ -129,10 +143,11 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       const kind = KIND_OF[id + 1]!;
       // the field's head; the fast path's record of its value follows
       const at = rec.length;
-      put(0);
-      put(0);
-      put(((id + 1) << 6) | kind);
-      put(0);
+      list[at + VALUE] = 0;
+      list[at + END] = 0;
+      list[at + DEF] = ((id + 1) << 6) | kind;
+      list[at + LEN] = 0;
+      rec.length = at + HEAD;
       let e = -1;
       let v = 0;
       if (b !== undefined && FAST[kind] === 1) {
@@ -148,22 +163,30 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       }
       const ref = e < 0;
       if (ref) {
-        rec.length = at + F_HEAD;
+        rec.length = at + HEAD;
         e = fieldEnd(s, k + 1, p, limits);
         v = skipLws(s, k + 1, e);
       }
       if (++count > limits.maxHeaders) fault('too-many-headers', `more than ${limits.maxHeaders} header fields`, p);
-      list[at + F_VALUE] = v;
-      list[at + F_END] = e;
-      list[at + F_LEN] = rec.length - at - F_HEAD;
+      list[at + VALUE] = v;
+      list[at + END] = e;
+      list[at + LEN] = rec.length - at - HEAD;
       if (id >= 0) {
         const bit = 1 << (kind & 31);
         const seen = kind < 32 ? seenLow : seenHigh;
         if (SINGLE[id + 1] === 1 && (seen & bit) !== 0) fault('duplicate-header', `${HEADER_DEFS[id]!.canonical} appears more than once, but takes a single value`, p);
         if (kind < 32) seenLow |= bit;
         else seenHigh |= bit;
-        if (kind === K.FROM) m.fromAt = at;
-        else if (kind === K.TO) m.toAt = at;
+        // where the message finds the values read most (see MessageImpl)
+        if (kind === KIND_VIA) {
+          if (m.viaFirst < 0) m.viaFirst = at;
+          m.viaLast = at;
+        } else if (kind === KIND_FROM) m.fromAt = at;
+        else if (kind === KIND_TO) m.toAt = at;
+        else if (kind === KIND_CONTACT) {
+          if (m.contactFirst < 0) m.contactFirst = at;
+          m.contactLast = at;
+        }
         if (ref) readKnownHeader(m, HEADER_DEFS[id]!, s, v, e);
       } else if (ref) {
         checkText(s, v, e);
