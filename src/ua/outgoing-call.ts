@@ -253,6 +253,22 @@ export class OutgoingCall extends CallBase {
       return;
     }
     if (known?.acking) return;
+    if (known?.byeReceived && !this.answeredFork && !this.isEnded) {
+      // The callee's BYE overtook its 2xx (a proxy relaying them in parallel): the 2xx is
+      // ACKed as any other (§13.2.2.4), from a dialog built on it, but the callee has
+      // already ended that dialog (a BYE of ours would get 481), so the call is over.
+      const dialog = Dialog.asUac(invite, response);
+      if (dialog) {
+        const ended = new UacFork(dialog);
+        ended.acking = true;
+        ended.offerAnswered = known.offerAnswered;
+        this.forks.set(dialog.id.remoteTag, ended);
+        this.finalStatus = response.status;
+        void this.ackOnly(ended, response).then(() => dialog.terminate());
+        this.finish({ cause: 'hangup-remote', status: response.status, reason: `the callee hung up: its BYE arrived before its ${response.status}` });
+        return;
+      }
+    }
     let fork = known;
     if (fork) {
       fork.dialog.confirm(response);
@@ -317,11 +333,16 @@ export class OutgoingCall extends CallBase {
   }
 
   private async ackThenBye(fork: UacFork, response: SipResponse): Promise<void> {
+    await this.ackOnly(fork, response);
+    void this.sendInDialog(fork.dialog, 'BYE').then(() => fork.dialog.terminate());
+  }
+
+  /** ACKs a 2xx of a fork that will not be kept. */
+  private async ackOnly(fork: UacFork, response: SipResponse): Promise<void> {
     // An offerless INVITE's 2xx carries an offer: the ACK must still answer it (§13.2.1).
     const offer = this.offer === undefined && !fork.offerAnswered ? sdpBody(response) : undefined;
     const answer = offer === undefined ? undefined : await this.ctx.sdp.createAnswer(offer).catch(() => undefined);
     this.sendAck(fork, answer);
-    void this.sendInDialog(fork.dialog, 'BYE').then(() => fork.dialog.terminate());
   }
 
   private sendAck(fork: UacFork, answer: string | undefined): void {
@@ -428,6 +449,10 @@ export class OutgoingCall extends CallBase {
       this.finish({ cause: 'hangup-remote', ...(this.finalStatus === undefined ? {} : { status: this.finalStatus }), reason: 'the callee hung up (BYE)' });
     } else {
       // §15: a callee must not BYE an early dialog; if one does, that fork is simply gone.
+      // It may also be the callee's BYE right behind its 2xx, relayed first by a proxy that
+      // handles them in parallel: see receive2xx.
+      const fork = this.forks.get(dialog.id.remoteTag);
+      if (fork) fork.byeReceived = true;
       this.unregister(dialog);
     }
   }

@@ -38,6 +38,8 @@ export class UacFork {
   ack: SipRequest | undefined;
   /** A 2xx of this fork is being ACKed (the ACK may wait for our SDP answer). */
   acking = false;
+  /** The callee sent BYE on this fork's early dialog (and we accepted it). */
+  byeReceived = false;
 
   constructor(readonly dialog: Dialog) {}
 

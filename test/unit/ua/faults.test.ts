@@ -219,6 +219,30 @@ describe('callee faults', () => {
     expect(bobCodes()).toEqual(['bye-before-ack']);
   });
 
+  it('bye-before-ack relayed out of order (the BYE overtakes the 2xx): the caller ACKs the 2xx and the call is over, hung up by the callee', async () => {
+    const { alice, bob, advance } = lab();
+    const incoming = answering(bob, { ring: true, faults: { byeBeforeAck: true } });
+    // A proxy relaying in parallel: the 2xx to the INVITE reaches Alice 5 ms after the BYE.
+    bob.intercept((packet) => {
+      const text = Buffer.from(packet.data).toString('latin1');
+      return text.startsWith('SIP/2.0 200 ') && /^CSeq: \d+ INVITE\r$/m.test(text) ? { delayMs: 5 } : 'deliver';
+    });
+    const call = alice.agent().call('sip:bob@127.0.0.1:5070');
+    await advance(100);
+    const arrivals = alice.events.flatMap((e) => (e.type === 'message-received' ? [parse(e.raw)] : []))
+      .map((m) => `${m.kind === 'request' ? m.method : m.status} ${m.cseq.method}`);
+    expect(arrivals.indexOf('BYE BYE')).toBeGreaterThan(-1);
+    expect(arrivals.indexOf('BYE BYE')).toBeLessThan(arrivals.indexOf('200 INVITE'));
+    expect(await call.ended).toMatchObject({ cause: 'hangup-remote', status: 200, reason: 'the callee hung up: its BYE arrived before its 200' });
+    // The 2xx is ACKed (§13.2.2.4), end to end; no BYE of Alice's follows (the dialog is gone).
+    const ack = alice.requests('ACK');
+    expect(ack).toHaveLength(1);
+    expect(ack[0]!.cseq).toEqual({ seq: alice.requests('INVITE')[0]!.cseq.seq, method: 'ACK' });
+    await advance(10 * T1, 5);
+    expect(alice.requests('BYE')).toEqual([]);
+    expect(await incoming[0]!.ended).toMatchObject({ cause: 'hangup-local', byeStatus: 200 });
+  });
+
   it('rseq-gap: 180 with RSeq n (PRACKed), 183 with n+2 (never PRACKed), 504 at 64·T1', async () => {
     const { alice, bob, advance, aliceCodes, bobCodes } = lab();
     const calls: IncomingCall[] = [];
