@@ -20,7 +20,7 @@ import { ReInvites } from './reinvite.js';
 import { Transfers, type TransferOutcome } from './refer.js';
 import { sdpBody } from './sdp-body.js';
 import type { MediaDirection, SdpHandler } from './sdp-handler.js';
-import { SessionTimer, minSeHeader, type SessionTimerOptions, type TimerVerdict } from './session-timer.js';
+import { SessionTimer, minSeHeader, type SessionTimerOptions, type AcceptedTimer, type TimerVerdict } from './session-timer.js';
 import { Updates } from './update.js';
 
 export interface MidCallOptions {
@@ -207,6 +207,25 @@ export class MidCall {
   /** 422 with our Min-SE (RFC 4028 §9). */
   tooSmall(transaction: ServerTransaction, minSe: number): void {
     this.reply(transaction, 422, { headers: [minSeHeader(minSe)] });
+  }
+
+  /**
+   * The checks a session-refreshing re-INVITE or UPDATE passes before it is taken: no
+   * offer/answer collision (491/500), and a Session-Expires we accept (422). Returns the
+   * session timer's verdict for the 2xx, or undefined when the request was refused here.
+   */
+  admitRefresh(method: 'INVITE' | 'UPDATE', request: SipRequest, transaction: ServerTransaction, hasOffer: boolean): AcceptedTimer | undefined {
+    const collision = this.negotiation.collision(method, hasOffer);
+    if (collision) {
+      this.refuse(transaction, collision);
+      return undefined;
+    }
+    const verdict = this.timer.answer(request);
+    if (verdict.kind === 'reject') {
+      this.tooSmall(transaction, verdict.minSe);
+      return undefined;
+    }
+    return verdict;
   }
 
   /** Our answer to their offer, or (for an offerless re-INVITE) our offer; undefined when the SDP handler refused it. */

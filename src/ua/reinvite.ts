@@ -43,16 +43,8 @@ export class ReInvites {
       return;
     }
     const offer = sdpBody(request);
-    const collision = negotiation.collision('INVITE', offer !== undefined);
-    if (collision) {
-      this.call.refuse(transaction, collision);
-      return;
-    }
-    const verdict = this.call.timer.answer(request);
-    if (verdict.kind === 'reject') {
-      this.call.tooSmall(transaction, verdict.minSe);
-      return;
-    }
+    const verdict = this.call.admitRefresh('INVITE', request, transaction, offer !== undefined);
+    if (!verdict) return;
     negotiation.incomingInvite = true;
     if (offer !== undefined) negotiation.theirOffer = true;
     else negotiation.ourOffer = true;

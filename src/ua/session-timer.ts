@@ -36,9 +36,8 @@ export interface SessionTimerHost {
 }
 
 /** Our answer to a request: 422, or what the 2xx carries and what to do once it is sent. */
-export type TimerVerdict =
-  | { readonly kind: 'reject'; readonly minSe: number }
-  | { readonly kind: 'accept'; readonly require: readonly string[]; readonly headers: readonly HeaderSpec[]; readonly commit: () => void };
+export type AcceptedTimer = { readonly kind: 'accept'; readonly require: readonly string[]; readonly headers: readonly HeaderSpec[]; readonly commit: () => void };
+export type TimerVerdict = { readonly kind: 'reject'; readonly minSe: number } | AcceptedTimer;
 
 function supportsTimer(request: SipRequest): boolean {
   return request.supported.includes('timer') || request.require.includes('timer');

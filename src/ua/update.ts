@@ -29,16 +29,8 @@ export class Updates {
       else this.call.refuse(transaction, { status: 500, reason: 'the offer in the INVITE is not answered yet (RFC 3311 §5.2)', retryAfter: retryAfterSeconds(this.call.random) });
       return;
     }
-    const collision = negotiation.collision('UPDATE', offer !== undefined);
-    if (collision) {
-      this.call.refuse(transaction, collision);
-      return;
-    }
-    const verdict = this.call.timer.answer(request);
-    if (verdict.kind === 'reject') {
-      this.call.tooSmall(transaction, verdict.minSe);
-      return;
-    }
+    const verdict = this.call.admitRefresh('UPDATE', request, transaction, offer !== undefined);
+    if (!verdict) return;
     let made: Awaited<ReturnType<MidCall['answerOrOffer']>> | undefined;
     if (offer !== undefined) {
       negotiation.theirOffer = true;
