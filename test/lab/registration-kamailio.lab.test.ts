@@ -9,6 +9,7 @@ import { parseMessage } from '../../src/message/index.js';
 import { SipEndpoint } from '../../src/ua/endpoint.js';
 import { newInstanceId, Registration, type RegistrationOptions, type RegistrationState } from '../../src/ua/registration.js';
 import { connectToServer, type ServerConnection } from '../../src/ua/server-connection.js';
+import { waitFor } from '../support/wait-for.js';
 import { useLab } from './vitest-lab.js';
 
 const lab = useLab({ name: 'registration-kamailio' });
@@ -19,15 +20,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Connects to `server`, makes an endpoint and a Registration for `user`; everything is closed after the test. */
 async function account(server: 'wss' | 'udp' | 'tcp' | 'tls', user: string, options: Partial<RegistrationOptions> = {}) {
@@ -148,6 +140,6 @@ describe('the registration is usable', () => {
     const registered = c.registration.state;
     expect(registered.name === 'registered' && invites[0]!.startsWith(registered.contact.replace(/;.*$/, ''))).toBe(true);
     expect(caller.messageLog()).toMatch(/^SIP\/2\.0 486 Busy Here/m);
-    await waitFor(() => c.events.some((e) => e.type === 'message-received' && Buffer.from(e.raw).toString('latin1').startsWith('ACK ')), 'the ACK for the 486');
+    await waitFor(() => c.events.some((e) => e.type === 'message-received' && Buffer.from(e.raw).toString('latin1').startsWith('ACK ')), 'the ACK for the 486', 15_000);
   });
 });

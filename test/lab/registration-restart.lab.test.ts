@@ -8,19 +8,11 @@ import { parseMessage } from '../../src/message/index.js';
 import { SipEndpoint } from '../../src/ua/endpoint.js';
 import { newInstanceId, Registration, type RegistrationState } from '../../src/ua/registration.js';
 import { connectToServer, type ServerConnection } from '../../src/ua/server-connection.js';
+import { waitFor } from '../support/wait-for.js';
 import { useLab } from './vitest-lab.js';
 
 const lab = useLab({ name: 'registration-restart' });
 
-async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let close: (() => Promise<unknown>) | undefined;
 afterAll(async () => {
@@ -62,7 +54,7 @@ describe('Kamailio restarted under a registered WSS account', () => {
     const before = states.length;
 
     await lab().restartProxy();
-    await waitFor(() => states.length > before + 1 && registration.state.name === 'registered' && registration.state, 'registered again');
+    await waitFor(() => states.length > before + 1 && registration.state.name === 'registered' && registration.state, 'registered again', 30_000);
 
     const story = states.slice(before).map((s) => s.name).filter((n, i, all) => i === 0 || n !== all[i - 1]);
     expect(story).toEqual(['failed', 'registering', 'registered']);

@@ -1,19 +1,10 @@
 // Small helpers for transport tests on real loopback sockets.
+import { waitFor } from '../../support/wait-for.js';
+export { waitFor };
 import type { InboundMessage, Transport, TransportStateChange } from '../../../src/transport/transport.js';
 
 export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
-
-/** Polls `check` until it returns something truthy (generous default: 5 s of wall clock). */
-export async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Records a transport's messages, states and malformed reports. */
 export function record(transport: Transport) {
