@@ -36,7 +36,7 @@ export const layeringRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.lab/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.lab/**', 'src/message/wasm/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

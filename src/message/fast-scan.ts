@@ -1,168 +1,246 @@
-// The parser's fast path, part 1: allocation-free scanners for the forms header values
-// take in everyday traffic. They cover a subset of the grammar (no folds, escapes, quoted
-// pairs, IPv6 references, ...). On anything outside it — including every actual error —
-// they throw BAIL, and the parser reads that one field again with the reference readers
-// (header-dispatch.ts), which accept it or report the exact error. So the fast path decides
-// nothing on its own: whatever it accepts, the reference grammar accepts with the same
-// value (the differential test in test/unit/message checks this on real, torture and
-// fuzzed messages).
+// The parser's fast path, JavaScript side. The scanners themselves are WebAssembly
+// (wasm/scanner.ts, compiled into scanner-wasm.ts by `npm run build:wasm`): bytes indexed
+// in linear memory cost a fraction of what a JavaScript scan of the same bytes costs. Here:
+// the module is instantiated once, its character tables filled from chars.ts; a message is
+// copied into its memory (`loadMessage`); `fastField` and `fastRequestUri` call the scanners
+// and read back what they found.
 //
-// The scanners read a byte copy of the message (`b`; offsets are those of the byte string)
-// because indexing bytes costs a fraction of charCodeAt. Contract of a field scanner:
-// called with i at the first byte of the value (after HCOLON and any SP/HT), it returns
-// the index of the CR that ends the field. The copy ends with a CRLFCRLF sentinel
-// (byte-copy.ts), so every scan meets a CR before the copy ends; the parser refuses a field
-// that would end at the sentinel. As they go, the scanners record the offsets the message
-// needs to build values later without scanning again (see `rec`).
+// The scanners cover the forms values take in everyday traffic; on anything else they
+// return -1 and the parser reads that field with the reference grammar, which accepts it
+// or reports the exact error (see wasm/scanner.ts). Where WebAssembly cannot be
+// instantiated, `loadMessage` returns undefined and every field takes the reference path.
 
-import { classTable, C_DIGIT, C_TOKEN, C_WORD } from './chars.js';
+import { classTable, C_ALPHA, C_DIGIT, C_PARAM, C_TOKEN, C_USER, C_USER_NS, C_WORD } from './chars.js';
+import { PARAM_NAMES } from './fast-params.js';
+import { HEADER_DEFS, K } from './header-names.js';
+import type { MessageImpl } from './message.js';
+import { SCANNER_WASM } from './scanner-wasm.js';
 
-// Constants used in hot code are module-local: optimized code reads an imported binding
-// from its module cell (checking that it is initialized) at every use, but folds a local
-// const into the code. Hence the other fast-*.ts modules keep local copies of what they
-// import (`const rec = records`, `const { PARAM_SIZE, ... } = codes`).
-const CR = 0x0d;
-const LF = 0x0a;
-const SP = 0x20;
-const HT = 0x09;
-const DQUOTE = 0x22;
+// memory layout (bytes): the same numbers as in wasm/scanner.ts
+const TABLES = 0x1000;
+const CELLS = 0x3000;
+const SCALARS = 0x3100;
+const NAME_KEY = 0x4000;
+const NAME_ID = 0xc000;
+const NAME_NEXT = 0xc400;
+const NAME_AT = 0xc500;
+const NAME_TEXT = 0xd000;
+const INPUT = 0x20000;
+const INPUT_CAPACITY = 0x50000;
+const REC = 0x70000;
+const REC_CAPACITY = 0x40000;
+const CELL_REC_LENGTH = 0;
 
-const TOKEN = classTable(C_TOKEN);
-const DIGIT = classTable(C_DIGIT);
-const WORD = classTable(C_WORD);
-/** bytes checkText accepts in a value (but CR, which ends or folds it) */
-const TEXT = new Uint8Array(256).map((_, c) => ((c >= 0x20 && c !== 0x7f && c < 0xfe) || c === HT ? 1 : 0));
+/** Messages up to this size are copied whole; larger ones only up to the end of their header section. */
+const SMALL = 4096;
 
-/** Thrown by the fast scanners: "not in the fast subset; ask the reference grammar". */
-export class Bail {}
-export const BAIL = new Bail();
+interface ScannerExports {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  fields(p: number, length: number, maxLineLength: number, recAt: number, noContact: boolean): number;
+  uri(i: number, recAt: number): number;
+}
 
-export function bail(): never {
-  throw BAIL;
+interface Latin1Writer {
+  latin1Write(s: string, offset: number, length?: number): number;
+}
+const NodeBuffer = (globalThis as unknown as { Buffer?: { from(buffer: ArrayBuffer, byteOffset: number, length: number): Latin1Writer } }).Buffer;
+
+// the part of the WebAssembly API used here (the ES lib this layer compiles against has no types for it)
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+const Wasm = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+
+function instantiate(): ScannerExports | undefined {
+  if (Wasm === undefined) return undefined;
+  try {
+    const bytes = Uint8Array.from(atob(SCANNER_WASM), (c) => c.charCodeAt(0));
+    return new Wasm.Instance(new Wasm.Module(bytes), {}).exports as ScannerExports;
+  } catch {
+    return undefined; // no WebAssembly here (or not allowed): the reference path reads everything
+  }
+}
+
+const scanner = instantiate();
+const buffer: ArrayBuffer = scanner ? scanner.memory.buffer : new ArrayBuffer(REC + REC_CAPACITY * 4);
+const input = new Uint8Array(buffer, INPUT, INPUT_CAPACITY);
+const writer = scanner && NodeBuffer ? NodeBuffer.from(buffer, INPUT, INPUT_CAPACITY) : undefined;
+const cells = new Int32Array(buffer, CELLS, 4);
+/** [number, start, end] per field of a scalar kind read by the last fastFields call (see wasm/scanner.ts). */
+export const scalars = new Int32Array(buffer, SCALARS, 256 * 3);
+const wasmFields = scanner ? scanner.fields : (p: number) => p;
+const wasmUri = scanner ? scanner.uri : () => -1;
+
+/**
+ * Where the offsets recorded for the message's builders go (the scanners' record memory):
+ * the parser adds each field's head, the scanners the record of its value; `length`
+ * entries are used. The parser copies the used part into the message.
+ */
+export const rec = { list: new Int32Array(buffer, REC, REC_CAPACITY), length: 0 };
+
+/** Header kinds with a scanner (the others always go to the reference readers). */
+export const FAST_KINDS: Uint8Array = (() => {
+  const t = new Uint8Array(64);
+  for (const kind of [
+    K.TEXT, K.VIA, K.FROM, K.TO, K.CALL_ID, K.CSEQ, K.MAX_FORWARDS, K.CONTENT_LENGTH, K.CONTENT_TYPE, K.CONTACT,
+    K.ROUTE, K.RECORD_ROUTE, K.PATH, K.SERVICE_ROUTE, K.REQUIRE, K.PROXY_REQUIRE, K.SUPPORTED, K.UNSUPPORTED, K.ALLOW,
+    K.CONTENT_ENCODING, K.ALLOW_EVENTS, K.EXPIRES, K.MIN_EXPIRES, K.RSEQ, K.SESSION_EXPIRES, K.MIN_SE, K.REFER_TO,
+    K.REFERRED_BY, K.EVENT, K.WWW_AUTHENTICATE, K.PROXY_AUTHENTICATE, K.AUTHORIZATION, K.PROXY_AUTHORIZATION,
+  ]) t[kind] = 1;
+  return t;
+})();
+
+/** Per header definition id + 1 (0 for an unknown header): its kind (K.TEXT for an unknown one). */
+export const KIND_OF = Uint8Array.from([K.TEXT, ...HEADER_DEFS.map((d) => d.kind)]);
+
+// the scanners' tables: character classes from chars.ts, header names and kinds from header-names.ts
+function fillTables(): void {
+  const tables = new Uint8Array(buffer, TABLES, CELLS - TABLES);
+  const host = classTable(C_ALPHA).map((alpha, c) => (alpha === 1 ? 1 : c >= 0x30 && c <= 0x39 ? 2 : c === 0x2e || c === 0x2d ? 3 : 0));
+  const user = classTable(C_USER);
+  const classes = [
+    classTable(C_TOKEN),
+    classTable(C_DIGIT),
+    classTable(C_WORD),
+    // text a value may hold (what checkText accepts, but CR, which ends or folds it)
+    new Uint8Array(256).map((_, c) => ((c >= 0x20 && c !== 0x7f && c < 0xfe) || c === 0x09 ? 1 : 0)),
+    classTable(C_ALPHA),
+    host,
+    user,
+    user.map((u, c) => (u === 1 && host[c] === 0 && c !== 0x3b && c !== 0x3f && c !== 0x2c ? 1 : 0)),
+    classTable(C_USER_NS),
+    classTable(C_PARAM),
+  ];
+  classes.forEach((table, n) => tables.set(table, n * 0x100));
+  // paramCode's tables: the names' bytes, the start of each, and per (length, first letter)
+  // the first code with them, further codes with the same key chained
+  const names = PARAM_NAMES.join('');
+  for (let i = 0; i < names.length; i++) tables[0xa00 + i] = names.charCodeAt(i);
+  const starts = new Int32Array(buffer, TABLES + 0xb00, PARAM_NAMES.length + 1);
+  PARAM_NAMES.forEach((name, code) => (starts[code + 1] = starts[code]! + name.length));
+  for (let code = PARAM_NAMES.length - 1; code > 0; code--) {
+    const name = PARAM_NAMES[code]!;
+    const key = (name.length << 6) | (name.charCodeAt(0) & 63);
+    tables[0x1000 + code] = tables[0xc00 + key]!;
+    tables[0xc00 + key] = code;
+  }
+  tables.set(KIND_OF, 0x1100);
+  tables.set(FAST_KINDS, 0x1200);
+  fillNames();
+}
+
+/** The known header names for headerId (wasm/scanner.ts): long and compact forms, lower case. */
+function fillNames(): void {
+  const keys = new Uint8Array(buffer, NAME_KEY, NAME_ID - NAME_KEY);
+  const ids = new Int32Array(buffer, NAME_ID, 256);
+  const next = new Uint8Array(buffer, NAME_NEXT, 256);
+  const ats = new Int32Array(buffer, NAME_AT, 256);
+  const text = new Uint8Array(buffer, NAME_TEXT, INPUT - NAME_TEXT);
+  let entry = 0;
+  let end = 0;
+  for (const def of HEADER_DEFS) {
+    for (const name of def.compact ? [def.canonical.toLowerCase(), def.compact] : [def.canonical.toLowerCase()]) {
+      entry++;
+      if (entry > 255 || name.length > 31 || end + name.length > text.length) throw new Error(`no room for the header name ${name} in the scanners' memory`);
+      const key = (name.length << 10) | ((name.charCodeAt(0) & 31) << 5) | (name.charCodeAt(name.length - 1) & 31);
+      ids[entry] = def.id;
+      ats[entry] = end;
+      for (let i = 0; i < name.length; i++) text[end++] = name.charCodeAt(i);
+      next[entry] = keys[key]!;
+      keys[key] = entry;
+    }
+  }
+}
+if (scanner) fillTables();
+
+/** True when the fast path is in use (WebAssembly could be instantiated). */
+export const fastPathAvailable = scanner !== undefined;
+
+
+/**
+ * Copy byte string `s` into the scanners' memory — all of it (a small message), or its
+ * header section up to and including the empty line — followed by a CRLFCRLF sentinel, so
+ * every scan meets a CR before the copy ends. Returns the bytes (offsets are those of `s`;
+ * valid until the next parse), or undefined when the fast path cannot read this message.
+ */
+export function loadMessage(s: string): Uint8Array | undefined {
+  if (scanner === undefined) return undefined;
+  let n = s.length;
+  if (n > SMALL) {
+    n = s.indexOf('\r\n\r\n') + 4;
+    if (n < 4 || n > INPUT_CAPACITY - 4) return undefined;
+  }
+  const b = input;
+  if (writer) writer.latin1Write(s, 0, n);
+  else for (let i = 0; i < n; i++) b[i] = s.charCodeAt(i);
+  b[n] = 0x0d;
+  b[n + 1] = 0x0a;
+  b[n + 2] = 0x0d;
+  b[n + 3] = 0x0a;
+  return b;
 }
 
 /**
- * Offsets recorded by the scanners for the message's builders: `rec.list[rec.length++] = x`,
- * always in order (so the array never has holes). The parser copies the used part into the message.
+ * Read the header fields of the loaded message `s` from p (the start of a field's line) for
+ * as long as they take the fast path, recording from `rec.length` their heads and the
+ * records of their values; returns where it stopped: at the empty line ending the header
+ * section, or at a field the parser must read with the reference grammar (see `fields` in
+ * wasm/scanner.ts). `scalars` then holds the values of the scalar fields read.
  */
-export const rec = { list: Array.from({ length: 2048 }, () => 0), length: 0 };
-
-export function put(x: number): void {
-  rec.list[rec.length++] = x;
+export function fastFields(s: string, p: number, maxLineLength: number, noContact: boolean): number {
+  const q = wasmFields(p, s.length, maxLineLength, rec.length, noContact);
+  rec.length = cells[CELL_REC_LENGTH]!;
+  return q;
 }
 
-/** Index of the CR ending the field, when only SP/HT remain before a CRLF that is not a fold. */
-export function endOfField(b: Uint8Array, i: number): number {
-  let c = b[i]!;
-  while (c === SP || c === HT) c = b[++i]!;
-  if (c !== CR || b[i + 1] !== LF) bail();
-  const n = b[i + 2];
-  if (n === SP || n === HT) bail();
-  return i;
-}
-
-/** Index after a run of SP/HT starting at i. */
-export function skipWsp(b: Uint8Array, i: number): number {
-  let c = b[i]!;
-  while (c === SP || c === HT) c = b[++i]!;
-  return i;
-}
-
-/** Index after a (possibly empty) run of token chars. */
-export function tokenEnd(b: Uint8Array, i: number): number {
-  while (TOKEN[b[i]!] === 1) i++;
-  return i;
-}
-
-/** Free text (what checkText accepts), on one line. */
-export function fastText(b: Uint8Array, i: number): number {
-  while (TEXT[b[i]!] === 1) i++;
-  return endOfField(b, i);
-}
-
-/** `token *(COMMA token)`, or also nothing when `allowEmpty` (what readTokenList accepts). */
-export function fastTokenList(b: Uint8Array, i: number, allowEmpty: boolean): number {
-  let c = b[i]!;
-  if (c === CR) {
-    if (!allowEmpty) bail();
-    return endOfField(b, i);
-  }
-  for (;;) {
-    const start = i;
-    while (TOKEN[c] === 1) c = b[++i]!;
-    if (i === start) bail();
-    while (c === SP || c === HT) c = b[++i]!;
-    if (c !== 0x2c) return endOfField(b, i);
-    c = b[++i]!;
-    while (c === SP || c === HT) c = b[++i]!;
-  }
-}
-
-/** Scratch second results of the scanners below. */
-export const scanned = { number: 0, end: 0 };
-
-/** Up to 10 digits with a value no larger than max; the value is left in `scanned.number`. */
-export function fastDigits(b: Uint8Array, i: number, max: number): number {
-  let k = i;
-  let n = 0;
-  let c = b[k]!;
-  while (DIGIT[c] === 1) {
-    n = n * 10 + (c - 48);
-    c = b[++k]!;
-  }
-  if (k === i || k - i > 10 || n > max) bail();
-  scanned.number = n;
-  return k;
-}
-
-/** A whole value that is `1*DIGIT` no larger than max (what readNumberValue accepts). */
-export function fastNumber(b: Uint8Array, i: number, max: number): number {
-  return endOfField(b, fastDigits(b, i, max));
-}
-
-/** callid = word [ "@" word ]; `scanned.end` is left after the callid. */
-export function fastCallId(b: Uint8Array, i: number): number {
-  let k = i;
-  while (WORD[b[k]!] === 1) k++;
-  if (k === i) bail();
-  if (b[k] === 0x40) {
-    const w = ++k;
-    while (WORD[b[k]!] === 1) k++;
-    if (k === w) bail();
-  }
-  scanned.end = k;
-  return endOfField(b, k);
+/** The CSeq method s[ms..me): the request's own method string when they are the same (its first bytes). */
+export function cseqMethod(method: string | undefined, s: string, ms: number, me: number): string {
+  if (method === undefined || method.length !== me - ms) return s.slice(ms, me);
+  const b = input;
+  for (let k = 0; k < me - ms; k++) if (b[ms + k] !== b[k]) return s.slice(ms, me);
+  return method;
 }
 
 /**
- * A quoted-string at i (the DQUOTE) holding only printable ASCII and HT: no quoted-pair,
- * no fold, no UTF-8, so its content is exactly the text between the quotes.
+ * A SIP or SIPS Request-URI at i in the loaded message (with parameters, without headers or
+ * a method parameter), recorded from `rec.length`: returns the index after it, or -1 (and
+ * nothing recorded) for the reference path.
  */
-export function fastQuoted(b: Uint8Array, i: number): number {
-  for (let k = i + 1; ; k++) {
-    const c = b[k]!;
-    if (c === DQUOTE) return k + 1;
-    if (!((c >= 0x20 && c < 0x7f && c !== 0x5c) || c === HT)) bail();
+export function fastRequestUri(i: number): number {
+  const e = wasmUri(i, rec.length);
+  if (e >= 0) rec.length = cells[CELL_REC_LENGTH]!;
+  return e;
+}
+
+// module-local copies of imported constants: optimized code reads an imported binding
+// through its module cell at every use, but folds a local const
+const KIND_CALL_ID = K.CALL_ID;
+const KIND_CSEQ = K.CSEQ;
+const KIND_MAX_FORWARDS = K.MAX_FORWARDS;
+const KIND_CONTENT_LENGTH = K.CONTENT_LENGTH;
+const KIND_CONTACT = K.CONTACT;
+const KIND_EXPIRES = K.EXPIRES;
+const KIND_MIN_EXPIRES = K.MIN_EXPIRES;
+const KIND_RSEQ = K.RSEQ;
+
+/**
+ * After fastFields: store on the message the value of a field of this kind read by the
+ * fast path (value at v), for the kinds the message keeps as scalars, from entry n of
+ * `scalars` (the next to take); returns the next entry.
+ */
+export function takeScalar(m: MessageImpl, kind: number, s: string, v: number, n: number): number {
+  const o = n * 3;
+  switch (kind) {
+    case KIND_CALL_ID: m.callId = s.slice(v, scalars[o + 2]); break;
+    case KIND_CSEQ: m.cseq = { seq: scalars[o]! >>> 0, method: cseqMethod(m.method, s, scalars[o + 1]!, scalars[o + 2]!) }; break;
+    case KIND_MAX_FORWARDS: m.maxForwards = scalars[o]!; break;
+    case KIND_CONTENT_LENGTH: m.contentLength = scalars[o]!; break;
+    case KIND_EXPIRES: m.expires = scalars[o]! >>> 0; break;
+    case KIND_MIN_EXPIRES: m.minExpires = scalars[o]! >>> 0; break;
+    case KIND_RSEQ: m.rseq = scalars[o]! >>> 0; break;
+    case KIND_CONTACT: m.hasContacts = true; return n;
+    default: return n;
   }
-}
-
-/** True when b[i..j) is exactly `text`. */
-export function sameText(b: Uint8Array, i: number, j: number, text: string): boolean {
-  if (text.length !== j - i) return false;
-  for (let k = 0; k < text.length; k++) if (b[i + k] !== text.charCodeAt(k)) return false;
-  return true;
-}
-
-/** Value of the digits b[i..j) (at most 15 of them). */
-export function digitsAt(b: Uint8Array, i: number, j: number): number {
-  let n = 0;
-  for (let k = i; k < j; k++) n = n * 10 + (b[k]! - 48);
-  return n;
-}
-
-/** True when b[i..j) are all digits. */
-export function allDigits(b: Uint8Array, i: number, j: number): boolean {
-  if (j === i) return false;
-  for (let k = i; k < j; k++) if (DIGIT[b[k]!] !== 1) return false;
-  return true;
+  return n + 1;
 }

@@ -2,8 +2,9 @@
 // One forward pass: start line, header fields (each one validated by its grammar), then
 // the body, framed per transport (RFC 3261 §18.3, RFC 7118 §5).
 //
-// Each header field first goes through the fast path (fast-*.ts): allocation-free scanners
-// for the forms values take in everyday traffic, which also find where the field ends. A
+// Each header field first goes through the fast path (fast-scan.ts, wasm/scanner.ts):
+// WebAssembly scanners for the forms values take in everyday traffic, which also find where
+// the field ends. A
 // field they do not cover (or that is malformed) is read again, alone, by the reference
 // path below (header-dispatch.ts), which accepts it or reports the exact error — so both
 // paths accept the same messages with the same values and errors.
@@ -11,9 +12,7 @@
 import { bytesToByteString, textToByteString } from './bytes.js';
 import type { Result, SipParseError } from './errors.js';
 import { SyntaxFault, fault } from './errors.js';
-import { bytesOf } from './byte-copy.js';
-import { Bail, rec as records, skipWsp } from './fast-scan.js';
-import { FAST_KINDS, fastField } from './fast-fields.js';
+import { KIND_OF, fastFields, loadMessage, rec as records, takeScalar } from './fast-scan.js';
 import { readKnownHeader } from './header-dispatch.js';
 import { HEADER_DEFS, K, lookupHeaderAt, nameHashStep, nameScan as nameScanned, scanHeaderName } from './header-names.js';
 import { TABLE, C_TOKEN } from './chars.js';
@@ -77,10 +76,8 @@ export function setFastPath(on: boolean): void {
   fastPath = on;
 }
 
-// per definition id + 1 (0 for an unknown header): its kind, and whether it is single-valued
-const KIND_OF = Int8Array.from([K.TEXT, ...HEADER_DEFS.map((d) => d.kind)]);
+// per definition id + 1 (0 for an unknown header): whether it is single-valued
 const SINGLE = Uint8Array.from([0, ...HEADER_DEFS.map((d) => (d.single ? 1 : 0))]);
-const FAST = Uint8Array.from(FAST_KINDS);
 // Module-local copies of the imported constants used per field: optimized code reads an
 // imported binding through its module cell (checking it is initialized) at every use, but
 // folds a local const.
@@ -109,15 +106,32 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
     if (s.length > limits.maxMessageBytes) fault('too-large', `message of ${s.length} bytes exceeds the limit of ${limits.maxMessageBytes} bytes`, 0);
     const lineEnd = lineEndAt(s, 0, limits);
     if (lineEnd === 0) fault('empty', s.length === 0 ? 'empty message' : 'message starts with an empty line', 0);
-    // the fast path scans a byte copy (undefined: every field goes to the reference path)
-    const b = fastPath ? bytesOf(s) : undefined;
+    // the fast path scans a copy in the scanners' memory (undefined: every field goes to the reference path)
+    const b = fastPath ? loadMessage(s) : undefined;
     readStartLine(s, lineEnd, m, b);
     m.fieldsStart = rec.length;
     let p = lineEnd + 2;
     let count = 0;
-    let seenLow = 0; // bit per header kind already seen (kinds 0-31)
-    let seenHigh = 0; // kinds 32-63
     for (;;) {
+      if (b !== undefined) {
+        // the fields the fast path reads, as many as it takes in one call; then their bookkeeping
+        let at = rec.length;
+        fastFields(s, p, limits.maxLineLength, m.contactWildcard);
+        for (let scalar = 0; at < rec.length; at += HEAD + list[at + LEN]!) {
+          const def = list[at + DEF]!;
+          const kind = def & 63;
+          fieldStart = p;
+          fieldId = (def >> 6) - 1;
+          if (++count > limits.maxHeaders) {
+            fieldNameEnd = scanHeaderName(b, p);
+            fault('too-many-headers', `more than ${limits.maxHeaders} header fields`, p);
+          }
+          if (fieldId >= 0) noteKnownField(m, at, fieldId, kind, p);
+          scalar = takeScalar(m, kind, s, list[at + VALUE]!, scalar);
+          p = list[at + END]! + 2;
+        }
+      }
+      // the header section ends, or a field that the reference grammar reads
       const c = s.charCodeAt(p);
       if (c === 0x0d && s.charCodeAt(p + 1) === 0x0a) break;
       if (p >= s.length) fault('unterminated-headers', 'the header section is not ended by an empty line', p);
@@ -141,62 +155,27 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       while (s.charCodeAt(k) === 0x20 || s.charCodeAt(k) === 0x09) k++;
       if (s.charCodeAt(k) !== 0x3a) fault('bad-header-name', `expected ":" after header name ${JSON.stringify(s.slice(p, nameEnd))}`, k);
       const kind = KIND_OF[id + 1]!;
-      // the field's head; the fast path's record of its value follows
       const at = rec.length;
-      list[at + VALUE] = 0;
-      list[at + END] = 0;
+      if (at + HEAD > list.length) fault('too-many-headers', 'too many header fields to record', p);
+      const e = fieldEnd(s, k + 1, p, limits);
+      const v = skipLws(s, k + 1, e);
+      if (++count > limits.maxHeaders) fault('too-many-headers', `more than ${limits.maxHeaders} header fields`, p);
+      // the field's head, with no record (the reference readers build its values)
+      list[at + VALUE] = v;
+      list[at + END] = e;
       list[at + DEF] = ((id + 1) << 6) | kind;
       list[at + LEN] = 0;
       rec.length = at + HEAD;
-      let e = -1;
-      let v = 0;
-      if (b !== undefined && FAST[kind] === 1) {
-        v = skipWsp(b, k + 1);
-        try {
-          e = fastField(m, kind, b, s, v);
-          // the CRLF must be the message's own (not the copy's sentinel), the field not too long
-          if (e + 2 > s.length || e + 1 - p > limits.maxLineLength) e = -1;
-        } catch (err) {
-          if (!(err instanceof Bail)) throw err;
-          e = -1;
-        }
-      }
-      const ref = e < 0;
-      if (ref) {
-        rec.length = at + HEAD;
-        e = fieldEnd(s, k + 1, p, limits);
-        v = skipLws(s, k + 1, e);
-      }
-      if (++count > limits.maxHeaders) fault('too-many-headers', `more than ${limits.maxHeaders} header fields`, p);
-      list[at + VALUE] = v;
-      list[at + END] = e;
-      list[at + LEN] = rec.length - at - HEAD;
       if (id >= 0) {
-        const bit = 1 << (kind & 31);
-        const seen = kind < 32 ? seenLow : seenHigh;
-        if (SINGLE[id + 1] === 1 && (seen & bit) !== 0) fault('duplicate-header', `${HEADER_DEFS[id]!.canonical} appears more than once, but takes a single value`, p);
-        if (kind < 32) seenLow |= bit;
-        else seenHigh |= bit;
-        // where the message finds the values read most (see MessageImpl)
-        if (kind === KIND_VIA) {
-          if (m.viaFirst < 0) m.viaFirst = at;
-          m.viaLast = at;
-        } else if (kind === KIND_FROM) m.fromAt = at;
-        else if (kind === KIND_TO) m.toAt = at;
-        else if (kind === KIND_CONTACT) {
-          if (m.contactFirst < 0) m.contactFirst = at;
-          m.contactLast = at;
-        }
-        if (ref) readKnownHeader(m, HEADER_DEFS[id]!, s, v, e);
-      } else if (ref) {
+        noteKnownField(m, at, id, kind, p);
+        readKnownHeader(m, HEADER_DEFS[id]!, s, v, e);
+      } else {
         checkText(s, v, e);
       }
       p = e + 2;
     }
     fieldStart = -1;
-    m.fields = list.slice(0, rec.length);
-    m.seenLow = seenLow;
-    m.seenHigh = seenHigh;
+    m.fields = copyRecords(list, rec.length);
     m.bodyStart = p + 2;
     checkMandatory(m);
     const bodyEnd = frameBody(s, m, framing);
@@ -206,6 +185,38 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
     const header = fieldStart < 0 ? undefined : fieldId >= 0 ? HEADER_DEFS[fieldId]!.canonical : fieldNameEnd > fieldStart ? s.slice(fieldStart, fieldNameEnd) : undefined;
     return { ok: false, error: toParseError(err, s, m, header) };
   }
+}
+
+/**
+ * Bookkeeping for the known header field recorded at `at` (starting at p): the rule on
+ * single-valued headers, the kinds seen, where the message finds Via/From/To/Contact.
+ */
+function noteKnownField(m: MessageImpl, at: number, id: number, kind: number, p: number): void {
+  const bit = 1 << (kind & 31);
+  const seen = kind < 32 ? m.seenLow : m.seenHigh;
+  if (SINGLE[id + 1] === 1 && (seen & bit) !== 0) fault('duplicate-header', `${HEADER_DEFS[id]!.canonical} appears more than once, but takes a single value`, p);
+  if (kind < 32) m.seenLow |= bit;
+  else m.seenHigh |= bit;
+  // where the message finds the values read most (see MessageImpl)
+  if (kind === KIND_VIA) {
+    if (m.viaFirst < 0) m.viaFirst = at;
+    m.viaLast = at;
+  } else if (kind === KIND_FROM) m.fromAt = at;
+  else if (kind === KIND_TO) m.toAt = at;
+  else if (kind === KIND_CONTACT) {
+    if (m.contactFirst < 0) m.contactFirst = at;
+    m.contactLast = at;
+  }
+}
+
+/**
+ * The message's own copy of the first n record entries. A plain array: a typed array's
+ * slice allocates a backing store outside the heap, which costs several times this loop.
+ */
+function copyRecords(list: Int32Array, n: number): number[] {
+  const fields = new Array<number>(n);
+  for (let i = 0; i < n; i++) fields[i] = list[i]!;
+  return fields;
 }
 
 /** Index of the CRLF ending the line that starts at `start`; checks line endings and length. */

@@ -7,8 +7,7 @@ import { TABLE, C_DIGIT, C_TOKEN, classTable } from './chars.js';
 import { fault, excerpt } from './errors.js';
 import type { MessageImpl } from './message.js';
 import { skipUtf8 } from './scan.js';
-import { Bail, rec } from './fast-scan.js';
-import { fastSipUri } from './fast-uri.js';
+import { fastRequestUri, rec } from './fast-scan.js';
 import { parseUriAt } from './uri-parser.js';
 import { uriSite } from './uri-parser.js';
 
@@ -55,7 +54,7 @@ function sip20(b: Uint8Array, i: number, next: number): boolean {
 }
 
 /**
- * The fast path (fast-scan.ts) for `Method SP sip-uri SP SIP/2.0` and `SIP/2.0 SP 3DIGIT SP
+ * The fast path (wasm/scanner.ts) for `Method SP sip-uri SP SIP/2.0` and `SIP/2.0 SP 3DIGIT SP
  * ASCII-reason`; false (nothing changed) for anything else, which the reference reads.
  */
 function fastStartLine(b: Uint8Array, s: string, end: number, m: MessageImpl): boolean {
@@ -79,14 +78,8 @@ function fastStartLine(b: Uint8Array, s: string, end: number, m: MessageImpl): b
   if (k === 0 || b[k] !== 0x20) return false;
   const uriStart = k + 1;
   const at = rec.length;
-  let uriEnd: number;
-  try {
-    uriEnd = fastSipUri(b, uriStart, false);
-  } catch (err) {
-    if (!(err instanceof Bail)) throw err;
-    rec.length = at;
-    return false;
-  }
+  const uriEnd = fastRequestUri(uriStart);
+  if (uriEnd < 0) return false;
   if (b[uriEnd] !== 0x20 || uriEnd + 8 !== end || !sip20(b, uriEnd + 1, 0x0d)) {
     rec.length = at;
     return false;
@@ -124,7 +117,14 @@ function readRequestLine(s: string, end: number, m: MessageImpl, b: Uint8Array |
   m.uriStart = uriStart;
   m.uriEnd = uriEnd;
   // the message builds the URI object when first asked for it, when the fast path covers it
-  if (b !== undefined && fastRequestUri(b, uriStart, uriEnd, m)) return;
+  if (b !== undefined) {
+    const at = rec.length;
+    if (fastRequestUri(uriStart) === uriEnd) {
+      m.uriRec = at;
+      return;
+    }
+    rec.length = at;
+  }
   const uri = parseUriAt(s, uriStart, uriEnd, URI_SITE);
   if (uri.scheme === 'sip' || uri.scheme === 'sips') {
     // RFC 3261 §19.1.1, Table 1: headers and the method parameter are not allowed in a Request-URI
@@ -132,21 +132,6 @@ function readRequestLine(s: string, end: number, m: MessageImpl, b: Uint8Array |
     if ('params' in uri && uri.params.has('method')) fault('bad-request-uri', 'the Request-URI must not contain a method parameter (RFC 3261 §19.1.1)', uriStart);
   }
   m.setRequestUri(uri);
-}
-
-/** True when the fast path validates b[i..end) as a Request-URI (fast-uri.ts refuses headers and `method`). */
-function fastRequestUri(b: Uint8Array, i: number, end: number, m: MessageImpl): boolean {
-  const at = rec.length;
-  try {
-    if (fastSipUri(b, i, false) === end) {
-      m.uriRec = at;
-      return true;
-    }
-  } catch (err) {
-    if (!(err instanceof Bail)) throw err;
-  }
-  rec.length = at;
-  return false;
 }
 
 function readStatusLine(s: string, end: number, m: MessageImpl): void {
