@@ -28,12 +28,12 @@ export const after = { at: 0 };
 /** Transports with a code in Via records (what transportOf returns for them). */
 export const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WSS', 'WS', 'SCTP'] as const;
 
-function paramName(s: string, l: readonly number[], o: number): string {
+function paramName(s: string, l: Int32Array, o: number): string {
   const code = l[o]!;
   return code !== 0 ? PARAM_NAMES[code]! : lowerSlice(s, l[o + 1]!, l[o + 2]!);
 }
 
-function paramValue(s: string, l: readonly number[], o: number): string | null {
+function paramValue(s: string, l: Int32Array, o: number): string | null {
   const vs = l[o + 3]!;
   return vs < 0 ? null : s.slice(vs, l[o + 4]!);
 }
@@ -42,7 +42,7 @@ function paramValue(s: string, l: readonly number[], o: number): string | null {
  * The flat [name, value, ...] array of a ParamMap for the params recorded at `at`
  * (undefined when there are none): names lower-cased (interned when coded), values as written.
  */
-function paramList(s: string, l: readonly number[], at: number): (string | null)[] | undefined {
+function paramList(s: string, l: Int32Array, at: number): (string | null)[] | undefined {
   const n = l[at]!;
   const o = at + 1;
   after.at = o + n * PARAM_SIZE;
@@ -55,7 +55,7 @@ function paramList(s: string, l: readonly number[], at: number): (string | null)
 }
 
 /** Params: names lower-cased (interned when coded), values as written. */
-export function params(s: string, l: readonly number[], at: number): Params {
+export function params(s: string, l: Int32Array, at: number): Params {
   const flat = paramList(s, l, at);
   return flat === undefined ? EMPTY_PARAMS : new ParamMap(flat);
 }
@@ -65,12 +65,12 @@ export function params(s: string, l: readonly number[], at: number): Params {
  * this code, or -1: what `get(name)` finds, without comparing names (a name has its code
  * in any case, and the fast path refuses duplicates).
  */
-function coded(l: readonly number[], at: number, code: number): number {
+function coded(l: Int32Array, at: number, code: number): number {
   for (let i = 0, n = l[at]!, o = at + 1; i < n; i++, o += PARAM_SIZE) if (l[o] === code) return i;
   return -1;
 }
 
-export function sipUri(s: string, l: readonly number[], at: number): SipUri {
+export function sipUri(s: string, l: Int32Array, at: number): SipUri {
   const userStart = l[at + 1]!;
   const port = l[at + 6]!;
   return {
@@ -85,7 +85,7 @@ export function sipUri(s: string, l: readonly number[], at: number): SipUri {
   };
 }
 
-function displayName(s: string, l: readonly number[], at: number): string | undefined {
+function displayName(s: string, l: Int32Array, at: number): string | undefined {
   const start = l[at]!;
   return start < 0 ? undefined : s.slice(start, l[at + 1]!);
 }
@@ -95,7 +95,7 @@ function valueAt(flat: (string | null)[] | undefined, i: number): string | undef
   return i < 0 ? undefined : (flat![2 * i + 1] ?? undefined);
 }
 
-export function fromTo(s: string, l: readonly number[], at: number): TaggedAddress {
+export function fromTo(s: string, l: Int32Array, at: number): TaggedAddress {
   const name = displayName(s, l, at);
   const uri = sipUri(s, l, at + 2);
   const pa = after.at;
@@ -103,13 +103,13 @@ export function fromTo(s: string, l: readonly number[], at: number): TaggedAddre
   return { displayName: name, uri, params: flat === undefined ? EMPTY_PARAMS : new ParamMap(flat), tag: valueAt(flat, coded(l, pa, P_TAG)) };
 }
 
-export function nameAddr(s: string, l: readonly number[], at: number): NameAddr {
+export function nameAddr(s: string, l: Int32Array, at: number): NameAddr {
   const name = displayName(s, l, at);
   const uri = sipUri(s, l, at + 2);
   return { displayName: name, uri, params: params(s, l, after.at) };
 }
 
-export function contact(s: string, l: readonly number[], at: number): Contact {
+export function contact(s: string, l: Int32Array, at: number): Contact {
   const name = displayName(s, l, at);
   const uri = sipUri(s, l, at + 2);
   const pa = after.at;
@@ -134,7 +134,7 @@ export function contact(s: string, l: readonly number[], at: number): Contact {
   };
 }
 
-export function via(s: string, l: readonly number[], at: number): Via {
+export function via(s: string, l: Int32Array, at: number): Via {
   const code = l[at]!;
   const port = l[at + 5]!;
   const flat = paramList(s, l, at + 6);
@@ -154,14 +154,14 @@ export function via(s: string, l: readonly number[], at: number): Via {
   };
 }
 
-export function mediaType(s: string, l: readonly number[], at: number): MediaType {
+export function mediaType(s: string, l: Int32Array, at: number): MediaType {
   const type = lowerSlice(s, l[at]!, l[at + 1]!);
   const subtype = lowerSlice(s, l[at + 1]! + 1, l[at + 2]!);
   return { type, subtype, essence: `${type}/${subtype}`, params: params(s, l, at + 3) };
 }
 
 /** The values of a field recorded as a count then values, appended to `out` (created when undefined). */
-export function values<T>(s: string, l: readonly number[], at: number, one: (s: string, l: readonly number[], at: number) => T, out: T[] | undefined): T[] | undefined {
+export function values<T>(s: string, l: Int32Array, at: number, one: (s: string, l: Int32Array, at: number) => T, out: T[] | undefined): T[] | undefined {
   let p = at + 1;
   for (let n = l[at]!; n > 0; n--) {
     const v = one(s, l, p);

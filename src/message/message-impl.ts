@@ -25,9 +25,11 @@ import type {
 } from './types.js';
 import { readVias } from './via.js';
 
-// MessageImpl.fields holds, per header field in wire order, F_HEAD numbers followed by the
-// record the fast path made of its value, F_LEN numbers long: none when the reference
-// grammar read the value, or when the value needs none (text, numbers, token lists).
+// MessageImpl.fields holds, from fieldsStart to fieldsEnd, per header field in wire order,
+// F_HEAD numbers followed by the record the fast path made of its value, F_LEN numbers long:
+// none when the reference grammar read the value, or when the value needs none (text,
+// numbers, token lists). `fields` is a chunk shared by the records of several messages (see
+// storeRecords in parser.ts); every offset into it is absolute.
 /** Index of the first char of the value (after HCOLON and its whitespace). */
 export const F_VALUE = 0;
 /** Index of the CR that ends the field. */
@@ -38,9 +40,9 @@ export const F_DEF = 2;
 export const F_LEN = 3;
 export const F_HEAD = 4;
 
-const NO_NUMBERS = EMPTY_ARRAY as unknown as number[];
+const NO_RECORDS = new Int32Array(0);
 
-type One<T> = (s: string, l: readonly number[], at: number) => T;
+type One<T> = (s: string, l: Int32Array, at: number) => T;
 type Reference<T> = (s: string, v: number, e: number, out: T[]) => void;
 const nameAddrs = (what: string): Reference<NameAddr> => (s, v, e, out) => readNameAddrList(s, v, e, what, out);
 const ROUTE_REF = nameAddrs('Route');
@@ -73,11 +75,12 @@ export class MessageImpl {
   uriStart = 0;
   uriEnd = 0;
   /**
-   * The header fields (see F_VALUE ... F_HEAD), from `fieldsStart`; before it, the record of
-   * the Request-URI when the fast path read it (then `uriRec` is 0, else -1).
+   * The header fields (see F_VALUE ... F_HEAD), from `fieldsStart` to `fieldsEnd`; before
+   * them, the record of the Request-URI when the fast path read it (at `uriRec`, else -1).
    */
-  fields: number[] = NO_NUMBERS;
+  fields: Int32Array = NO_RECORDS;
   fieldsStart = 0;
+  fieldsEnd = 0;
   uriRec = -1;
   /** One bit per header kind present (kinds 0-31 in seenLow, 32-63 in seenHigh). */
   seenLow = 0;
@@ -133,6 +136,27 @@ export class MessageImpl {
     else (this.built ??= [])[kind] = value;
   }
 
+  /**
+   * The records were copied from offset 0 of the parser's record list to offset `at` of
+   * `chunk`, `n` entries: make every offset into them absolute.
+   */
+  placeRecords(chunk: Int32Array, at: number, n: number): void {
+    this.fields = chunk;
+    this.fieldsStart += at;
+    this.fieldsEnd = at + n;
+    if (this.uriRec >= 0) this.uriRec += at;
+    if (this.fromAt >= 0) this.fromAt += at;
+    if (this.toAt >= 0) this.toAt += at;
+    if (this.viaFirst >= 0) {
+      this.viaFirst += at;
+      this.viaLast += at;
+    }
+    if (this.contactFirst >= 0) {
+      this.contactFirst += at;
+      this.contactLast += at;
+    }
+  }
+
   setRequestUri(uri: Uri): void {
     this.requestUriCache = uri;
   }
@@ -140,16 +164,16 @@ export class MessageImpl {
   /** Offset in `fields` of the first field of this kind, or -1. */
   private find(kind: number): number {
     const f = this.fields;
-    for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) if ((f[k + F_DEF]! & 63) === kind) return k;
+    for (let k = this.fieldsStart; k < this.fieldsEnd; k += F_HEAD + f[k + F_LEN]!) if ((f[k + F_DEF]! & 63) === kind) return k;
     return -1;
   }
 
   /** All values of a multi-valued kind, across its fields in order (those from offset `first` to `last`, when known). */
-  private collect<T>(kind: number, one: One<T>, reference: Reference<T>, first = this.fieldsStart, last = this.fields.length): readonly T[] {
+  private collect<T>(kind: number, one: One<T>, reference: Reference<T>, first = this.fieldsStart, last = this.fieldsEnd): readonly T[] {
     if (!this.has(kind)) return EMPTY_ARRAY;
     let out: T[] | undefined;
     const f = this.fields;
-    for (let k = first; k <= last && k < f.length; k += F_HEAD + f[k + F_LEN]!) {
+    for (let k = first; k <= last && k < this.fieldsEnd; k += F_HEAD + f[k + F_LEN]!) {
       if ((f[k + F_DEF]! & 63) !== kind) continue;
       if (f[k + F_LEN] !== 0) out = values(this.src, f, k + F_HEAD, one, out);
       else reference(this.src, f[k + F_VALUE]!, f[k + F_END]!, (out ??= []));
@@ -258,7 +282,7 @@ export class MessageImpl {
     const s = this.src;
     // a field starts right after the CRLF ending the one before it; its name is a token
     let start = this.startLineEnd + 2;
-    for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) {
+    for (let k = this.fieldsStart; k < this.fieldsEnd; k += F_HEAD + f[k + F_LEN]!) {
       let nameEnd = start;
       while ((TABLE[s.charCodeAt(nameEnd)]! & C_TOKEN) !== 0) nameEnd++;
       const id = (f[k + F_DEF]! >> 6) - 1;
@@ -299,7 +323,7 @@ export class MessageImpl {
     if (hit !== undefined) return hit as readonly string[];
     const out: string[] = [];
     const f = this.fields;
-    for (let k = this.fieldsStart; k < f.length; k += F_HEAD + f[k + F_LEN]!) {
+    for (let k = this.fieldsStart; k < this.fieldsEnd; k += F_HEAD + f[k + F_LEN]!) {
       if ((f[k + F_DEF]! & 63) === kind) readTokenList(this.src, f[k + F_VALUE]!, f[k + F_END]!, true, 'token', out);
     }
     return (built[kind] = out.length === 0 ? EMPTY_ARRAY : out) as readonly string[];

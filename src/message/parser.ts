@@ -175,7 +175,8 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       p = e + 2;
     }
     fieldStart = -1;
-    m.fields = copyRecords(list, rec.length);
+    const n = rec.length;
+    m.placeRecords(storeRecords(list, n), stored.at, n);
     m.bodyStart = p + 2;
     checkMandatory(m);
     const bodyEnd = frameBody(s, m, framing);
@@ -209,14 +210,31 @@ function noteKnownField(m: MessageImpl, at: number, id: number, kind: number, p:
   }
 }
 
-/**
- * The message's own copy of the first n record entries. A plain array: a typed array's
- * slice allocates a backing store outside the heap, which costs several times this loop.
- */
-function copyRecords(list: Int32Array, n: number): number[] {
-  const fields = new Array<number>(n);
-  for (let i = 0; i < n; i++) fields[i] = list[i]!;
-  return fields;
+// The messages' records live in chunks shared by consecutive messages: one allocation of
+// a typed array costs several times copying a message's records (its backing store is
+// outside the heap), so a chunk is filled by some tens of messages before the next one is
+// allocated. A chunk lives as long as any of its messages: at most RECORD_CHUNK entries
+// (64 KiB) kept for a message that outlives the others.
+const RECORD_CHUNK = 16384;
+let chunk = new Int32Array(RECORD_CHUNK);
+/** Where storeRecords put the last records. */
+const stored = { at: 0 };
+let chunkUsed = 0;
+
+/** Copy the first n entries of the record list into a chunk; returns it, with their offset in `stored.at`. */
+function storeRecords(list: Int32Array, n: number): Int32Array {
+  if (n > RECORD_CHUNK >> 2) {
+    stored.at = 0;
+    return list.slice(0, n);
+  }
+  if (chunkUsed + n > RECORD_CHUNK) {
+    chunk = new Int32Array(RECORD_CHUNK);
+    chunkUsed = 0;
+  }
+  chunk.set(list.subarray(0, n), chunkUsed);
+  stored.at = chunkUsed;
+  chunkUsed += n;
+  return chunk;
 }
 
 /** Index of the CRLF ending the line that starts at `start`; checks line endings and length. */

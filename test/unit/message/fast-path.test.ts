@@ -194,7 +194,8 @@ describe('fast path (differential against the reference path)', () => {
   });
 
   it('agrees on grammar-aware mutations of them, read in any order', () => {
-    const r = rng(0xfa57);
+    // a fixed seed in CI; CALLSCOPE_FUZZ_SEED=n explores others
+    const r = rng(Number(process.env.CALLSCOPE_FUZZ_SEED ?? 0xfa57));
     const deadline = Date.now() + 10_000;
     let cases = 0;
     let accepted = 0;
@@ -225,11 +226,11 @@ describe('fast path (differential against the reference path)', () => {
     for (const { name, text } of CORPUS) {
       const r = parseMessage(text);
       if (!r.ok) throw new Error(r.error.message);
-      const m = r.value as unknown as { fields: number[]; fieldsStart: number; uriRec: number } & SipMessage;
+      const m = r.value as unknown as { fields: Int32Array; fieldsStart: number; fieldsEnd: number; uriRec: number } & SipMessage;
       const slow: string[] = [];
       const names = m.headers.map((h) => h.name);
       let n = 0;
-      for (let k = m.fieldsStart; k < m.fields.length; k += F_HEAD + m.fields[k + F_LEN]!, n++) {
+      for (let k = m.fieldsStart; k < m.fieldsEnd; k += F_HEAD + m.fields[k + F_LEN]!, n++) {
         if (m.fields[k + F_LEN] === 0 && NEEDS_RECORD.test(names[n]!)) slow.push(names[n]!);
       }
       expect(n).toBe(names.length);

@@ -102,8 +102,13 @@ describe('round-trip properties', () => {
     V.wsinv, V.intmeth, V.esc01, V.escnull, V.esc02, V.lwsdisp, V.longreq, V.semiuri, V.transports, V.mpart01(), V.unreason, V.noreason,
   ];
 
+  // where a message's records are stored (a chunk shared with other messages, absolute offsets
+  // into it) differs from one parse to the next; what they say does not
+  const STORAGE = new Set(['fields', 'fieldsStart', 'fieldsEnd', 'uriRec', 'fromAt', 'toAt', 'viaFirst', 'viaLast', 'contactFirst', 'contactLast']);
+
   function fingerprint(m: SipMessage): unknown {
-    return JSON.parse(JSON.stringify({ m, via: m.via, from: m.from, to: m.to, c: m.contacts }, (_k, v) => (v instanceof Map ? [...v] : v)));
+    const headers = m.headers.map((h) => [h.name, h.value]);
+    return JSON.parse(JSON.stringify({ m, headers, via: m.via, from: m.from, to: m.to, c: m.contacts, uri: m.kind === 'request' ? m.requestUri : undefined }, (k, v) => (STORAGE.has(k) ? undefined : v instanceof Map ? [...v] : v)));
   }
 
   it('serialize(parse(x)) is x, and parsing again gives the same message', () => {
