@@ -410,14 +410,7 @@ function fastUriParams(k: i32): i32 {
     }
     const code = paramCode(ns, ne);
     // ttl and maddr have value rules and method is refused in a Request-URI: the reference reads those
-    if (code == P_TTL || code == P_MADDR || code == P_METHOD) return BAIL;
-    if (isDuplicate(r + 1, w, code, ns, ne)) return BAIL;
-    if (w - r > MAX_PARAMS * PARAM_SIZE) return BAIL;
-    recSet(w, code);
-    recSet(w + 1, ns);
-    recSet(w + 2, ne);
-    recSet(w + 3, vs);
-    recSet(w + 4, k);
+    if (code == P_TTL || code == P_MADDR || code == P_METHOD || !putParam(r, w, code, ns, ne, vs, k)) return BAIL;
     w += PARAM_SIZE;
   }
   recSet(r, (w - r - 1) / PARAM_SIZE);
@@ -465,6 +458,21 @@ function isDuplicate(from: i32, to: i32, code: i32, ns: i32, ne: i32): bool {
 }
 
 /**
+ * Record a parameter [code, nameStart, nameEnd, valueStart, valueEnd] at entry w of the
+ * block whose count is at r; false (bail) for a second parameter with that name (the
+ * reference reports it) or for one too many.
+ */
+@inline function putParam(r: i32, w: i32, code: i32, ns: i32, ne: i32, vs: i32, ve: i32): bool {
+  if (isDuplicate(r + 1, w, code, ns, ne) || w - r > MAX_PARAMS * PARAM_SIZE) return false;
+  recSet(w, code);
+  recSet(w + 1, ns);
+  recSet(w + 2, ne);
+  recSet(w + 3, vs);
+  recSet(w + 4, ve);
+  return true;
+}
+
+/**
  * `*( SEMI generic-param )` at i as readParams reads them, with SWS limited to SP/HT and
  * values that are tokens or plain quoted-strings; returns the index after the last
  * parameter (i if none). Recorded [n, (code, nameStart, nameEnd, valueStart, valueEnd) × n];
@@ -503,14 +511,7 @@ function fastParams(i: i32): i32 {
         if (k == j || c == 0x3a) return BAIL;
       }
     }
-    const code = paramCode(ns, ne);
-    if (isDuplicate(r + 1, w, code, ns, ne)) return BAIL;
-    if (w - r > MAX_PARAMS * PARAM_SIZE) return BAIL;
-    recSet(w, code);
-    recSet(w + 1, ns);
-    recSet(w + 2, ne);
-    recSet(w + 3, vs);
-    recSet(w + 4, k);
+    if (!putParam(r, w, paramCode(ns, ne), ns, ne, vs, k)) return BAIL;
     w += PARAM_SIZE;
     i = k;
   }
