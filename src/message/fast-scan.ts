@@ -2,8 +2,8 @@
 // (wasm/scanner.ts, compiled into scanner-wasm.ts by `npm run build:wasm`): bytes indexed
 // in linear memory cost a fraction of what a JavaScript scan of the same bytes costs. Here:
 // the module is instantiated once, its character tables filled from chars.ts; a message is
-// copied into its memory (`loadMessage`); `fastField` and `fastRequestUri` call the scanners
-// and read back what they found.
+// copied into its memory (`loadMessage`); `fastFields` (a run of header fields in one call)
+// and `fastRequestUri` call the scanners and read back what they found.
 //
 // The scanners cover the forms values take in everyday traffic; on anything else they
 // return -1 and the parser reads that field with the reference grammar, which accepts it
@@ -68,14 +68,14 @@ const input = new Uint8Array(buffer, INPUT, INPUT_CAPACITY);
 const writer = scanner && NodeBuffer ? NodeBuffer.from(buffer, INPUT, INPUT_CAPACITY) : undefined;
 const cells = new Int32Array(buffer, CELLS, 4);
 /** [number, start, end] per field of a scalar kind read by the last fastFields call (see wasm/scanner.ts). */
-export const scalars = new Int32Array(buffer, SCALARS, 256 * 3);
+const scalars = new Int32Array(buffer, SCALARS, 256 * 3);
 const wasmFields = scanner ? scanner.fields : (p: number) => p;
 const wasmUri = scanner ? scanner.uri : () => -1;
 
 /**
  * Where the offsets recorded for the message's builders go (the scanners' record memory):
  * the parser adds each field's head, the scanners the record of its value; `length`
- * entries are used. The parser copies the used part into the message.
+ * entries are used. The parser then copies the used part into a chunk the message keeps.
  */
 export const rec = { list: new Int32Array(buffer, REC, REC_CAPACITY), length: 0 };
 

@@ -2,12 +2,11 @@
 // One forward pass: start line, header fields (each one validated by its grammar), then
 // the body, framed per transport (RFC 3261 §18.3, RFC 7118 §5).
 //
-// Each header field first goes through the fast path (fast-scan.ts, wasm/scanner.ts):
-// WebAssembly scanners for the forms values take in everyday traffic, which also find where
-// the field ends. A
-// field they do not cover (or that is malformed) is read again, alone, by the reference
-// path below (header-dispatch.ts), which accepts it or reports the exact error — so both
-// paths accept the same messages with the same values and errors.
+// Header fields first go through the fast path (fast-scan.ts, wasm/scanner.ts): WebAssembly
+// scanners for the forms values take in everyday traffic, which read a run of fields in one
+// call and find where each ends. A field they do not cover (or that is malformed) is read,
+// alone, by the reference path below (header-dispatch.ts), which accepts it or reports the
+// exact error — so both paths accept the same messages with the same values and errors.
 
 import { bytesToByteString, textToByteString } from './bytes.js';
 import type { Result, SipParseError } from './errors.js';
