@@ -1,4 +1,5 @@
-// The parameter codes of the fast path's records (wasm/scanner.ts has the same numbers).
+// The parameter codes of the fast path's records: a name's index in PARAM_NAMES
+// (wasm/scanner.ts has the same numbers, and names more of them).
 // Parameters are recorded as a count, then per parameter [code, nameStart, nameEnd,
 // valueStart (-1 if none), valueEnd], where `code` tells the names the stack looks at (tag,
 // branch, expires, ...) apart without comparing strings again, and lets fast-build.ts use
@@ -13,16 +14,11 @@ export const P_TAG = 1;
 export const P_BRANCH = 2;
 export const P_RECEIVED = 3;
 export const P_RPORT = 4;
-export const P_MADDR = 5;
-export const P_TTL = 6;
 export const P_EXPIRES = 7;
 export const P_Q = 8;
 export const P_INSTANCE = 9;
 export const P_REG_ID = 10;
-export const P_REFRESHER = 11;
-export const P_ID = 12;
 export const P_OB = 15;
-export const P_METHOD = 17;
 
 /** Per parameter in a record. */
 export const PARAM_SIZE = 5;

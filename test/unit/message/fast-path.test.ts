@@ -4,6 +4,7 @@
 // reference path alone gives: the same error (code, message, header, offset, status,
 // reason), or a message whose every typed value (with its objects' shapes) is the same.
 import { afterEach, describe, expect, it } from 'vitest';
+import { rng } from '../../support/rng.js';
 import { parseMessage } from '../../../src/message/index.js';
 import type { SipMessage } from '../../../src/message/index.js';
 import { F_HEAD, F_LEN } from '../../../src/message/message.js';
@@ -51,18 +52,6 @@ function both(input: Uint8Array | string, order: readonly string[] = FIELDS): [s
   const reference = describe2(input, order);
   setFastPath(true);
   return [describe2(input, order), reference];
-}
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const enc = new TextEncoder();

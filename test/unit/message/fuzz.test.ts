@@ -1,23 +1,12 @@
 // Bounded, deterministic fuzzing: mutated real messages must never crash or hang the
 // parser or the framers; every result is a message or a typed error (never 'internal').
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../support/rng.js';
 import { StreamFramer, parseMessage, parseWebSocketMessage, serializeMessage } from '../../../src/message/index.js';
 import type { SipParseErrorCode } from '../../../src/message/index.js';
 import { CORPUS } from '../../../bench/corpus.js';
 import * as V from './rfc4475-messages.js';
 import * as B from './rfc4475-invalid.js';
-
-/** mulberry32: a tiny seeded PRNG, so every run mutates the same way. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: Uint8Array[] = [
   ...CORPUS.map((c) => new TextEncoder().encode(c.text)),
