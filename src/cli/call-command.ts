@@ -7,12 +7,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { CliCommand, CliIo } from './command.js';
 import type { CallEnded } from '../ua/call-events.js';
 import type { ReliableProvisionalPolicy } from '../ua/incoming-call.js';
-import { CallTimeline, callReport } from '../ua/call-report.js';
+import { CallTimeline, callReport } from './call-report.js';
 import { describeFaults } from '../ua/faults.js';
 import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
 import { checkSdp } from '../ua/static-sdp.js';
 import { backgroundClock } from '../util/clock.js';
 import { UserAgent, type UserAgentOptions } from '../ua/user-agent.js';
+import { LiveRecorder } from '../diagnostics/live-recorder.js';
+import { DiagnosticsStream } from '../trace/events.js';
 
 export const CONNECTION_USAGE = `Connection options (call and listen):
   --server SERVER       wss://host[:port][/path], ws://... (loopback), or
@@ -185,7 +187,10 @@ export const callCommand: CliCommand = {
     const say = json === '-' ? io.stderr : io.stdout;
 
     const faultList = describeFaults(faults);
-    const started = await UserAgent.start({ ...options, ...(faultList.length > 0 ? { faults } : {}) });
+    const diagnostics = new DiagnosticsStream();
+    const recorder = new LiveRecorder();
+    recorder.attach(diagnostics);
+    const started = await UserAgent.start({ ...options, diagnostics, ...(faultList.length > 0 ? { faults } : {}) });
     if (!started.ok) return fail(started.error, 1);
     const ua = started.value;
     const clock = ua.endpoint.clock;
@@ -224,7 +229,7 @@ export const callCommand: CliCommand = {
       outcome: ok ? 'answered and ended cleanly' : end.cause,
       ...(end.status === undefined ? {} : { finalStatus: end.status }),
       reason: end.reason,
-      calls: [callReport(timeline, ua.recorder.model())],
+      calls: [callReport(timeline, recorder.model())],
     };
     await ua.close();
     try {

@@ -5,11 +5,13 @@ import type { CliCommand } from './command.js';
 import {
   CONNECTION_USAGE, endedCleanly, onInterrupt, parseArgv, seconds, userAgentOptions, writeReport,
 } from './call-command.js';
-import { CallTimeline, callReport } from '../ua/call-report.js';
+import { CallTimeline, callReport } from './call-report.js';
 import { describeFaults } from '../ua/faults.js';
 import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
 import type { IncomingCall } from '../ua/incoming-call.js';
 import { UserAgent } from '../ua/user-agent.js';
+import { LiveRecorder } from '../diagnostics/live-recorder.js';
+import { DiagnosticsStream } from '../trace/events.js';
 
 const USAGE = `Usage: callscope listen [options]
 
@@ -68,7 +70,10 @@ export const listenCommand: CliCommand = {
     const say = json === '-' ? io.stderr : io.stdout;
 
     const faultList = describeFaults(faults);
-    const started = await UserAgent.start({ ...options, ...(faultList.length > 0 ? { faults } : {}) });
+    const diagnostics = new DiagnosticsStream();
+    const recorder = new LiveRecorder();
+    recorder.attach(diagnostics);
+    const started = await UserAgent.start({ ...options, diagnostics, ...(faultList.length > 0 ? { faults } : {}) });
     if (!started.ok) return fail(started.error, 1);
     const ua = started.value;
     const clock = ua.endpoint.clock;
@@ -141,7 +146,7 @@ export const listenCommand: CliCommand = {
     const failures = timelines.filter((t) => !asked(t.call as IncomingCall));
     const problem = timelines.length < count ? `only ${timelines.length} of ${count} call(s) came`
       : failures.length > 0 ? `call ${timelines.indexOf(failures[0]!) + 1}: ${failures[0]!.call.endedWith?.reason ?? failures[0]!.call.state}` : undefined;
-    const model = ua.recorder.model();
+    const model = recorder.model();
     const report = {
       command: 'listen', as: ua.from, server: ua.connection.servers[0]!.display,
       ...(faultList.length > 0 ? { faults: faultList } : {}),

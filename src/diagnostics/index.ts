@@ -1,11 +1,10 @@
 // Public API of the diagnostics layer: the per-call model (live or imported),
-// its findings, trace import and export, and the terminal report.
-export * from './events.js';
+// its findings, trace import and export, and the terminal report. The stream's
+// vocabulary (events, timer names, finding codes) is trace/'s.
 export type {
-  CallModel, DialogModel, Endpoint, Finding, FindingCode, MessageDirection, Severity, StateChange, TimerRecord,
+  CallModel, DialogModel, Endpoint, Finding, MessageDirection, Severity, StateChange, TimerRecord,
   TraceMessage, TraceModel, TransactionModel,
 } from './model-types.js';
-export { FINDING_CODES } from './model-types.js';
 export { CATALOGUE as FINDING_CATALOGUE } from './findings/catalogue.js';
 export type { FindingEntry } from './findings/catalogue.js';
 export type { FindingOptions } from './findings/run-findings.js';

@@ -3,7 +3,7 @@
 // states, timers and retransmissions) and builds the model from it on demand.
 // It derives nothing the stream states; it only links received messages to
 // the transactions they matched, with the same §17 keys the layer used.
-import type { DiagnosticsEvent, DiagnosticsStream, Peer } from './events.js';
+import type { DiagnosticsEvent, DiagnosticsStream, Peer } from '../trace/events.js';
 import { buildTraceModel, type MessageInput, type StreamTransaction } from './model-builder.js';
 import type { Endpoint, StateChange, TimerRecord, TraceModel } from './model-types.js';
 import type { FindingOptions } from './findings/run-findings.js';

@@ -11,7 +11,7 @@ import type {
 } from './model-types.js';
 import { clientKeyOfResponse, legacyKeyOf, matchKeyOf, serverKey } from './transaction-matching.js';
 import { initialState, replayStates, type ReplayRole, type ReplayStep } from './transaction-replay.js';
-import type { TransactionKind, TransactionRole } from './events.js';
+import type { TransactionKind, TransactionRole } from '../trace/events.js';
 
 /** One message handed to the builder. */
 export interface MessageInput {

@@ -3,8 +3,11 @@
 // from imported messages (model-builder.ts via an importer), and both paths
 // give the same shapes, so findings, reports and exports are views of one model.
 import type { SipMessage } from '../message/index.js';
-import type { TimerName } from '../transaction/timers.js';
-import type { TransactionKind } from './events.js';
+import type { TransactionKind } from '../trace/events.js';
+import type { FindingCode } from '../trace/finding-codes.js';
+import type { TimerName } from '../trace/timer-names.js';
+
+export type { FindingCode };
 
 /** A transport address as seen on the wire. */
 export interface Endpoint {
@@ -133,14 +136,6 @@ export interface Finding {
   readonly nextSteps: readonly string[];
 }
 
-export const FINDING_CODES = [
-  'missing-ack', 'missing-ack-non2xx', 'missing-prack', 'unreliable-early-media', 'trying-with-to-tag',
-  'no-provisional', 'request-timeout', 'unroutable-contact', 'route-set-mismatch', 'ack-cseq-mismatch',
-  'cancel-after-final', 'cancel-before-provisional', 'bye-before-ack', 'rseq-violation', 'auth-loop', 'glare',
-  'post-dial-delay',
-] as const;
-
-export type FindingCode = typeof FINDING_CODES[number];
 
 export interface CallModel {
   readonly callId: string;

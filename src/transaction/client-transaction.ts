@@ -1,7 +1,7 @@
 // What the two client machines share: the request they carry, the user they
 // report to, the retransmission interval, and transport failures (§17.1.4).
 import type { SipRequest, SipResponse } from '../message/index.js';
-import type { TransactionKind } from '../diagnostics/events.js';
+import type { TransactionKind } from '../trace/events.js';
 import type { TransportError } from '../transport/transport.js';
 import { Transaction, type MessageChannel, type TransactionContext, type TransactionIdentity } from './transaction.js';
 

@@ -1,7 +1,7 @@
 // What the two server machines share: the request that created them, the
 // responses the TU passes down, and how they tell the TU about failures.
 import type { SipRequest, SipResponse } from '../message/index.js';
-import type { TransactionKind } from '../diagnostics/events.js';
+import type { TransactionKind } from '../trace/events.js';
 import type { TransportError } from '../transport/transport.js';
 import { Transaction, type MessageChannel, type TransactionContext, type TransactionIdentity } from './transaction.js';
 

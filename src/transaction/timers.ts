@@ -1,5 +1,8 @@
 // Every RFC 3261 timer in one place (RFC 3261 §17 and Table 4 of Appendix A,
-// with Timers L and M from RFC 6026 §8.3-8.4).
+// with Timers L and M from RFC 6026 §8.3-8.4). Their names are trace vocabulary (trace/timer-names.ts).
+import type { TimerName } from '../trace/timer-names.js';
+
+export type { TimerName };
 
 /** The base intervals a user agent can tune (tests shrink them). */
 export interface TimerSettings {
@@ -18,11 +21,6 @@ export interface TimerSettings {
 
 export const DEFAULT_TIMERS: TimerSettings = Object.freeze({ t1: 500, t2: 4000, t4: 5000 });
 
-/**
- * RFC 3261 / RFC 6026 timers, plus `Trying`: the 200 ms an INVITE server
- * transaction waits for its TU before sending 100 Trying itself (§17.2.1).
- */
-export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'Trying';
 
 /** §17.2.1: "unless it knows that the TU will generate a provisional or final response within 200 ms". */
 export const TRYING_DELAY_MS = 200;

@@ -5,7 +5,7 @@
 // reported on the diagnostics stream.
 import { parseMessage } from '../message/index.js';
 import type { SipMessage, SipParseError, SipRequest, SipResponse } from '../message/index.js';
-import { DiagnosticsStream, type Peer } from '../diagnostics/events.js';
+import { DiagnosticsStream, type Peer } from '../trace/events.js';
 import { formatAddress } from '../transport/address.js';
 import { chooseRequestTransport } from '../transport/request-size.js';
 import { responseDestination } from '../transport/response-destination.js';

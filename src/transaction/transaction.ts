@@ -2,10 +2,11 @@
 // history on the diagnostics stream, timers that report themselves, and
 // sending through a channel that turns failures into transport errors.
 import type { SipMessage } from '../message/index.js';
-import type { DiagnosticsStream, TransactionKind, TransactionRole } from '../diagnostics/events.js';
+import type { DiagnosticsStream, TransactionKind, TransactionRole } from '../trace/events.js';
 import { TransportError } from '../transport/transport.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import type { TimerName, TimerSettings } from './timers.js';
+import type { TimerName } from '../trace/timer-names.js';
+import type { TimerSettings } from './timers.js';
 
 /** The stack services a transaction needs, shared by all transactions of a user agent. */
 export interface TransactionContext {

@@ -9,7 +9,7 @@ import type {
   BuildResult, SipRequest, SipResponse, TailSpec, UasCheckOptions, Uri, ViaSpec,
 } from '../message/index.js';
 import { dialogKeyOfRequest, dialogKeyOfResponse } from '../dialog/dialog.js';
-import type { DiagnosticsStream } from '../diagnostics/events.js';
+import type { DiagnosticsStream } from '../trace/events.js';
 import type { ClientTransactionUser } from '../transaction/client-transaction.js';
 import {
   TransactionLayer, type ClientTransaction, type RequestTarget, type ServerTransaction,

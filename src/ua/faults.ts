@@ -7,7 +7,7 @@
 // and which finding the diagnostics should name for it.
 import { formatUri, parseMessage, parseUri } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
-import type { FindingCode } from '../diagnostics/model-types.js';
+import type { FindingCode } from '../trace/finding-codes.js';
 import type { SipEndpoint } from './endpoint.js';
 
 export interface CallFaults {

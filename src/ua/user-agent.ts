@@ -1,9 +1,8 @@
 // One ready-to-use user agent for an account: the connection to its server,
 // the endpoint with its timers, the authenticator, the call agent, an
-// optional registration, and a recorder of the diagnostics stream. The CLI
+// optional registration, and the diagnostics stream they all write. The CLI
 // builds its `call` and `listen` on it; so can the desktop host.
 import { parseUri } from '../message/index.js';
-import { LiveRecorder } from '../diagnostics/live-recorder.js';
 import type { Result } from '../message/index.js';
 import { Authenticator } from './authenticator.js';
 import { CallAgent } from './call-agent.js';
@@ -14,6 +13,7 @@ import type { ReliableProvisionalPolicy } from './incoming-call.js';
 import { Registration, newInstanceId } from './registration.js';
 import { connectToServer, type ServerConnection } from './server-connection.js';
 import { StaticSdpHandler } from './static-sdp.js';
+import type { DiagnosticsStream } from '../trace/events.js';
 import type { Clock } from '../util/clock.js';
 
 export interface UserAgentOptions {
@@ -41,6 +41,8 @@ export interface UserAgentOptions {
   readonly register?: boolean;
   /** The stack's clock (default: the system clock). */
   readonly clock?: Clock;
+  /** The stream to report on (default: a new one); pass one to record from the first message. */
+  readonly diagnostics?: DiagnosticsStream;
   /** Deliberate protocol faults for every call (see faults.ts); none by default. */
   readonly faults?: CallFaults;
   /** Session timers (RFC 4028): our Min-SE, and the Session-Expires our calls ask for. */
@@ -56,7 +58,6 @@ export class UserAgent {
     readonly connection: ServerConnection,
     readonly endpoint: SipEndpoint,
     readonly agent: CallAgent,
-    readonly recorder: LiveRecorder,
     readonly from: string,
     readonly registration: Registration | undefined,
   ) {}
@@ -84,10 +85,9 @@ export class UserAgent {
     const endpoint = new SipEndpoint({
       transport: connection.transport, outboundProxy: connection.outboundProxy,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.diagnostics ? { diagnostics: options.diagnostics } : {}),
       ...(t1 === undefined ? {} : { timers: { t1, t2: 8 * t1, t4: 10 * t1 } }),
     });
-    const recorder = new LiveRecorder();
-    recorder.attach(endpoint.diagnostics);
     const authenticator = options.password === undefined ? undefined
       : new Authenticator({ username: options.authUser ?? user, password: options.password });
     const contactUser = 'user' in fromUri.value && fromUri.value.user !== undefined ? fromUri.value.user : user;
@@ -123,7 +123,12 @@ export class UserAgent {
         return { ok: false, error: `registration of ${from} failed: ${state.name === 'failed' ? state.reason : state.name}` };
       }
     }
-    return { ok: true, value: new UserAgent(connection, endpoint, agent, recorder, from, registration) };
+    return { ok: true, value: new UserAgent(connection, endpoint, agent, from, registration) };
+  }
+
+  /** Every SIP-level event of this user agent (the endpoint's stream). */
+  get diagnostics(): DiagnosticsStream {
+    return this.endpoint.diagnostics;
   }
 
   /** The Request-URI for what a user typed: a SIP URI as is, `user` or `user@host` completed. */

@@ -3,7 +3,7 @@
 // diagnostics event and every message it sent or received kept, parsed.
 import { parseMessage } from '../../src/message/index.js';
 import type { SipMessage, SipRequest, SipResponse } from '../../src/message/index.js';
-import type { DiagnosticsEvent } from '../../src/diagnostics/events.js';
+import type { DiagnosticsEvent } from '../../src/trace/events.js';
 import { createUdpTransport } from '../../src/transport/udp-transport.js';
 import { Authenticator } from '../../src/ua/authenticator.js';
 import { CallAgent, type CallAgentOptions } from '../../src/ua/call-agent.js';

@@ -7,6 +7,7 @@
 // the finding, then from the lab's tshark capture.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LiveRecorder } from '../../src/diagnostics/live-recorder.js';
 import { UserAgent } from '../../src/ua/user-agent.js';
 import {
   analyzeCodes, LIVE_T1, callFrom, capturedCall, codesOf, findingOf, liveAndCaptured, reportedCall,
@@ -22,19 +23,21 @@ describe('a far end or a proxy at fault', () => {
   it('missing-ack-non2xx: the far end sends its 487 after Callscope gave up (64·T1 after its CANCEL); the proxy retransmits it unACKed', async () => {
     const run = await liveAndCaptured('live-missing-ack-non2xx', async (lab) => {
       const farEnd = await lab.startUas('uas-slow-487', { pauseMs: 4500, timeoutS: 20 });
+      const recorder = new LiveRecorder();
       const started = await UserAgent.start({
         server: `sip:127.0.0.1:${lab.proxy.ports.udp}`, localHost: '127.0.0.1', localPort: lab.allocatePeerPort(), t1: LIVE_T1,
       });
       if (!started.ok) throw new Error(started.error);
       const ua = started.value;
+      recorder.attach(ua.diagnostics);
       try {
         const call = ua.agent.call(ua.target(`farend-${farEnd.port}`), { ringTimeoutMs: 300 });
         const end = await call.ended;
         // The late 487 and at least two of the proxy's retransmissions of it (its T1 is 500 ms).
         const deadline = Date.now() + 12_000;
-        const late = () => ua.recorder.model().messages.filter((m) => m.direction === 'received' && m.startLine.startsWith('SIP/2.0 487')).length;
+        const late = () => recorder.model().messages.filter((m) => m.direction === 'received' && m.startLine.startsWith('SIP/2.0 487')).length;
         while (late() < 3 && Date.now() < deadline) await sleep(100);
-        const model = ua.recorder.model();
+        const model = recorder.model();
         return { end, call: model.calls.find((c) => c.callId === call.callId)!, farEnd: await farEnd.result };
       } finally {
         await ua.close();

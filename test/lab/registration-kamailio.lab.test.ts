@@ -4,7 +4,7 @@
 // on the diagnostics stream), unregister on stop, and a SIPp caller reaching
 // the registered WebSocket UA through Kamailio's location lookup.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiagnosticsStream, type DiagnosticsEvent } from '../../src/diagnostics/events.js';
+import { DiagnosticsStream, type DiagnosticsEvent } from '../../src/trace/events.js';
 import { parseMessage } from '../../src/message/index.js';
 import { SipEndpoint } from '../../src/ua/endpoint.js';
 import { newInstanceId, Registration, type RegistrationOptions, type RegistrationState } from '../../src/ua/registration.js';

@@ -3,7 +3,7 @@
 // table) comes back by itself over the new flow, and a SIPp caller reaches the
 // UA again through the restarted proxy — the proof that the new binding is real.
 import { afterAll, describe, expect, it } from 'vitest';
-import { DiagnosticsStream, type DiagnosticsEvent } from '../../src/diagnostics/events.js';
+import { DiagnosticsStream, type DiagnosticsEvent } from '../../src/trace/events.js';
 import { parseMessage } from '../../src/message/index.js';
 import { SipEndpoint } from '../../src/ua/endpoint.js';
 import { newInstanceId, Registration, type RegistrationState } from '../../src/ua/registration.js';

@@ -2,7 +2,7 @@
 // says algorithm=SHA-256, and Callscope's answer, hashed with SHA-256, is
 // accepted — over WSS and over UDP.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiagnosticsStream, type DiagnosticsEvent } from '../../src/diagnostics/events.js';
+import { DiagnosticsStream, type DiagnosticsEvent } from '../../src/trace/events.js';
 import { parseMessage, type SipMessage } from '../../src/message/index.js';
 import { SipEndpoint } from '../../src/ua/endpoint.js';
 import { newInstanceId, Registration } from '../../src/ua/registration.js';

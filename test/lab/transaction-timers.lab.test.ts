@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRequest, randomToken } from '../../src/message/index.js';
 import type { SipRequest, SipResponse } from '../../src/message/index.js';
-import type { DiagnosticsEvent } from '../../src/diagnostics/events.js';
+import type { DiagnosticsEvent } from '../../src/trace/events.js';
 import { TransactionLayer, type TransactionUser } from '../../src/transaction/transaction-layer.js';
 import type { Transport, TransportAddress } from '../../src/transport/transport.js';
 import { createUdpTransport } from '../../src/transport/udp-transport.js';

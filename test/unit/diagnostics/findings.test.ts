@@ -1,6 +1,6 @@
 // Every finding code on crafted traces: one that shows it, and a close one that must not.
 import { describe, expect, it } from 'vitest';
-import { FINDING_CODES } from '../../../src/diagnostics/model-types.js';
+import { FINDING_CODES } from '../../../src/trace/finding-codes.js';
 import { CATALOGUE } from '../../../src/diagnostics/findings/catalogue.js';
 import { PROXY, request, response, sdp, Trace, UAC, UAS } from './crafted.js';
 

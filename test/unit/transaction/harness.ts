@@ -2,7 +2,7 @@
 // recorder, and a channel that records what was sent and when.
 import { buildResponseTo, parseMessage } from '../../../src/message/index.js';
 import type { SipMessage, SipRequest, SipResponse } from '../../../src/message/index.js';
-import { DiagnosticsStream, type DiagnosticsEvent } from '../../../src/diagnostics/events.js';
+import { DiagnosticsStream, type DiagnosticsEvent } from '../../../src/trace/events.js';
 import type { MessageChannel, TransactionContext } from '../../../src/transaction/transaction.js';
 import { TransportError } from '../../../src/transport/transport.js';
 import { FakeClock } from '../../../src/util/fake-clock.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRequest, buildResponseTo, randomToken } from '../../../src/message/index.js';
 import type { SipRequest, SipResponse } from '../../../src/message/index.js';
-import type { DiagnosticsEvent } from '../../../src/diagnostics/events.js';
+import type { DiagnosticsEvent } from '../../../src/trace/events.js';
 import { TransactionLayer, type ServerTransaction } from '../../../src/transaction/transaction-layer.js';
 import { createMemoryTransportPair, type MemoryTransport } from '../../../src/transport/memory-transport.js';
 import type { TransportProtocol } from '../../../src/transport/transport.js';

@@ -3,7 +3,7 @@
 // each side put on the wire is kept, parsed, with the clock time it left.
 import { parseMessage } from '../../../src/message/index.js';
 import type { SipMessage, SipRequest, SipResponse } from '../../../src/message/index.js';
-import type { DiagnosticsEvent } from '../../../src/diagnostics/events.js';
+import type { DiagnosticsEvent } from '../../../src/trace/events.js';
 import { createMemoryTransportPair, type MemoryInterceptor, type MemoryTransport } from '../../../src/transport/memory-transport.js';
 import type { TransportProtocol } from '../../../src/transport/transport.js';
 import { CallAgent, type CallAgentOptions } from '../../../src/ua/call-agent.js';

@@ -4,7 +4,7 @@
 // 423, refusals without loops, backoff after transient failures, unregister.
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DiagnosticsStream, type DiagnosticsEvent } from '../../../src/diagnostics/events.js';
+import { DiagnosticsStream, type DiagnosticsEvent } from '../../../src/trace/events.js';
 import { createMemoryTransportPair } from '../../../src/transport/memory-transport.js';
 import type { TransportProtocol } from '../../../src/transport/transport.js';
 import { Authenticator } from '../../../src/ua/authenticator.js';

@@ -1,7 +1,9 @@
 // The diagnostics stream: every SIP-level event is emitted here once, with a
-// monotonic timestamp (ms, from the stack's Clock). The call panel, the CLI
-// report and exports are views of this stream; none re-derives protocol state.
-import type { TimerName } from '../transaction/timers.js';
+// monotonic timestamp (ms, from the stack's Clock). The transport, transaction
+// and UA layers write it; diagnostics/ (the call panel's model, the CLI
+// report, exports) only reads it and re-derives no protocol state. This file is
+// the stream's vocabulary and imports nothing above util/.
+import type { TimerName } from './timer-names.js';
 
 export type TransactionRole = 'client' | 'server';
 export type TransactionKind = 'invite' | 'non-invite';
