@@ -5,12 +5,12 @@
 // a usage error). The options shared with `listen` live here too.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { CliCommand, CliIo } from './command.js';
-import type { CallEnded } from '../ua/call-events.js';
-import type { ReliableProvisionalPolicy } from '../ua/incoming-call.js';
+import type { CallEnded } from '../ua/call/call-events.js';
+import type { ReliableProvisionalPolicy } from '../ua/call/incoming-call.js';
 import { CallTimeline, callReport } from './call-report.js';
-import { describeFaults } from '../ua/faults.js';
+import { describeFaults } from '../ua/call/faults.js';
 import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
-import { checkSdp } from '../ua/static-sdp.js';
+import { checkSdp } from '../ua/media/static-sdp.js';
 import { backgroundClock } from '../util/clock.js';
 import { UserAgent, type UserAgentOptions } from '../ua/user-agent.js';
 import { LiveRecorder } from '../diagnostics/live-recorder.js';

@@ -4,7 +4,7 @@
 // histories, timers and retransmissions, every message, and the findings.
 // Credentials never appear: digest responses are redacted in every message.
 import type { CallModel, TraceMessage, TraceModel, TransactionModel } from '../diagnostics/model-types.js';
-import type { CallBase } from '../ua/call-base.js';
+import type { CallBase } from '../ua/call/call-base.js';
 
 /** Clock times (ms) of a call's steps, the first time each happened. */
 export interface CallTimings {

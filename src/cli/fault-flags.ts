@@ -1,7 +1,7 @@
 // The fault options of `callscope call` (the caller's faults) and `callscope
 // listen` (the callee's), read from src/ua/faults.ts so that the help, the
 // parser and the call engine name the same faults.
-import { FAULTS, type CallFaults, type FaultDescription } from '../ua/faults.js';
+import { FAULTS, type CallFaults, type FaultDescription } from '../ua/call/faults.js';
 
 export type FaultSide = 'caller' | 'callee';
 

@@ -6,9 +6,9 @@ import {
   CONNECTION_USAGE, endedCleanly, onInterrupt, parseArgv, seconds, userAgentOptions, writeReport,
 } from './call-command.js';
 import { CallTimeline, callReport } from './call-report.js';
-import { describeFaults } from '../ua/faults.js';
+import { describeFaults } from '../ua/call/faults.js';
 import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
-import type { IncomingCall } from '../ua/incoming-call.js';
+import type { IncomingCall } from '../ua/call/incoming-call.js';
 import { UserAgent } from '../ua/user-agent.js';
 import { LiveRecorder } from '../diagnostics/live-recorder.js';
 import { DiagnosticsStream } from '../trace/events.js';

@@ -4,15 +4,15 @@
 // builds its `call` and `listen` on it; so can the desktop host.
 import { parseUri } from '../message/index.js';
 import type { Result } from '../message/index.js';
-import { Authenticator } from './authenticator.js';
-import { CallAgent } from './call-agent.js';
-import { SipEndpoint } from './endpoint.js';
-import type { CallFaults } from './faults.js';
-import type { SessionTimerOptions } from './session-timer.js';
-import type { ReliableProvisionalPolicy } from './incoming-call.js';
-import { Registration, newInstanceId } from './registration.js';
-import { connectToServer, type ServerConnection } from './server-connection.js';
-import { StaticSdpHandler } from './static-sdp.js';
+import { Authenticator } from './auth/authenticator.js';
+import { CallAgent } from './call/call-agent.js';
+import { SipEndpoint } from './core/endpoint.js';
+import type { CallFaults } from './call/faults.js';
+import type { SessionTimerOptions } from './mid-call/session-timer.js';
+import type { ReliableProvisionalPolicy } from './call/incoming-call.js';
+import { Registration, newInstanceId } from './registration/registration.js';
+import { connectToServer, type ServerConnection } from './connection/server-connection.js';
+import { StaticSdpHandler } from './media/static-sdp.js';
 import type { DiagnosticsStream } from '../trace/events.js';
 import type { Clock } from '../util/clock.js';
 

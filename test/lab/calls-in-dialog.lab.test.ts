@@ -5,11 +5,11 @@
 // caller asks Callscope to refresh.
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatUri } from '../../src/message/index.js';
-import type { CallBase } from '../../src/ua/call-base.js';
-import type { CallEventMap, CallEventName } from '../../src/ua/call-events.js';
-import type { IncomingCall } from '../../src/ua/incoming-call.js';
-import { Registration, newInstanceId } from '../../src/ua/registration.js';
-import { StaticSdpHandler } from '../../src/ua/static-sdp.js';
+import type { CallBase } from '../../src/ua/call/call-base.js';
+import type { CallEventMap, CallEventName } from '../../src/ua/call/call-events.js';
+import type { IncomingCall } from '../../src/ua/call/incoming-call.js';
+import { Registration, newInstanceId } from '../../src/ua/registration/registration.js';
+import { StaticSdpHandler } from '../../src/ua/media/static-sdp.js';
 import { udpUa, withinTolerance, wssUa, type LabUa } from './calls-lab-helpers.js';
 import { parseSippTrace } from './sipp-trace.js';
 import { useLab } from './vitest-lab.js';

@@ -4,8 +4,8 @@
 // read from SIPp's own trace (T1 = 50 ms, T2 = 400 ms), with the tolerances
 // of transaction-timers.lab.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Registration, newInstanceId } from '../../src/ua/registration.js';
-import type { IncomingCall } from '../../src/ua/incoming-call.js';
+import { Registration, newInstanceId } from '../../src/ua/registration/registration.js';
+import type { IncomingCall } from '../../src/ua/call/incoming-call.js';
 import { T1, T2, udpUa, withinTolerance, wssUa, type LabUa } from './calls-lab-helpers.js';
 import { intervals, parseSippTrace } from './sipp-trace.js';
 import { useLab } from './vitest-lab.js';

@@ -5,11 +5,11 @@ import { parseMessage } from '../../src/message/index.js';
 import type { SipMessage, SipRequest, SipResponse } from '../../src/message/index.js';
 import type { DiagnosticsEvent } from '../../src/trace/events.js';
 import { createUdpTransport } from '../../src/transport/udp-transport.js';
-import { Authenticator } from '../../src/ua/authenticator.js';
-import { CallAgent, type CallAgentOptions } from '../../src/ua/call-agent.js';
-import { SipEndpoint } from '../../src/ua/endpoint.js';
-import { connectToServer } from '../../src/ua/server-connection.js';
-import { StaticSdpHandler } from '../../src/ua/static-sdp.js';
+import { Authenticator } from '../../src/ua/auth/authenticator.js';
+import { CallAgent, type CallAgentOptions } from '../../src/ua/call/call-agent.js';
+import { SipEndpoint } from '../../src/ua/core/endpoint.js';
+import { connectToServer } from '../../src/ua/connection/server-connection.js';
+import { StaticSdpHandler } from '../../src/ua/media/static-sdp.js';
 import type { Lab } from './lab.js';
 
 export const T1 = 50;

@@ -5,8 +5,8 @@
 // lab's tshark capture of the same call and by `callscope analyze`.
 import { describe, expect, it } from 'vitest';
 import { LiveRecorder } from '../../src/diagnostics/live-recorder.js';
-import type { IncomingCall } from '../../src/ua/incoming-call.js';
-import type { CallBase } from '../../src/ua/call-base.js';
+import type { IncomingCall } from '../../src/ua/call/incoming-call.js';
+import type { CallBase } from '../../src/ua/call/call-base.js';
 import { udpUa } from './calls-lab-helpers.js';
 import { analyzeCodes, capturedCall, codesOf, findingOf, liveAndCaptured } from './diagnostics-live-helpers.js';
 

@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiagnosticsStream, type DiagnosticsEvent } from '../../src/trace/events.js';
 import { parseMessage } from '../../src/message/index.js';
-import { SipEndpoint } from '../../src/ua/endpoint.js';
-import { newInstanceId, Registration, type RegistrationOptions, type RegistrationState } from '../../src/ua/registration.js';
-import { connectToServer, type ServerConnection } from '../../src/ua/server-connection.js';
+import { SipEndpoint } from '../../src/ua/core/endpoint.js';
+import { newInstanceId, Registration, type RegistrationOptions, type RegistrationState } from '../../src/ua/registration/registration.js';
+import { connectToServer, type ServerConnection } from '../../src/ua/connection/server-connection.js';
 import { waitFor } from '../support/wait-for.js';
 import { useLab } from './vitest-lab.js';
 

@@ -4,9 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiagnosticsStream, type DiagnosticsEvent } from '../../src/trace/events.js';
 import { parseMessage, type SipMessage } from '../../src/message/index.js';
-import { SipEndpoint } from '../../src/ua/endpoint.js';
-import { newInstanceId, Registration } from '../../src/ua/registration.js';
-import { connectToServer } from '../../src/ua/server-connection.js';
+import { SipEndpoint } from '../../src/ua/core/endpoint.js';
+import { newInstanceId, Registration } from '../../src/ua/registration/registration.js';
+import { connectToServer } from '../../src/ua/connection/server-connection.js';
 import { useLab } from './vitest-lab.js';
 
 const lab = useLab({ name: 'registration-sha256', authAlgorithm: 'SHA-256', rtpengine: false });

@@ -3,8 +3,8 @@
 // call with BYE at 64·T1 without one; the UAC re-ACKs every retransmitted
 // 2xx, even after its INVITE transaction is gone (Timer M).
 import { describe, expect, it } from 'vitest';
-import type { IncomingCall } from '../../../src/ua/incoming-call.js';
-import { StaticSdpHandler } from '../../../src/ua/static-sdp.js';
+import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
+import { StaticSdpHandler } from '../../../src/ua/media/static-sdp.js';
 import { dropping, gaps, responseTimes, sendTimes, setup } from './call-harness.js';
 
 describe('the 2xx and its ACK', () => {

@@ -6,9 +6,9 @@ import type { SipMessage, SipRequest, SipResponse } from '../../../src/message/i
 import type { DiagnosticsEvent } from '../../../src/trace/events.js';
 import { createMemoryTransportPair, type MemoryInterceptor, type MemoryTransport } from '../../../src/transport/memory-transport.js';
 import type { TransportProtocol } from '../../../src/transport/transport.js';
-import { CallAgent, type CallAgentOptions } from '../../../src/ua/call-agent.js';
-import { SipEndpoint } from '../../../src/ua/endpoint.js';
-import { StaticSdpHandler } from '../../../src/ua/static-sdp.js';
+import { CallAgent, type CallAgentOptions } from '../../../src/ua/call/call-agent.js';
+import { SipEndpoint } from '../../../src/ua/core/endpoint.js';
+import { StaticSdpHandler } from '../../../src/ua/media/static-sdp.js';
 import { FakeClock } from '../../../src/util/fake-clock.js';
 
 export interface WireEntry {

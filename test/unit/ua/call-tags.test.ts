@@ -3,7 +3,7 @@
 // call existed) through transaction-tagged.
 import { describe, expect, it } from 'vitest';
 import { LiveRecorder } from '../../../src/diagnostics/live-recorder.js';
-import type { IncomingCall } from '../../../src/ua/incoming-call.js';
+import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
 import { setup } from './call-harness.js';
 
 describe('call tags on the diagnostics stream', () => {

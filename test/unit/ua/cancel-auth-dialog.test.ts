@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { buildResponseTo } from '../../../src/message/index.js';
 import type { SipRequest } from '../../../src/message/index.js';
 import type { ServerTransaction } from '../../../src/transaction/transaction-layer.js';
-import { Authenticator } from '../../../src/ua/authenticator.js';
-import type { IncomingCall } from '../../../src/ua/incoming-call.js';
+import { Authenticator } from '../../../src/ua/auth/authenticator.js';
+import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
 import { dropping, sendTimes, setup } from './call-harness.js';
 
 const CHALLENGE = 'Digest realm="callscope.test", nonce="5f2a9c", qop="auth", algorithm=MD5';

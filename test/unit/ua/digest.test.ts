@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildResponseTo, parseMessage } from '../../../src/message/index.js';
 import type { AuthValue, SipRequest } from '../../../src/message/index.js';
-import { Authenticator } from '../../../src/ua/authenticator.js';
-import { digestAuthorization, readDigestChallenge, type DigestChallenge } from '../../../src/ua/digest.js';
+import { Authenticator } from '../../../src/ua/auth/authenticator.js';
+import { digestAuthorization, readDigestChallenge, type DigestChallenge } from '../../../src/ua/auth/digest.js';
 
 function challengeOf(text: string): AuthValue {
   const r = parseMessage(`SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:a@h>;tag=2\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\nWWW-Authenticate: ${text}\r\nContent-Length: 0\r\n\r\n`);

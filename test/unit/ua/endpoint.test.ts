@@ -3,7 +3,7 @@ import { buildRequest } from '../../../src/message/index.js';
 import type { SipRequest, SipResponse } from '../../../src/message/index.js';
 import { TransactionLayer } from '../../../src/transaction/transaction-layer.js';
 import { createMemoryTransportPair } from '../../../src/transport/memory-transport.js';
-import { SipEndpoint } from '../../../src/ua/endpoint.js';
+import { SipEndpoint } from '../../../src/ua/core/endpoint.js';
 import { FakeClock } from '../../../src/util/fake-clock.js';
 
 function setup() {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { faultOptionNames, parseFaults } from '../../../src/cli/fault-flags.js';
 import { runCli } from '../../support/cli-run.js';
-import { FAULTS } from '../../../src/ua/faults.js';
+import { FAULTS } from '../../../src/ua/call/faults.js';
 
 const run = runCli;
 

@@ -8,9 +8,9 @@ import type { SipRequest } from '../../../src/message/index.js';
 import { LiveRecorder } from '../../../src/diagnostics/live-recorder.js';
 import type { CallModel } from '../../../src/diagnostics/model-types.js';
 import type { ServerTransaction } from '../../../src/transaction/transaction-layer.js';
-import { Authenticator } from '../../../src/ua/authenticator.js';
-import { FAULTS, describeFaults, faultyContact, withoutRecordRoute, type CallFaults } from '../../../src/ua/faults.js';
-import type { IncomingCall } from '../../../src/ua/incoming-call.js';
+import { Authenticator } from '../../../src/ua/auth/authenticator.js';
+import { FAULTS, describeFaults, faultyContact, withoutRecordRoute, type CallFaults } from '../../../src/ua/call/faults.js';
+import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
 import { gaps, parse, sendTimes, setup } from './call-harness.js';
 
 const T1 = 50;

@@ -3,13 +3,13 @@
 // one of their dialogs, and an SDP handler whose answers wait for the test.
 import type { Dialog } from '../../../src/dialog/dialog.js';
 import type { SipRequest, SipResponse } from '../../../src/message/index.js';
-import type { CallAgentOptions } from '../../../src/ua/call-agent.js';
-import type { CallEventMap, CallEventName } from '../../../src/ua/call-events.js';
-import type { CallBase } from '../../../src/ua/call-base.js';
-import type { IncomingCall } from '../../../src/ua/incoming-call.js';
-import type { OutgoingCall } from '../../../src/ua/outgoing-call.js';
-import type { MediaDirection } from '../../../src/ua/sdp-handler.js';
-import { StaticSdpHandler } from '../../../src/ua/static-sdp.js';
+import type { CallAgentOptions } from '../../../src/ua/call/call-agent.js';
+import type { CallEventMap, CallEventName } from '../../../src/ua/call/call-events.js';
+import type { CallBase } from '../../../src/ua/call/call-base.js';
+import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
+import type { OutgoingCall } from '../../../src/ua/call/outgoing-call.js';
+import type { MediaDirection } from '../../../src/ua/media/sdp-handler.js';
+import { StaticSdpHandler } from '../../../src/ua/media/static-sdp.js';
 import { setup, type Side } from './call-harness.js';
 
 export type Harness = ReturnType<typeof setup>;

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { TransportEmitter } from '../../../src/transport/emitter.js';
 import { createMemoryTransportPair, type MemoryTransport } from '../../../src/transport/memory-transport.js';
 import type { SendOptions, Transport, TransportAddress, TransportEvents } from '../../../src/transport/transport.js';
-import { SipEndpoint } from '../../../src/ua/endpoint.js';
-import { Registration, type RegistrationState } from '../../../src/ua/registration.js';
+import { SipEndpoint } from '../../../src/ua/core/endpoint.js';
+import { Registration, type RegistrationState } from '../../../src/ua/registration/registration.js';
 import { FakeClock } from '../../../src/util/fake-clock.js';
 import { PASSWORD, ScriptedRegistrar } from './registration-registrar.js';
 

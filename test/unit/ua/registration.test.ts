@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { DiagnosticsStream, type DiagnosticsEvent } from '../../../src/trace/events.js';
 import { createMemoryTransportPair } from '../../../src/transport/memory-transport.js';
 import type { TransportProtocol } from '../../../src/transport/transport.js';
-import { Authenticator } from '../../../src/ua/authenticator.js';
-import { SipEndpoint } from '../../../src/ua/endpoint.js';
+import { Authenticator } from '../../../src/ua/auth/authenticator.js';
+import { SipEndpoint } from '../../../src/ua/core/endpoint.js';
 import {
   instanceIdFromSeed, newInstanceId, normalizeInstanceId, refreshDelayMs, Registration,
   type RegistrationOptions, type RegistrationState,
-} from '../../../src/ua/registration.js';
+} from '../../../src/ua/registration/registration.js';
 import { FakeClock } from '../../../src/util/fake-clock.js';
 import { PASSWORD, ScriptedRegistrar, type RegistrarOptions } from './registration-registrar.js';
 

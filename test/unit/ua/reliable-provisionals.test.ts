@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { buildResponseTo, formatUri } from '../../../src/message/index.js';
 import type { SipRequest, SipResponse } from '../../../src/message/index.js';
 import type { ServerTransaction } from '../../../src/transaction/transaction-layer.js';
-import type { IncomingCall } from '../../../src/ua/incoming-call.js';
-import { StaticSdpHandler, defaultSdp } from '../../../src/ua/static-sdp.js';
-import { classifyRseq } from '../../../src/ua/uac-fork.js';
+import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
+import { StaticSdpHandler, defaultSdp } from '../../../src/ua/media/static-sdp.js';
+import { classifyRseq } from '../../../src/ua/call/uac-fork.js';
 import { dropping, gaps, sendTimes, setup } from './call-harness.js';
 
 const FAR_SDP = defaultSdp({ address: '127.0.0.1', port: 50000, sessionId: 7 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { makeLabCertificates, type LabCertificates } from '../../lab/certs.js';
-import { connectToServer, parseServerSpec, type ServerConnection } from '../../../src/ua/server-connection.js';
+import { connectToServer, parseServerSpec, type ServerConnection } from '../../../src/ua/connection/server-connection.js';
 
 describe('parseServerSpec', () => {
   const ok = (text: string, options = {}) => {

@@ -7,7 +7,7 @@
 // refresher=uas makes the callee refresh, the roles following each
 // refresh transaction.
 import { describe, expect, it } from 'vitest';
-import { MIN_SESSION_INTERVAL, SessionTimer, sessionIntervalTooSmall } from '../../../src/ua/session-timer.js';
+import { MIN_SESSION_INTERVAL, SessionTimer, sessionIntervalTooSmall } from '../../../src/ua/mid-call/session-timer.js';
 import { dropping, gaps, responseTimes, sendTimes } from './call-harness.js';
 import { aliceDialog, collect, connected, sendRaw, version } from './mid-call-harness.js';
 

@@ -6,10 +6,10 @@
 // back as a final NOTIFY with the status; REFER can be declined; NOTIFYs
 // that match no subscription get 481, other event packages 489.
 import { describe, expect, it } from 'vitest';
-import type { CallAgentOptions } from '../../../src/ua/call-agent.js';
-import type { CallBase } from '../../../src/ua/call-base.js';
-import type { IncomingCall } from '../../../src/ua/incoming-call.js';
-import { sipfragStatus } from '../../../src/ua/refer.js';
+import type { CallAgentOptions } from '../../../src/ua/call/call-agent.js';
+import type { CallBase } from '../../../src/ua/call/call-base.js';
+import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
+import { sipfragStatus } from '../../../src/ua/mid-call/refer.js';
 import { sendTimes, setup } from './call-harness.js';
 import { aliceDialog, collect, sendRaw } from './mid-call-harness.js';
 

@@ -5,8 +5,8 @@
 // a legacy INFO, 469 with Recv-Info for another, none sent for a package the
 // peer did not list.
 import { describe, expect, it } from 'vitest';
-import type { IncomingCall } from '../../../src/ua/incoming-call.js';
-import { StaticSdpHandler } from '../../../src/ua/static-sdp.js';
+import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
+import { StaticSdpHandler } from '../../../src/ua/media/static-sdp.js';
 import { setup } from './call-harness.js';
 import { aliceDialog, collect, connected, direction, sendRaw } from './mid-call-harness.js';
 

@@ -2,9 +2,9 @@
 // an Info Package we listed in Recv-Info (or is a legacy INFO without one),
 // refused with 469 (Bad Info Package) otherwise; sent with its Info-Package
 // header, only for a package the peer said it takes.
-import type { HeaderSpec, SipMessage, SipRequest } from '../message/index.js';
-import type { ServerTransaction } from '../transaction/transaction-layer.js';
-import { describeOutcome, type InDialogOutcome } from './in-dialog-client.js';
+import type { HeaderSpec, SipMessage, SipRequest } from '../../message/index.js';
+import type { ServerTransaction } from '../../transaction/transaction-layer.js';
+import { describeOutcome, type InDialogOutcome } from '../core/in-dialog-client.js';
 import type { MidCall } from './mid-call.js';
 
 export interface InfoSpec {

@@ -3,9 +3,9 @@
 // local CSeq), tagged with the call, and retried once with credentials when
 // a proxy challenges it (§22.2: the retry is a new request with a new CSeq).
 // BYE and PRACK use it now; re-INVITE, UPDATE, INFO and REFER can too.
-import type { Dialog, InDialogRequestOptions } from '../dialog/dialog.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
-import type { Authenticator } from './authenticator.js';
+import type { Dialog, InDialogRequestOptions } from '../../dialog/dialog.js';
+import type { SipRequest, SipResponse } from '../../message/index.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { SipEndpoint } from './endpoint.js';
 
 export type InDialogOutcome =

@@ -1,9 +1,9 @@
 // The requests an outgoing call builds outside the dialog machinery: the
 // INVITE (RFC 3261 §8.1.1, §13.2.1), its CANCEL (§9.1), and the ACK for a
 // 2xx (§13.2.2.4), each with the rule it follows.
-import type { Dialog } from '../dialog/dialog.js';
-import { buildRequest } from '../message/index.js';
-import type { HeaderSpec, SipRequest } from '../message/index.js';
+import type { Dialog } from '../../dialog/dialog.js';
+import { buildRequest } from '../../message/index.js';
+import type { HeaderSpec, SipRequest } from '../../message/index.js';
 import type { CallFaults } from './faults.js';
 
 export interface InviteSpec {

@@ -1,9 +1,9 @@
 // The UAS side of RFC 3262 for one INVITE: numbering reliable provisional
 // responses (RSeq), sending one at a time, retransmitting each until its
 // PRACK arrives, and giving up after 64·T1.
-import type { RAck, SipResponse } from '../message/index.js';
-import type { Clock } from '../util/clock.js';
-import { CoreRetransmitter, reliableProvisionalSchedule } from './core-retransmitter.js';
+import type { RAck, SipResponse } from '../../message/index.js';
+import type { Clock } from '../../util/clock.js';
+import { CoreRetransmitter, reliableProvisionalSchedule } from '../core/core-retransmitter.js';
 
 export type ReliableOutcome = 'acknowledged' | 'timeout' | 'stopped';
 

@@ -4,22 +4,22 @@
 // the UAS checks of §8.2, answers to OPTIONS, and the routing of in-dialog
 // requests to their dialog (481 when there is none, §12.2.2). Calls and
 // registrations are built on top of it.
-import { DEFAULT_UAS_OPTIONS, buildResponseTo, checkRequestAsUas, randomToken } from '../message/index.js';
+import { DEFAULT_UAS_OPTIONS, buildResponseTo, checkRequestAsUas, randomToken } from '../../message/index.js';
 import type {
   BuildResult, SipRequest, SipResponse, TailSpec, UasCheckOptions, Uri, ViaSpec,
-} from '../message/index.js';
-import { dialogKeyOfRequest, dialogKeyOfResponse } from '../dialog/dialog.js';
-import type { DiagnosticsStream } from '../trace/events.js';
-import type { ClientTransactionUser } from '../transaction/client-transaction.js';
+} from '../../message/index.js';
+import { dialogKeyOfRequest, dialogKeyOfResponse } from '../../dialog/dialog.js';
+import type { DiagnosticsStream } from '../../trace/events.js';
+import type { ClientTransactionUser } from '../../transaction/client-transaction.js';
 import {
   TransactionLayer, type ClientTransaction, type RequestTarget, type ServerTransaction,
-} from '../transaction/transaction-layer.js';
-import type { TimerSettings } from '../transaction/timers.js';
-import { bareHost } from '../transport/address.js';
-import { contactUri } from '../transport/contact.js';
-import { defaultPort } from '../transport/response-destination.js';
-import type { InboundMessage, Transport, TransportAddress } from '../transport/transport.js';
-import type { Clock } from '../util/clock.js';
+} from '../../transaction/transaction-layer.js';
+import type { TimerSettings } from '../../transaction/timers.js';
+import { bareHost } from '../../transport/address.js';
+import { contactUri } from '../../transport/contact.js';
+import { defaultPort } from '../../transport/response-destination.js';
+import type { InboundMessage, Transport, TransportAddress } from '../../transport/transport.js';
+import type { Clock } from '../../util/clock.js';
 
 /** Whoever handles the requests of one dialog (a call). */
 export interface DialogUser {

@@ -4,8 +4,8 @@
 // refresh comes; 422 (Session Interval Too Small) sent and handled. The
 // roles `uac`/`uas` in Session-Expires are those of the transaction that
 // carries it, not of the dialog.
-import type { HeaderSpec, SipRequest, SipResponse } from '../message/index.js';
-import type { TimerHandle } from '../util/clock.js';
+import type { HeaderSpec, SipRequest, SipResponse } from '../../message/index.js';
+import type { TimerHandle } from '../../util/clock.js';
 
 /** §4/§5: the smallest session interval, and the default Min-SE: 90 seconds. */
 export const MIN_SESSION_INTERVAL = 90;

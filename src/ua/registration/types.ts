@@ -1,8 +1,8 @@
 // The public shapes of a registration: its states, options and results.
-import type { BackoffOptions, RandomSource } from '../transport/backoff.js';
-import type { Authenticator } from './authenticator.js';
-import type { DigestCredentials } from './digest.js';
-import type { SipEndpoint } from './endpoint.js';
+import type { BackoffOptions, RandomSource } from '../../transport/backoff.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { DigestCredentials } from '../auth/digest.js';
+import type { SipEndpoint } from '../core/endpoint.js';
 
 export type RegistrationState =
   | { readonly name: 'unregistered' }

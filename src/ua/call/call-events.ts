@@ -2,7 +2,7 @@
 // a test) needs to follow one call without reading SIP. The SIP detail of
 // the same call is on the diagnostics stream, grouped by its call tag.
 import type { CallBase } from './call-base.js';
-import type { MediaDirection } from './sdp-handler.js';
+import type { MediaDirection } from '../media/sdp-handler.js';
 
 export type CallDirection = 'outgoing' | 'incoming';
 

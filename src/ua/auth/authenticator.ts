@@ -3,7 +3,7 @@
 // §3.4: nc), accept a stale nonce without treating it as a wrong password,
 // and never loop: a second plain challenge for credentials we already sent
 // means they were refused.
-import type { HeaderSpec, SipRequest, SipResponse } from '../message/index.js';
+import type { HeaderSpec, SipRequest, SipResponse } from '../../message/index.js';
 import {
   digestAuthorization, readDigestChallenge, type DigestChallenge, type DigestCredentials,
 } from './digest.js';

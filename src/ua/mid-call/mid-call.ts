@@ -4,22 +4,22 @@
 // makes one per call; each method plugs in through handleInDialog(), and the
 // INVITE that set the call up lends it a few hooks (Supported: timer,
 // Session-Expires, the 2xx).
-import type { Dialog } from '../dialog/dialog.js';
-import type { HeaderSpec, SipRequest, SipResponse, TailSpec } from '../message/index.js';
-import type { ServerTransaction } from '../transaction/transaction-layer.js';
-import type { TimerHandle } from '../util/clock.js';
-import type { Authenticator } from './authenticator.js';
-import type { CallBase, InDialogHandler } from './call-base.js';
-import type { CallDirection, CallEnded, CallEventMap, CallEventName, CallListener } from './call-events.js';
-import type { SipEndpoint } from './endpoint.js';
+import type { Dialog } from '../../dialog/dialog.js';
+import type { HeaderSpec, SipRequest, SipResponse, TailSpec } from '../../message/index.js';
+import type { ServerTransaction } from '../../transaction/transaction-layer.js';
+import type { TimerHandle } from '../../util/clock.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { CallBase, InDialogHandler } from '../call/call-base.js';
+import type { CallDirection, CallEnded, CallEventMap, CallEventName, CallListener } from '../call/call-events.js';
+import type { SipEndpoint } from '../core/endpoint.js';
 import { Negotiation, glareBackoffMs, type Collision } from './glare.js';
-import { describeOutcome, type InDialogOutcome, type SendInDialogOptions } from './in-dialog-client.js';
+import { describeOutcome, type InDialogOutcome, type SendInDialogOptions } from '../core/in-dialog-client.js';
 import { Infos, recvInfoOf, type InfoOutcome, type InfoSpec } from './info.js';
-import { answerDirection, directionOf, flowOf, holdsAnswerer, offerDirection, sdpDirection } from './media-direction.js';
+import { answerDirection, directionOf, flowOf, holdsAnswerer, offerDirection, sdpDirection } from '../media/media-direction.js';
 import { ReInvites } from './reinvite.js';
 import { Transfers, type TransferOutcome } from './refer.js';
-import { sdpBody } from './sdp-body.js';
-import type { MediaDirection, SdpHandler } from './sdp-handler.js';
+import { sdpBody } from '../media/sdp-body.js';
+import type { MediaDirection, SdpHandler } from '../media/sdp-handler.js';
 import { SessionTimer, minSeHeader, type SessionTimerOptions, type AcceptedTimer, type TimerVerdict } from './session-timer.js';
 import { Updates } from './update.js';
 

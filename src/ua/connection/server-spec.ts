@@ -4,9 +4,9 @@
 // says what to write instead. No DNS SRV/NAPTR (RFC 3263): the host is used
 // as given, with the transport's default port.
 import { isIP } from 'node:net';
-import { parseUri } from '../message/index.js';
-import type { Result } from '../message/index.js';
-import type { TransportProtocol } from '../transport/transport.js';
+import { parseUri } from '../../message/index.js';
+import type { Result } from '../../message/index.js';
+import type { TransportProtocol } from '../../transport/transport.js';
 
 export interface ServerSpec {
   readonly protocol: TransportProtocol;

@@ -5,16 +5,16 @@
 // Theirs: the glare rules (491 / 500 + Retry-After), our answer (or our
 // offer, when theirs had none), the 2xx retransmitted until the ACK
 // (§13.3.1.4) and BYE when none comes within 64·T1.
-import type { Dialog } from '../dialog/dialog.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
-import type { ServerTransaction } from '../transaction/transaction-layer.js';
-import { CoreRetransmitter, answerSchedule } from './core-retransmitter.js';
+import type { Dialog } from '../../dialog/dialog.js';
+import type { SipRequest, SipResponse } from '../../message/index.js';
+import type { ServerTransaction } from '../../transaction/transaction-layer.js';
+import { CoreRetransmitter, answerSchedule } from '../core/core-retransmitter.js';
 import { retryAfterSeconds } from './glare.js';
-import { sendInDialog, type InDialogOutcome } from './in-dialog-client.js';
+import { sendInDialog, type InDialogOutcome } from '../core/in-dialog-client.js';
 import type { MidCall } from './mid-call.js';
-import { sdpBody } from './sdp-body.js';
-import type { MediaDirection } from './sdp-handler.js';
-import { buildAckFor2xx } from './uac-requests.js';
+import { sdpBody } from '../media/sdp-body.js';
+import type { MediaDirection } from '../media/sdp-handler.js';
+import { buildAckFor2xx } from '../call/uac-requests.js';
 
 interface AwaitingAck {
   readonly dialog: Dialog;

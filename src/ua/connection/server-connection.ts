@@ -8,17 +8,17 @@
 import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { Result } from '../message/index.js';
-import type { RandomSource } from '../transport/backoff.js';
-import type { ClientFlowOptions } from '../transport/client-flow.js';
-import { describeSocketError } from '../transport/socket-errors.js';
-import { createTcpTransport } from '../transport/tcp-transport.js';
-import { createTlsTransport } from '../transport/tls-transport.js';
-import type { Transport, TransportAddress, TransportStateChange } from '../transport/transport.js';
-import { createUdpTransport } from '../transport/udp-transport.js';
-import { WebSocketTransport } from '../transport/ws-transport.js';
-import { systemClock } from '../util/clock.js';
-import type { Clock } from '../util/clock.js';
+import type { Result } from '../../message/index.js';
+import type { RandomSource } from '../../transport/backoff.js';
+import type { ClientFlowOptions } from '../../transport/client-flow.js';
+import { describeSocketError } from '../../transport/socket-errors.js';
+import { createTcpTransport } from '../../transport/tcp-transport.js';
+import { createTlsTransport } from '../../transport/tls-transport.js';
+import type { Transport, TransportAddress, TransportStateChange } from '../../transport/transport.js';
+import { createUdpTransport } from '../../transport/udp-transport.js';
+import { WebSocketTransport } from '../../transport/ws-transport.js';
+import { systemClock } from '../../util/clock.js';
+import type { Clock } from '../../util/clock.js';
 import { parseServerSpec, type ServerSpec } from './server-spec.js';
 
 export { isLoopbackHost, parseServerSpec } from './server-spec.js';

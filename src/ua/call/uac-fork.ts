@@ -1,8 +1,8 @@
 // One fork of an outgoing call, as the UAC sees it (RFC 3261 §12.1.2,
 // §13.2.2.4; RFC 3262 §4): its dialog (early, then confirmed), its own RSeq
 // space, the answer it gave in a provisional, and the ACK for its 2xx.
-import type { Dialog } from '../dialog/dialog.js';
-import type { SipRequest } from '../message/index.js';
+import type { Dialog } from '../../dialog/dialog.js';
+import type { SipRequest } from '../../message/index.js';
 
 /** What a reliable provisional's RSeq means for the UAC (RFC 3262 §4). */
 export type RseqVerdict =

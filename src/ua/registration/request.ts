@@ -1,8 +1,8 @@
 // Building one REGISTER (RFC 3261 §10.2) from a registration's fixed parts
 // (AOR, Call-ID, From tag, instance) and this attempt's (CSeq, Contact,
 // expiry, credentials).
-import { buildRequest } from '../message/index.js';
-import type { ContactSpec, HeaderSpec, SipRequest, ViaSpec } from '../message/index.js';
+import { buildRequest } from '../../message/index.js';
+import type { ContactSpec, HeaderSpec, SipRequest, ViaSpec } from '../../message/index.js';
 
 export interface RegisterSpec {
   readonly requestUri: string;

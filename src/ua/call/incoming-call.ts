@@ -3,16 +3,16 @@
 // 100rel), early media, the answer and its end-to-end retransmission until
 // the ACK (§13.3.1.4: BYE when none comes within 64·T1), rejection, CANCEL,
 // and BYE either way.
-import { Dialog } from '../dialog/dialog.js';
-import type { SipRequest, SipResponse, TailSpec } from '../message/index.js';
-import type { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
-import type { ServerTransaction } from '../transaction/transaction-layer.js';
-import type { InboundMessage } from '../transport/transport.js';
+import { Dialog } from '../../dialog/dialog.js';
+import type { SipRequest, SipResponse, TailSpec } from '../../message/index.js';
+import type { InviteServerTransaction } from '../../transaction/invite-server-transaction.js';
+import type { ServerTransaction } from '../../transaction/transaction-layer.js';
+import type { InboundMessage } from '../../transport/transport.js';
 import { CallBase, type CallContext } from './call-base.js';
-import { CoreRetransmitter, answerSchedule } from './core-retransmitter.js';
+import { CoreRetransmitter, answerSchedule } from '../core/core-retransmitter.js';
 import { faultyContact, tryingWithToTag, type CallFaults } from './faults.js';
 import { ReliableProvisionals } from './reliable-provisionals.js';
-import { recordRouteHeaders, sdpBody } from './sdp-body.js';
+import { recordRouteHeaders, sdpBody } from '../media/sdp-body.js';
 
 /** Whether we use reliable provisionals: never, when the peer supports them, or only with peers that do. */
 export type ReliableProvisionalPolicy = 'off' | 'supported' | 'required';

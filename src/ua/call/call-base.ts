@@ -4,18 +4,18 @@
 // dialogs are handled (RFC 3261 §12.2.2). The in-dialog features
 // (re-INVITE, UPDATE, INFO, REFER, session timers) live in MidCall and plug
 // in with `handleInDialog()`; the call's operations for them are here.
-import type { Dialog } from '../dialog/dialog.js';
-import type { HeaderSpec, SipRequest, SipResponse } from '../message/index.js';
-import type { ServerTransaction } from '../transaction/transaction-layer.js';
-import type { TimerHandle } from '../util/clock.js';
-import type { Authenticator } from './authenticator.js';
+import type { Dialog } from '../../dialog/dialog.js';
+import type { HeaderSpec, SipRequest, SipResponse } from '../../message/index.js';
+import type { ServerTransaction } from '../../transaction/transaction-layer.js';
+import type { TimerHandle } from '../../util/clock.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import { CallEvents, type CallDirection, type CallEnded, type CallEventName, type CallListener } from './call-events.js';
-import type { SipEndpoint } from './endpoint.js';
-import { sendInDialog, type InDialogOutcome, type SendInDialogOptions } from './in-dialog-client.js';
-import type { InfoOutcome, InfoSpec } from './info.js';
-import { MidCall, type MidCallOptions, type ModifyOutcome } from './mid-call.js';
-import type { TransferOutcome } from './refer.js';
-import type { SdpHandler } from './sdp-handler.js';
+import type { SipEndpoint } from '../core/endpoint.js';
+import { sendInDialog, type InDialogOutcome, type SendInDialogOptions } from '../core/in-dialog-client.js';
+import type { InfoOutcome, InfoSpec } from '../mid-call/info.js';
+import { MidCall, type MidCallOptions, type ModifyOutcome } from '../mid-call/mid-call.js';
+import type { TransferOutcome } from '../mid-call/refer.js';
+import type { SdpHandler } from '../media/sdp-handler.js';
 
 export interface CallContext {
   readonly endpoint: SipEndpoint;

@@ -12,28 +12,28 @@
 // without it (credentials refused, 403, 404...) it waits for `refresh()`.
 // The password lives only inside the Authenticator, held in a #private field:
 // no state, reason or error carries it.
-import { parseUri } from '../message/index.js';
-import type { HeaderSpec, SipRequest, SipResponse, Uri } from '../message/index.js';
-import { backoffDelay, validateBackoff } from '../transport/backoff.js';
-import type { BackoffOptions, RandomSource } from '../transport/backoff.js';
-import type { TransportStateChange } from '../transport/transport.js';
-import type { TimerHandle } from '../util/clock.js';
-import { Authenticator } from './authenticator.js';
-import type { SipEndpoint } from './endpoint.js';
-import { normalizeInstanceId } from './registration-instance.js';
-import { buildRegister } from './registration-request.js';
-import { findBinding, grantedExpiry, isTransientFailure, refreshDelayMs, retryAfterS } from './registration-rules.js';
+import { parseUri } from '../../message/index.js';
+import type { HeaderSpec, SipRequest, SipResponse, Uri } from '../../message/index.js';
+import { backoffDelay, validateBackoff } from '../../transport/backoff.js';
+import type { BackoffOptions, RandomSource } from '../../transport/backoff.js';
+import type { TransportStateChange } from '../../transport/transport.js';
+import type { TimerHandle } from '../../util/clock.js';
+import { Authenticator } from '../auth/authenticator.js';
+import type { SipEndpoint } from '../core/endpoint.js';
+import { normalizeInstanceId } from './instance.js';
+import { buildRegister } from './request.js';
+import { findBinding, grantedExpiry, isTransientFailure, refreshDelayMs, retryAfterS } from './rules.js';
 
-export { instanceIdFromSeed, newInstanceId, normalizeInstanceId } from './registration-instance.js';
-export { refreshDelayMs } from './registration-rules.js';
+export { instanceIdFromSeed, newInstanceId, normalizeInstanceId } from './instance.js';
+export { refreshDelayMs } from './rules.js';
 
 import {
   DEFAULT_REGISTRATION_EXPIRES_S, DEFAULT_REGISTRATION_RETRY,
   type RegistrationOptions, type RegistrationState, type UnregisterResult,
-} from './registration-types.js';
+} from './types.js';
 
-export type { RegistrationOptions, RegistrationState, RegistrationStateName, UnregisterResult } from './registration-types.js';
-export { DEFAULT_REGISTRATION_EXPIRES_S, DEFAULT_REGISTRATION_RETRY } from './registration-types.js';
+export type { RegistrationOptions, RegistrationState, RegistrationStateName, UnregisterResult } from './types.js';
+export { DEFAULT_REGISTRATION_EXPIRES_S, DEFAULT_REGISTRATION_RETRY } from './types.js';
 
 /** Challenges answered per REGISTER: the first one, and one stale=true (RFC 7616 §3.3); never more. */
 const MAX_AUTH_ROUNDS = 2;

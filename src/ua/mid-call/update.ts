@@ -1,13 +1,13 @@
 // UPDATE (RFC 3311): a new offer, or a session refresh without one, in the
 // confirmed dialog or in an early dialog once its first offer/answer is
 // done. A non-INVITE transaction: the answer is in the 2xx, no ACK.
-import type { Dialog } from '../dialog/dialog.js';
-import type { SipRequest } from '../message/index.js';
-import type { ServerTransaction } from '../transaction/transaction-layer.js';
+import type { Dialog } from '../../dialog/dialog.js';
+import type { SipRequest } from '../../message/index.js';
+import type { ServerTransaction } from '../../transaction/transaction-layer.js';
 import { retryAfterSeconds } from './glare.js';
-import type { InDialogOutcome } from './in-dialog-client.js';
+import type { InDialogOutcome } from '../core/in-dialog-client.js';
 import type { MidCall } from './mid-call.js';
-import { sdpBody } from './sdp-body.js';
+import { sdpBody } from '../media/sdp-body.js';
 
 export class Updates {
   constructor(private readonly call: MidCall) {}

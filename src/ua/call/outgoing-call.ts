@@ -3,16 +3,16 @@
 // new one, §8.1.3.5), any number of forks, each with its early dialog, RSeq
 // space and PRACKs; the ACK for every 2xx built here and sent end to end;
 // a second 2xx, or one that crosses our CANCEL, gets ACK then BYE.
-import { Dialog } from '../dialog/dialog.js';
-import { formatUri } from '../message/index.js';
-import type { HeaderSpec, SipRequest, SipResponse } from '../message/index.js';
-import { InviteClientTransaction } from '../transaction/invite-client-transaction.js';
-import type { ClientTransaction, ServerTransaction } from '../transaction/transaction-layer.js';
+import { Dialog } from '../../dialog/dialog.js';
+import { formatUri } from '../../message/index.js';
+import type { HeaderSpec, SipRequest, SipResponse } from '../../message/index.js';
+import { InviteClientTransaction } from '../../transaction/invite-client-transaction.js';
+import type { ClientTransaction, ServerTransaction } from '../../transaction/transaction-layer.js';
 import { CallBase, type CallContext } from './call-base.js';
 import type { CallEndCause } from './call-events.js';
 import { faultyContact, withoutRecordRoute, type CallFaults } from './faults.js';
 import type { ReliableProvisionalPolicy } from './incoming-call.js';
-import { sdpBody } from './sdp-body.js';
+import { sdpBody } from '../media/sdp-body.js';
 import { UacFork } from './uac-fork.js';
 import { buildAckFor2xx, buildCancel, buildInvite } from './uac-requests.js';
 

@@ -2,7 +2,7 @@
 // transaction does them: the 2xx to an INVITE (RFC 3261 §13.3.1.4, RFC 6026)
 // and reliable provisional responses (RFC 3262 §3). Both start at T1 and
 // double; the 2xx caps at T2; both give up after 64·T1.
-import type { Clock, TimerHandle } from '../util/clock.js';
+import type { Clock, TimerHandle } from '../../util/clock.js';
 
 export interface RetransmitSchedule {
   /** First interval (T1). */

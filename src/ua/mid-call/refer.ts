@@ -4,13 +4,13 @@
 // the subscription is terminated. As transferee: 202, NOTIFY "100 Trying",
 // the new call placed through the CallAgent, a NOTIFY for its progress and
 // its final status, and, when it was answered, BYE on the original call.
-import type { Dialog } from '../dialog/dialog.js';
-import { REASON_PHRASES, formatNameAddr, formatUri, parseUri } from '../message/index.js';
-import type { SipRequest } from '../message/index.js';
-import type { ServerTransaction } from '../transaction/transaction-layer.js';
-import type { TimerHandle } from '../util/clock.js';
-import type { CallBase } from './call-base.js';
-import { describeOutcome } from './in-dialog-client.js';
+import type { Dialog } from '../../dialog/dialog.js';
+import { REASON_PHRASES, formatNameAddr, formatUri, parseUri } from '../../message/index.js';
+import type { SipRequest } from '../../message/index.js';
+import type { ServerTransaction } from '../../transaction/transaction-layer.js';
+import type { TimerHandle } from '../../util/clock.js';
+import type { CallBase } from '../call/call-base.js';
+import { describeOutcome } from '../core/in-dialog-client.js';
 import type { MidCall } from './mid-call.js';
 
 export type TransferOutcome =

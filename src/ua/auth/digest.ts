@@ -2,7 +2,7 @@
 // MD5 and SHA-256, qop=auth (and none, for RFC 2069 servers), nonce counting,
 // stale=true. Credentials are never logged: nothing here writes anything.
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuthValue } from '../message/index.js';
+import type { AuthValue } from '../../message/index.js';
 
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
 

@@ -5,10 +5,10 @@
 // default; the call classes test for them in one branch each, marked
 // `FAULT <name>`. FAULTS below says what each one does, which rule it breaks,
 // and which finding the diagnostics should name for it.
-import { formatUri, parseMessage, parseUri } from '../message/index.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
-import type { FindingCode } from '../trace/finding-codes.js';
-import type { SipEndpoint } from './endpoint.js';
+import { formatUri, parseMessage, parseUri } from '../../message/index.js';
+import type { SipRequest, SipResponse } from '../../message/index.js';
+import type { FindingCode } from '../../trace/finding-codes.js';
+import type { SipEndpoint } from '../core/endpoint.js';
 
 export interface CallFaults {
   /** Caller: never send the ACK for a 2xx (it is built, so BYE still works). */

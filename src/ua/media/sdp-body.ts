@@ -1,6 +1,6 @@
 // SDP in a SIP message body (RFC 3264 offers and answers travel as
 // `application/sdp`). Other body types, and empty bodies, carry no session.
-import type { SipMessage } from '../message/index.js';
+import type { SipMessage } from '../../message/index.js';
 
 /** The session description a message carries, if any. */
 export function sdpBody(message: SipMessage): string | undefined {

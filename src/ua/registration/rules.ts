@@ -1,7 +1,7 @@
 // The decisions of a registration that do not need its state: when to
 // refresh, which expiry the registrar granted, which failures are worth
 // retrying and after how long.
-import type { Contact, SipResponse, Uri } from '../message/index.js';
+import type { Contact, SipResponse, Uri } from '../../message/index.js';
 
 /**
  * Lead time before expiry for a refresh: 10 % of the binding, but at least

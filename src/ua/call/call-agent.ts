@@ -2,18 +2,18 @@
 // INVITEs and CANCELs that arrive outside any dialog, handing each new
 // incoming call to whoever listens. Every call gets its own call tag, which
 // tags all of its client transactions on the diagnostics stream.
-import { randomToken } from '../message/index.js';
-import type { HeaderSpec, SipRequest } from '../message/index.js';
-import { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
-import type { ServerTransaction } from '../transaction/transaction-layer.js';
-import type { InboundMessage } from '../transport/transport.js';
-import type { Authenticator } from './authenticator.js';
-import type { SipEndpoint } from './endpoint.js';
+import { randomToken } from '../../message/index.js';
+import type { HeaderSpec, SipRequest } from '../../message/index.js';
+import { InviteServerTransaction } from '../../transaction/invite-server-transaction.js';
+import type { ServerTransaction } from '../../transaction/transaction-layer.js';
+import type { InboundMessage } from '../../transport/transport.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { SipEndpoint } from '../core/endpoint.js';
 import type { CallFaults } from './faults.js';
 import { IncomingCall, type ReliableProvisionalPolicy } from './incoming-call.js';
 import { OutgoingCall } from './outgoing-call.js';
-import type { SdpHandler } from './sdp-handler.js';
-import { minSeHeader, sessionIntervalTooSmall, MIN_SESSION_INTERVAL, type SessionTimerOptions } from './session-timer.js';
+import type { SdpHandler } from '../media/sdp-handler.js';
+import { minSeHeader, sessionIntervalTooSmall, MIN_SESSION_INTERVAL, type SessionTimerOptions } from '../mid-call/session-timer.js';
 
 export interface CallAgentOptions {
   readonly endpoint: SipEndpoint;
