@@ -5,7 +5,7 @@
 // a usage error). The options shared with `listen` live here too.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { CliCommand, CliIo } from './command.js';
-import type { CallEnded } from '../ua/call/call-events.js';
+
 import type { ReliableProvisionalPolicy } from '../ua/call/incoming-call.js';
 import { CallTimeline, callReport } from './call-report.js';
 import { describeFaults } from '../ua/call/faults.js';
@@ -15,6 +15,7 @@ import { backgroundClock } from '../util/clock.js';
 import { UserAgent, type UserAgentOptions } from '../ua/user-agent.js';
 import { LiveRecorder } from '../diagnostics/live-recorder.js';
 import { DiagnosticsStream } from '../trace/events.js';
+import type { CallEnded } from '../ua/call/types.js';
 
 export const CONNECTION_USAGE = `Connection options (call and listen):
   --server SERVER       wss://host[:port][/path], ws://... (loopback), or

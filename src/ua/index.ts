@@ -2,14 +2,15 @@
 export { UserAgent, type UserAgentOptions } from './user-agent.js';
 export { SipEndpoint, addressOfUri, type DialogUser, type EndpointOptions, type RequestHandler } from './core/endpoint.js';
 export { CallAgent, type CallAgentOptions, type IncomingCallListener, type PlaceCallOptions } from './call/call-agent.js';
-export { CallBase, type CallContext, type CallState, type InDialogHandler } from './call/call-base.js';
-export type { CallDirection, CallEndCause, CallEnded, CallEventMap, CallEventName, CallListener } from './call/call-events.js';
+export { CallBase, type CallContext } from './call/call-base.js';
+export type {
+  Call, CallDirection, CallEndCause, CallEnded, CallEventMap, CallEventName, CallListener, CallState, InDialogHandler,
+  InfoOutcome, InfoSpec, ModifyOutcome, TransferOutcome,
+} from './call/types.js';
 export { OutgoingCall, type OutgoingCallOptions } from './call/outgoing-call.js';
 export { IncomingCall, type IncomingCallOptions, type ReliableProvisionalPolicy } from './call/incoming-call.js';
 export type { MediaDirection, SdpHandler } from './media/sdp-handler.js';
-export type { MidCallOptions, ModifyOutcome } from './mid-call/mid-call.js';
-export type { InfoOutcome, InfoSpec } from './mid-call/info.js';
-export type { TransferOutcome } from './mid-call/refer.js';
+export type { MidCallOptions } from './mid-call/mid-call-types.js';
 export { MIN_SESSION_INTERVAL, type SessionTimerOptions } from './mid-call/session-timer.js';
 export { glareBackoffMs } from './mid-call/glare.js';
 export { answerDirection, offerDirection, sdpDirection, setSdpDirection } from './media/media-direction.js';

@@ -5,14 +5,15 @@
 // caller asks Callscope to refresh.
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatUri } from '../../src/message/index.js';
-import type { CallBase } from '../../src/ua/call/call-base.js';
-import type { CallEventMap, CallEventName } from '../../src/ua/call/call-events.js';
+import type { Call } from '../../src/ua/call/types.js';
+
 import type { IncomingCall } from '../../src/ua/call/incoming-call.js';
 import { Registration, newInstanceId } from '../../src/ua/registration/registration.js';
 import { StaticSdpHandler } from '../../src/ua/media/static-sdp.js';
 import { udpUa, withinTolerance, wssUa, type LabUa } from './calls-lab-helpers.js';
 import { parseSippTrace } from './sipp-trace.js';
 import { useLab } from './vitest-lab.js';
+import type { CallEventMap, CallEventName } from '../../src/ua/call/types.js';
 
 const lab = useLab({ name: 'calls-in-dialog' });
 const closers: Array<() => Promise<unknown>> = [];
@@ -24,14 +25,14 @@ function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref())]);
 }
 
-function reached<E extends CallEventName>(call: CallBase, name: E, what: string): Promise<CallEventMap[E]> {
+function reached<E extends CallEventName>(call: Call, name: E, what: string): Promise<CallEventMap[E]> {
   return within(new Promise((resolve, reject) => {
     call.on(name, resolve);
     call.on('ended', (e) => reject(new Error(`the call ended before ${what}: ${e.cause} ${e.reason}`)));
   }), what);
 }
 
-function collect<E extends CallEventName>(call: CallBase, name: E): CallEventMap[E][] {
+function collect<E extends CallEventName>(call: Call, name: E): CallEventMap[E][] {
   const seen: CallEventMap[E][] = [];
   call.on(name, (e) => seen.push(e));
   return seen;
@@ -164,7 +165,7 @@ describe('blind transfer through Kamailio', () => {
     });
     const a = await caller();
     const call = a.agent.call(lab().farEndUri(b.port));
-    let transferred: CallBase | undefined;
+    let transferred: Call | undefined;
     call.on('transfer-call', (e) => { transferred = e.call; });
     await reached(call, 'answered', 'the answer from B');
     const original = bCalls[0]!;

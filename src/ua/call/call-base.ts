@@ -9,13 +9,14 @@ import type { HeaderSpec, SipRequest, SipResponse } from '../../message/index.js
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
 import type { TimerHandle } from '../../util/clock.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { CallEvents, type CallDirection, type CallEnded, type CallEventName, type CallListener } from './call-events.js';
+import { CallEvents } from './call-events.js';
 import type { SipEndpoint } from '../core/endpoint.js';
 import { sendInDialog, type InDialogOutcome, type SendInDialogOptions } from '../core/in-dialog-client.js';
-import type { InfoOutcome, InfoSpec } from '../mid-call/info.js';
-import { MidCall, type MidCallOptions, type ModifyOutcome } from '../mid-call/mid-call.js';
-import type { TransferOutcome } from '../mid-call/refer.js';
+import { MidCall, type MidCallOptions } from '../mid-call/mid-call.js';
 import type { SdpHandler } from '../media/sdp-handler.js';
+import type {
+  Call, CallDirection, CallEnded, CallEventName, CallListener, CallState, InDialogHandler, InfoOutcome, InfoSpec, ModifyOutcome, TransferOutcome,
+} from './types.js';
 
 export interface CallContext {
   readonly endpoint: SipEndpoint;
@@ -31,29 +32,7 @@ export interface CallContext {
   readonly midCall?: MidCallOptions;
 }
 
-/** Handles one in-dialog request (after the §12.2.2 CSeq check); must answer through the transaction. */
-export type InDialogHandler = (request: SipRequest, transaction: ServerTransaction, dialog: Dialog) => void;
-
-export type CallState =
-  /** UAC: INVITE sent, nothing back yet. */
-  | 'calling'
-  /** UAC: a provisional arrived. UAS: INVITE received, nothing but 100 sent. */
-  | 'proceeding'
-  /** An early dialog exists (a 1xx with a To tag). */
-  | 'early'
-  /** UAS: answer() called; the 2xx waits for outstanding PRACKs. */
-  | 'answering'
-  /** UAC: 2xx received and ACKed. UAS: 2xx sent, waiting for the ACK. */
-  | 'answered'
-  /** UAS: the ACK arrived. */
-  | 'confirmed'
-  /** UAC: CANCEL queued or sent, waiting for the INVITE's final response. */
-  | 'cancelling'
-  /** BYE sent, waiting for its response. */
-  | 'ending'
-  | 'ended';
-
-export abstract class CallBase {
+export abstract class CallBase implements Call {
   protected readonly events = new CallEvents();
   /** Resolves once, when the call has ended. */
   readonly ended: Promise<CallEnded>;

@@ -9,12 +9,13 @@ import type { HeaderSpec, SipRequest, SipResponse } from '../../message/index.js
 import { InviteClientTransaction } from '../../transaction/invite-client-transaction.js';
 import type { ClientTransaction, ServerTransaction } from '../../transaction/transaction-layer.js';
 import { CallBase, type CallContext } from './call-base.js';
-import type { CallEndCause } from './call-events.js';
+
 import { faultyContact, withoutRecordRoute, type CallFaults } from './faults.js';
 import type { ReliableProvisionalPolicy } from './incoming-call.js';
 import { sdpBody } from '../media/sdp-body.js';
 import { UacFork } from './uac-fork.js';
 import { buildAckFor2xx, buildCancel, buildInvite } from './uac-requests.js';
+import type { CallEndCause } from './types.js';
 
 export interface OutgoingCallOptions extends CallContext {
   /** The Request-URI. */

@@ -7,63 +7,24 @@
 import type { Dialog } from '../../dialog/dialog.js';
 import type { HeaderSpec, SipRequest, SipResponse, TailSpec } from '../../message/index.js';
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
-import type { TimerHandle } from '../../util/clock.js';
-import type { Authenticator } from '../auth/authenticator.js';
-import type { CallBase, InDialogHandler } from '../call/call-base.js';
-import type { CallDirection, CallEnded, CallEventMap, CallEventName, CallListener } from '../call/call-events.js';
-import type { SipEndpoint } from '../core/endpoint.js';
-import { Negotiation, glareBackoffMs, type Collision } from './glare.js';
-import { describeOutcome, type InDialogOutcome, type SendInDialogOptions } from '../core/in-dialog-client.js';
-import { Infos, recvInfoOf, type InfoOutcome, type InfoSpec } from './info.js';
+import type { InfoOutcome, InfoSpec, ModifyOutcome, TransferOutcome } from '../call/types.js';
+import { describeOutcome, type InDialogOutcome } from '../core/in-dialog-client.js';
 import { answerDirection, directionOf, flowOf, holdsAnswerer, offerDirection, sdpDirection } from '../media/media-direction.js';
-import { ReInvites } from './reinvite.js';
-import { Transfers, type TransferOutcome } from './refer.js';
 import { sdpBody } from '../media/sdp-body.js';
-import type { MediaDirection, SdpHandler } from '../media/sdp-handler.js';
-import { SessionTimer, minSeHeader, type SessionTimerOptions, type AcceptedTimer, type TimerVerdict } from './session-timer.js';
+import type { MediaDirection } from '../media/sdp-handler.js';
+import { Negotiation, glareBackoffMs, type Collision } from './glare.js';
+import { Infos, recvInfoOf } from './info.js';
+import type { CallLink, MidCallOptions, MidCallShared } from './mid-call-types.js';
+import { Transfers } from './refer.js';
+import { ReInvites } from './reinvite.js';
+import { SessionTimer, minSeHeader, type AcceptedTimer, type TimerVerdict } from './session-timer.js';
 import { Updates } from './update.js';
 
-export interface MidCallOptions {
-  readonly sessionTimer?: SessionTimerOptions;
-  /** Info Packages we take in INFO (RFC 6086), advertised in Recv-Info; others get 469. */
-  readonly infoPackages?: readonly string[];
-  /** REFER: `accept` (default, when `placeCall` exists) places the new call; `decline` answers 603. */
-  readonly transfers?: 'accept' | 'decline';
-  /** Places the transferee's new call (the CallAgent's `call()`). */
-  readonly placeCall?: (target: string, options: { readonly headers: readonly HeaderSpec[] }) => CallBase;
-  /** Randomness for back-offs and Retry-After (tests). */
-  readonly random?: () => number;
-}
-
-/** What CallBase lends the mid-call layer. */
-export interface MidCallHost {
-  readonly endpoint: SipEndpoint;
-  readonly sdp: SdpHandler;
-  readonly callTag: string;
-  readonly authenticator?: Authenticator;
-  readonly contactUser?: string;
-  readonly direction: CallDirection;
-  now(): number;
-  isEnded(): boolean;
-  /** The dialog of the session once it is established (UAC: 2xx ACKed; UAS: ACK received). */
-  sessionDialog(): Dialog | undefined;
-  /** An early dialog whose first offer/answer is done (reliable early media), for UPDATE before the answer. */
-  earlyDialog(): Dialog | undefined;
-  emit<E extends CallEventName>(name: E, event: CallEventMap[E]): void;
-  on<E extends CallEventName>(name: E, listener: CallListener<E>): () => void;
-  setTimer(ms: number, callback: () => void): TimerHandle;
-  handle(method: string, handler: InDialogHandler): void;
-  sendInDialog(dialog: Dialog, method: string, options?: SendInDialogOptions): Promise<InDialogOutcome>;
-  byeAndEnd(dialog: Dialog, end: Omit<CallEnded, 'at' | 'byeStatus'>): Promise<void>;
-}
-
-export type ModifyOutcome =
-  | { readonly ok: true; readonly status: number; readonly sdp?: string }
-  | { readonly ok: false; readonly status?: number; readonly reason: string };
+export type { CallLink, MidCallOptions } from './mid-call-types.js';
 
 type Goal = { readonly hold: boolean } | 'refresh';
 
-export class MidCall {
+export class MidCall implements MidCallShared {
   readonly negotiation: Negotiation;
   readonly timer: SessionTimer;
   /** We hold the peer / the peer holds us (RFC 3264 §8.4), as last negotiated. */
@@ -77,26 +38,26 @@ export class MidCall {
   private readonly transfers: Transfers;
   private answerVerdict: TimerVerdict | undefined;
 
-  constructor(readonly host: MidCallHost, readonly options: MidCallOptions = {}) {
+  constructor(readonly call: CallLink, readonly options: MidCallOptions = {}) {
     this.random = options.random ?? Math.random;
     this.negotiation = new Negotiation(this.random);
     this.timer = new SessionTimer({
-      now: () => host.now(),
-      setTimer: (ms, callback) => host.setTimer(ms, callback),
+      now: () => call.now(),
+      setTimer: (ms, callback) => call.setTimer(ms, callback),
       refresh: () => void this.refreshSession(),
       expire: (reason) => this.endSession('session-expired', reason),
-      started: (state) => host.emit('session-refreshed', { at: host.now(), ...state }),
+      started: (state) => call.emit('session-refreshed', { at: call.now(), ...state }),
     }, options.sessionTimer);
     this.reinvites = new ReInvites(this);
     this.updates = new Updates(this);
     this.infos = new Infos(this);
     this.transfers = new Transfers(this);
-    host.handle('INVITE', (request, tx, dialog) => void this.reinvites.receive(request, tx, dialog));
-    host.handle('UPDATE', (request, tx, dialog) => void this.updates.receive(request, tx, dialog));
-    host.handle('INFO', (request, tx) => this.infos.receive(request, tx));
-    host.handle('REFER', (request, tx, dialog) => this.transfers.receiveRefer(request, tx, dialog));
-    host.handle('NOTIFY', (request, tx) => this.transfers.receiveNotify(request, tx));
-    host.on('ended', () => {
+    call.handle('INVITE', (request, tx, dialog) => void this.reinvites.receive(request, tx, dialog));
+    call.handle('UPDATE', (request, tx, dialog) => void this.updates.receive(request, tx, dialog));
+    call.handle('INFO', (request, tx) => this.infos.receive(request, tx));
+    call.handle('REFER', (request, tx, dialog) => this.transfers.receiveRefer(request, tx, dialog));
+    call.handle('NOTIFY', (request, tx) => this.transfers.receiveNotify(request, tx));
+    call.on('ended', () => {
       this.timer.stop();
       this.reinvites.stop();
       this.transfers.stop();
@@ -133,7 +94,7 @@ export class MidCall {
 
   /** Our INVITE: Supported: timer (RFC 4028 §7.1), Session-Expires when we ask, Recv-Info (RFC 6086). */
   inviteExtensions(): { supported: string[]; headers: HeaderSpec[] } {
-    const timer = this.host.endpoint.capabilities.supportedExtensions.includes('timer');
+    const timer = this.call.endpoint.capabilities.supportedExtensions.includes('timer');
     return { supported: timer ? ['timer'] : [], headers: [...(timer ? this.timer.inviteHeaders() : []), ...this.recvInfoHeaders()] };
   }
 
@@ -154,7 +115,7 @@ export class MidCall {
 
   /** The session exists: the 2xx to our INVITE, or our 2xx to theirs, is on its way. */
   sessionEstablished(invite: SipRequest, ok: SipResponse): void {
-    if (this.host.direction === 'outgoing') {
+    if (this.call.direction === 'outgoing') {
       this.notePeer(ok);
       this.timer.answered(ok);
       return;
@@ -176,24 +137,24 @@ export class MidCall {
 
   /** Option tags for our in-dialog requests and their 2xx (no 100rel: we do not PRACK provisionals to a re-INVITE). */
   supported(): string[] {
-    return this.host.endpoint.capabilities.supportedExtensions.filter((tag) => tag !== '100rel');
+    return this.call.endpoint.capabilities.supportedExtensions.filter((tag) => tag !== '100rel');
   }
 
   contact(): string {
-    return this.host.endpoint.contact(this.host.contactUser);
+    return this.call.endpoint.contact(this.call.contactUser);
   }
 
   /** The 2xx to a target refresh request (re-INVITE, UPDATE): Contact (§12.2.2), Allow, Supported. */
   okTail(extra: TailSpec = {}): TailSpec {
     return {
-      contact: [{ uri: this.contact() }], allow: this.host.endpoint.allow, supported: this.supported(), ...extra,
+      contact: [{ uri: this.contact() }], allow: this.call.endpoint.allow, supported: this.supported(), ...extra,
       headers: [...(extra.headers ?? [])],
     };
   }
 
   reply(transaction: ServerTransaction, status: number, tail: TailSpec & { reason?: string } = {}): void {
     if (transaction.state === 'Terminated') return;
-    this.host.endpoint.reply(transaction, status, tail);
+    this.call.endpoint.reply(transaction, status, tail);
   }
 
   /** 491, or 500 with Retry-After (RFC 3261 §14.2, RFC 3311 §5.2). */
@@ -233,11 +194,11 @@ export class MidCall {
     try {
       if (offer === undefined) {
         const direction = offerDirection(this.media);
-        return { body: await this.host.sdp.createOffer({ direction }), direction };
+        return { body: await this.call.sdp.createOffer({ direction }), direction };
       }
       // RFC 3264 §6.1, with our hold: we do not receive while we hold.
       const direction = answerDirection(sdpDirection(offer), this.media.localHold);
-      return { body: await this.host.sdp.createAnswer(offer, { direction }), direction };
+      return { body: await this.call.sdp.createAnswer(offer, { direction }), direction };
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     }
@@ -247,10 +208,10 @@ export class MidCall {
   remoteDescribed(method: 'INVITE' | 'UPDATE', sdp: string, ours: MediaDirection): void {
     const wasHeld = this.media.remoteHold;
     this.media.remoteHold = holdsAnswerer(sdpDirection(sdp));
-    const at = this.host.now();
-    if (!wasHeld && this.media.remoteHold) this.host.emit('held', { at, by: 'remote', direction: ours });
-    if (wasHeld && !this.media.remoteHold) this.host.emit('resumed', { at, by: 'remote', direction: ours });
-    this.host.emit('session-updated', { at, method, by: 'remote', sdp, direction: ours });
+    const at = this.call.now();
+    if (!wasHeld && this.media.remoteHold) this.call.emit('held', { at, by: 'remote', direction: ours });
+    if (wasHeld && !this.media.remoteHold) this.call.emit('resumed', { at, by: 'remote', direction: ours });
+    this.call.emit('session-updated', { at, method, by: 'remote', sdp, direction: ours });
   }
 
   /** Our offer was answered with 2xx: the hold we asked for applies. */
@@ -259,10 +220,10 @@ export class MidCall {
     this.media.localHold = hold;
     const theirs = answer === undefined ? undefined : flowOf(sdpDirection(answer));
     const direction = theirs ? directionOf({ send: theirs.recv, recv: theirs.send }) : offered;
-    const at = this.host.now();
-    if (!was && hold) this.host.emit('held', { at, by: 'local', direction });
-    if (was && !hold) this.host.emit('resumed', { at, by: 'local', direction });
-    this.host.emit('session-updated', { at, method, by: 'local', ...(answer === undefined ? {} : { sdp: answer }), direction });
+    const at = this.call.now();
+    if (!was && hold) this.call.emit('held', { at, by: 'local', direction });
+    if (was && !hold) this.call.emit('resumed', { at, by: 'local', direction });
+    this.call.emit('session-updated', { at, method, by: 'local', ...(answer === undefined ? {} : { sdp: answer }), direction });
   }
 
   /** Allow and Recv-Info of the peer's INVITE, re-INVITE, UPDATE or 2xx. */
@@ -288,13 +249,13 @@ export class MidCall {
     const status = outcome.kind === 'response' ? outcome.response.status : undefined;
     if (outcome.kind !== 'timeout' && status !== 481 && status !== 408) return false;
     const what = outcome.kind === 'timeout' ? 'got no response' : `got ${status}`;
-    void this.host.byeAndEnd(dialog, { cause: 'dialog-lost', reason: `our ${method} ${what}: the dialog is gone (RFC 3261 §12.2.1.2)` });
+    void this.call.byeAndEnd(dialog, { cause: 'dialog-lost', reason: `our ${method} ${what}: the dialog is gone (RFC 3261 §12.2.1.2)` });
     return true;
   }
 
   endSession(cause: 'session-expired' | 'protocol-error' | 'no-ack', reason: string): void {
-    const dialog = this.host.sessionDialog();
-    if (dialog && !this.host.isEnded()) void this.host.byeAndEnd(dialog, { cause, reason });
+    const dialog = this.call.sessionDialog();
+    if (dialog && !this.call.isEnded()) void this.call.byeAndEnd(dialog, { cause, reason });
   }
 
   /** RFC 4028 §7.4/§10: UPDATE when the peer allows it (no offer needed), else a re-INVITE with the same session. */
@@ -313,8 +274,8 @@ export class MidCall {
   private async negotiate(method: 'INVITE' | 'UPDATE', goal: Goal): Promise<ModifyOutcome> {
     for (let attempt = 1; ; attempt++) {
       await this.negotiation.idle(method);
-      if (this.host.isEnded()) return { ok: false, reason: 'the call has ended' };
-      const dialog = this.host.sessionDialog() ?? (method === 'UPDATE' ? this.host.earlyDialog() : undefined);
+      if (this.call.isEnded()) return { ok: false, reason: 'the call has ended' };
+      const dialog = this.call.sessionDialog() ?? (method === 'UPDATE' ? this.call.earlyDialog() : undefined);
       if (!dialog) return { ok: false, reason: `no established dialog to send ${method} in` };
       const hold = goal === 'refresh' ? this.media.localHold : goal.hold;
       const withOffer = method === 'INVITE' || goal !== 'refresh';
@@ -323,7 +284,7 @@ export class MidCall {
       if (withOffer) this.negotiation.ourOffer = true;
       let outcome: InDialogOutcome;
       try {
-        const offer = withOffer ? await this.host.sdp.createOffer({ direction }) : undefined;
+        const offer = withOffer ? await this.call.sdp.createOffer({ direction }) : undefined;
         outcome = method === 'INVITE' ? await this.reinvites.send(dialog, offer!) : await this.updates.send(dialog, offer);
       } catch (error) {
         outcome = { kind: 'unbuildable', reason: `no offer: ${error instanceof Error ? error.message : String(error)}` };
@@ -334,7 +295,7 @@ export class MidCall {
       this.negotiation.changed();
       if (typeof retryIn !== 'number') return retryIn;
       if (attempt >= 5) return { ok: false, reason: `${method} refused ${attempt} times (last: ${describeOutcome(outcome)})` };
-      if (retryIn > 0) await new Promise<void>((resolve) => this.host.setTimer(retryIn, resolve));
+      if (retryIn > 0) await new Promise<void>((resolve) => this.call.setTimer(retryIn, resolve));
     }
   }
 
@@ -342,7 +303,7 @@ export class MidCall {
   private async settle(method: 'INVITE' | 'UPDATE', dialog: Dialog, outcome: InDialogOutcome,
     sent: { hold: boolean; withOffer: boolean; direction: MediaDirection }): Promise<ModifyOutcome | number> {
     if (outcome.kind !== 'response') {
-      if (sent.withOffer) await this.host.sdp.rollback?.().catch(() => undefined);
+      if (sent.withOffer) await this.call.sdp.rollback?.().catch(() => undefined);
       this.dialogLost(dialog, method, outcome);
       return { ok: false, reason: describeOutcome(outcome) };
     }
@@ -360,7 +321,7 @@ export class MidCall {
           return { ok: false, status, reason: 'no SDP answer' };
         }
         try {
-          await this.host.sdp.applyFinalAnswer(answer);
+          await this.call.sdp.applyFinalAnswer(answer);
         } catch (error) {
           this.endSession('protocol-error', `the answer to our ${method} was not usable: ${error instanceof Error ? error.message : String(error)}`);
           return { ok: false, status, reason: 'unusable answer' };
@@ -371,7 +332,7 @@ export class MidCall {
     }
     // §14.1: "If a UAC receives a non-2xx final response to a re-INVITE, the
     // session parameters MUST remain unchanged, as if no re-INVITE had been issued."
-    if (sent.withOffer) await this.host.sdp.rollback?.().catch(() => undefined);
+    if (sent.withOffer) await this.call.sdp.rollback?.().catch(() => undefined);
     if (this.dialogLost(dialog, method, outcome)) return { ok: false, status, reason: `${status} ${response.reason}` };
     // §14.1: "the UAC SHOULD start a timer with value T ... When the timer fires,
     // the UAC SHOULD attempt the re-INVITE once more, if it still desires".

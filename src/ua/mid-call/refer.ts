@@ -9,15 +9,9 @@ import { REASON_PHRASES, formatNameAddr, formatUri, parseUri } from '../../messa
 import type { SipRequest } from '../../message/index.js';
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
 import type { TimerHandle } from '../../util/clock.js';
-import type { CallBase } from '../call/call-base.js';
 import { describeOutcome } from '../core/in-dialog-client.js';
-import type { MidCall } from './mid-call.js';
-
-export type TransferOutcome =
-  /** The final NOTIFY reported a 2xx: the transferee talks to the target. */
-  | { readonly ok: true; readonly status: number; readonly reason: string }
-  /** REFER refused, or the transferee's call failed (`status` from the final NOTIFY), or no final NOTIFY came. */
-  | { readonly ok: false; readonly status?: number; readonly reason: string };
+import type { Call, TransferOutcome } from '../call/types.js';
+import type { MidCallShared } from './mid-call-types.js';
 
 interface Subscription {
   /** CSeq number of the REFER: the NOTIFYs' Event id (RFC 3515 §2.4.6). */
@@ -48,13 +42,13 @@ export class Transfers {
   private readonly subscriptions = new Map<number, Subscription>();
   private transferring = false;
 
-  constructor(private readonly call: MidCall) {}
+  constructor(private readonly midCall: MidCallShared) {}
 
   // ——— transferor ———
 
   transfer(target: string): Promise<TransferOutcome> {
-    const { host } = this.call;
-    const dialog = host.sessionDialog();
+    const { call } = this.midCall;
+    const dialog = call.sessionDialog();
     if (!dialog) return Promise.resolve({ ok: false, reason: 'no established dialog to send REFER in' });
     const uri = parseUri(target);
     if (!uri.ok) return Promise.resolve({ ok: false, reason: `not a URI to transfer to: ${target}` });
@@ -70,10 +64,10 @@ export class Transfers {
       const expect = (ms: number): void => {
         if (!current) return;
         current.guard?.cancel();
-        current.guard = host.setTimer(ms, () => settle({ ok: false, ...(current?.last ?? {}), reason: 'no final NOTIFY for the REFER (RFC 3515 §2.4.7)' }));
+        current.guard = call.setTimer(ms, () => settle({ ok: false, ...(current?.last ?? {}), reason: 'no final NOTIFY for the REFER (RFC 3515 §2.4.7)' }));
       };
-      void host.sendInDialog(dialog, 'REFER', {
-        contact: this.call.contact(),
+      void call.sendInDialog(dialog, 'REFER', {
+        contact: this.midCall.contact(),
         headers: [
           // RFC 3515: the REFER names its target in Refer-To; RFC 3892: who refers.
           { name: 'Refer-To', value: `<${formatUri(uri.value)}>` },
@@ -87,7 +81,7 @@ export class Transfers {
         },
       }).then((outcome) => {
         if (outcome.kind !== 'response' || outcome.response.status >= 300) {
-          this.call.dialogLost(dialog, 'REFER', outcome);
+          this.midCall.dialogLost(dialog, 'REFER', outcome);
           const status = outcome.kind === 'response' ? outcome.response.status : undefined;
           const failed: TransferOutcome = { ok: false, ...(status === undefined ? {} : { status }), reason: `REFER: ${describeOutcome(outcome)}` };
           // Not sent at all (no subscription yet), or refused.
@@ -96,18 +90,18 @@ export class Transfers {
           return;
         }
         // RFC 3515 §2.4.4: the accepted REFER is followed by NOTIFYs; wait for the final one.
-        if (current && !current.guard) expect(64 * host.endpoint.transactions.timers.t1);
+        if (current && !current.guard) expect(64 * call.endpoint.transactions.timers.t1);
       });
     });
   }
 
   /** A NOTIFY in this dialog: progress of a REFER we sent. */
   receiveNotify(request: SipRequest, transaction: ServerTransaction): void {
-    const { host } = this.call;
+    const { call } = this.midCall;
     const event = request.event;
     if (!event || event.type.toLowerCase() !== 'refer') {
       // RFC 6665 §4.1.3: an event package we did not subscribe to.
-      this.call.reply(transaction, 489, { reason: 'Bad Event' });
+      this.midCall.reply(transaction, 489, { reason: 'Bad Event' });
       return;
     }
     const id = event.id === undefined ? undefined : Number(event.id);
@@ -115,16 +109,16 @@ export class Transfers {
       : this.subscriptions.size === 1 ? [...this.subscriptions.values()][0] : undefined;
     if (!subscription) {
       // RFC 6665 §4.1.3: a NOTIFY that matches no subscription gets 481.
-      this.call.reply(transaction, 481, { reason: 'Subscription does not exist' });
+      this.midCall.reply(transaction, 481, { reason: 'Subscription does not exist' });
       return;
     }
-    this.call.reply(transaction, 200);
+    this.midCall.reply(transaction, 200);
     const state = subscriptionState(request);
     const frag = sipfragStatus(request.bodyText);
     const final = state.state === 'terminated';
     if (frag) {
       subscription.last = frag;
-      host.emit('transfer-progress', { at: host.now(), role: 'transferor', ...frag, final });
+      call.emit('transfer-progress', { at: call.now(), role: 'transferor', ...frag, final });
     }
     if (final) {
       const last = subscription.last;
@@ -134,7 +128,7 @@ export class Transfers {
     }
     const expires = state.expires ?? SUBSCRIPTION_SECONDS;
     subscription.guard?.cancel();
-    subscription.guard = host.setTimer(expires * 1000 + 64 * host.endpoint.transactions.timers.t1,
+    subscription.guard = call.setTimer(expires * 1000 + 64 * call.endpoint.transactions.timers.t1,
       () => subscription.settle({ ok: false, ...(subscription.last ?? {}), reason: 'the transfer subscription expired without a final NOTIFY' }));
   }
 
@@ -148,69 +142,69 @@ export class Transfers {
   // ——— transferee ———
 
   receiveRefer(request: SipRequest, transaction: ServerTransaction, dialog: Dialog): void {
-    const { host, options } = this.call;
-    if (dialog !== host.sessionDialog()) {
-      this.call.reply(transaction, 403, { reason: 'Forbidden (REFER outside an established call)' });
+    const { call, options } = this.midCall;
+    if (dialog !== call.sessionDialog()) {
+      this.midCall.reply(transaction, 403, { reason: 'Forbidden (REFER outside an established call)' });
       return;
     }
     const referTo = request.referTo;
     // §2.4.1: "A REFER request MUST contain exactly one Refer-To header field value."
     if (!referTo || request.getHeaders('Refer-To').length !== 1) {
-      this.call.reply(transaction, 400, { reason: 'Bad Request (exactly one Refer-To, RFC 3515 §2.4.1)' });
+      this.midCall.reply(transaction, 400, { reason: 'Bad Request (exactly one Refer-To, RFC 3515 §2.4.1)' });
       return;
     }
     const uri = referTo.uri;
     if (uri.scheme !== 'sip' && uri.scheme !== 'sips') {
-      this.call.reply(transaction, 416, { reason: `Unsupported URI Scheme (${uri.scheme})` });
+      this.midCall.reply(transaction, 416, { reason: `Unsupported URI Scheme (${uri.scheme})` });
       return;
     }
     if ('host' in uri && (uri.headers.some((h) => h.name.toLowerCase() === 'replaces') || (uri.params.get('method') ?? 'INVITE').toUpperCase() !== 'INVITE')) {
-      this.call.reply(transaction, 403, { reason: 'Forbidden (only blind transfer with INVITE is implemented)' });
+      this.midCall.reply(transaction, 403, { reason: 'Forbidden (only blind transfer with INVITE is implemented)' });
       return;
     }
     const placeCall = options.placeCall;
     if (options.transfers === 'decline' || !placeCall) {
-      this.call.reply(transaction, 603, { reason: 'Decline' });
+      this.midCall.reply(transaction, 603, { reason: 'Decline' });
       return;
     }
     if (this.transferring) {
-      this.call.reply(transaction, 491, { reason: 'Request Pending (a transfer is in progress)' });
+      this.midCall.reply(transaction, 491, { reason: 'Request Pending (a transfer is in progress)' });
       return;
     }
     this.transferring = true;
     // RFC 3515 §2.4.2: an accepted REFER gets 202 Accepted; REFER is a target refresh (Contact).
     dialog.refreshTarget(request);
-    this.call.reply(transaction, 202, { contact: [{ uri: this.call.contact() }] });
+    this.midCall.reply(transaction, 202, { contact: [{ uri: this.midCall.contact() }] });
     const target = 'host' in uri ? formatUri({ ...uri, headers: [] }) : formatUri(uri);
     const referredBy = request.referredBy;
-    host.emit('transfer-requested', { at: host.now(), target, ...(referredBy ? { referredBy: formatUri(referredBy.uri) } : {}) });
-    const notifier = new Notifier(this.call, dialog, request.cseq.seq);
+    call.emit('transfer-requested', { at: call.now(), target, ...(referredBy ? { referredBy: formatUri(referredBy.uri) } : {}) });
+    const notifier = new Notifier(this.midCall, dialog, request.cseq.seq);
     // RFC 3515 §2.4.4-§2.4.5: a NOTIFY at once, its body the status line "SIP/2.0 100 Trying".
     notifier.send(100, 'Trying', false);
-    let call: CallBase;
+    let newCall: Call;
     try {
-      call = placeCall(target, { headers: referredBy ? [{ name: 'Referred-By', value: formatNameAddr(referredBy, 'referredBy') }] : [] });
+      newCall = placeCall(target, { headers: referredBy ? [{ name: 'Referred-By', value: formatNameAddr(referredBy, 'referredBy') }] : [] });
     } catch (error) {
       this.transferring = false;
       notifier.send(500, `Server Internal Error (${error instanceof Error ? error.message : String(error)})`, true);
       return;
     }
-    host.emit('transfer-call', { at: host.now(), target, call });
+    call.emit('transfer-call', { at: call.now(), target, call: newCall });
     let answered = false;
-    call.on('ringing', (e) => notifier.send(e.status, 'Ringing', false));
-    call.on('progress', (e) => notifier.send(e.status, REASON_PHRASES[e.status] ?? 'Session Progress', false));
-    call.on('early-media', () => notifier.send(183, 'Session Progress', false));
-    call.on('answered', (e) => {
+    newCall.on('ringing', (e) => notifier.send(e.status, 'Ringing', false));
+    newCall.on('progress', (e) => notifier.send(e.status, REASON_PHRASES[e.status] ?? 'Session Progress', false));
+    newCall.on('early-media', () => notifier.send(183, 'Session Progress', false));
+    newCall.on('answered', (e) => {
       answered = true;
       this.transferring = false;
       // The final NOTIFY first, then BYE on the call we were transferred from.
       void notifier.send(e.status, REASON_PHRASES[e.status] ?? 'OK', true).then(() => {
-        if (host.sessionDialog() === dialog) {
-          void host.byeAndEnd(dialog, { cause: 'transferred', reason: `transferred to ${target} (REFER, RFC 3515)` });
+        if (call.sessionDialog() === dialog) {
+          void call.byeAndEnd(dialog, { cause: 'transferred', reason: `transferred to ${target} (REFER, RFC 3515)` });
         }
       });
     });
-    call.on('ended', (e) => {
+    newCall.on('ended', (e) => {
       if (answered) return;
       this.transferring = false;
       const status = e.status ?? 408;
@@ -224,19 +218,19 @@ class Notifier {
   private chain: Promise<void> = Promise.resolve();
   private done = false;
 
-  constructor(private readonly call: MidCall, private readonly dialog: Dialog, private readonly id: number) {}
+  constructor(private readonly midCall: MidCallShared, private readonly dialog: Dialog, private readonly id: number) {}
 
   send(status: number, reason: string, final: boolean): Promise<void> {
     if (this.done) return this.chain;
     this.done = final;
-    const { host } = this.call;
-    host.emit('transfer-progress', { at: host.now(), role: 'transferee', status, reason, final });
+    const { call } = this.midCall;
+    call.emit('transfer-progress', { at: call.now(), role: 'transferee', status, reason, final });
     this.chain = this.chain.then(async () => {
-      if (host.isEnded()) return;
+      if (call.isEnded()) return;
       // RFC 3515 §2.4.4-§2.4.6: Event "refer" with the REFER's CSeq as id, the
       // subscription's state, and the status line as message/sipfrag.
-      await host.sendInDialog(this.dialog, 'NOTIFY', {
-        contact: this.call.contact(),
+      await call.sendInDialog(this.dialog, 'NOTIFY', {
+        contact: this.midCall.contact(),
         headers: [
           { name: 'Event', value: `refer;id=${this.id}` },
           { name: 'Subscription-State', value: final ? 'terminated;reason=noresource' : `active;expires=${SUBSCRIPTION_SECONDS}` },

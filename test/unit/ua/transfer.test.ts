@@ -7,7 +7,7 @@
 // that match no subscription get 481, other event packages 489.
 import { describe, expect, it } from 'vitest';
 import type { CallAgentOptions } from '../../../src/ua/call/call-agent.js';
-import type { CallBase } from '../../../src/ua/call/call-base.js';
+import type { Call } from '../../../src/ua/call/types.js';
 import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
 import { sipfragStatus } from '../../../src/ua/mid-call/refer.js';
 import { sendTimes, setup } from './call-harness.js';
@@ -43,7 +43,7 @@ describe('blind transfer (REFER)', () => {
     const bobProgress = collect(t.original, 'transfer-progress');
     const aliceProgress = collect(t.call, 'transfer-progress');
     const requested = collect(t.call, 'transfer-requested');
-    let newCall: CallBase | undefined;
+    let newCall: Call | undefined;
     t.call.on('transfer-call', (e) => { newCall = e.call; });
     const result = t.original.transfer(CAROL);
     await t.advance(1500, 5);
