@@ -6,6 +6,7 @@ import type { SipMessage } from '../message/index.js';
 import type { TransactionKind } from '../trace/events.js';
 import type { FindingCode } from '../trace/finding-codes.js';
 import type { TimerName } from '../trace/timer-names.js';
+import type { TransactionState } from '../trace/transaction-states.js';
 
 export type { FindingCode };
 
@@ -55,8 +56,8 @@ export interface TraceMessage {
 
 export interface StateChange {
   readonly at: number;
-  readonly from: string;
-  readonly to: string;
+  readonly from: TransactionState;
+  readonly to: TransactionState;
   readonly cause: string;
 }
 
@@ -92,7 +93,7 @@ export interface TransactionModel {
   /** From the stream (live) or replayed from the messages by the §17 rules (import). */
   readonly source: 'stream' | 'derived';
   readonly states: readonly StateChange[];
-  readonly state: string;
+  readonly state: TransactionState;
   /** Live only: timers are not visible in a capture. */
   readonly timers: readonly TimerRecord[];
   /** Retransmissions of the request (by the client) and of responses (by the server). */

@@ -4,7 +4,13 @@
 // causes the machines in src/transaction emit, so that a live model and an
 // imported one agree; transitions on timers that are zero on a reliable
 // transport (D, I, J, K) follow at once, as in the machines. Timer-driven
-// transitions (A, B, E, F, G, H, L, M) cannot be seen in a capture.
+// transitions (A, B, E, F, G, H, L, M) cannot be seen in a capture. Every
+// move is checked against the machine's figure (transaction/states.ts).
+import type { TransactionState } from '../trace/transaction-states.js';
+import {
+  IllegalTransitionError, INVITE_CLIENT_TRANSITIONS, INVITE_SERVER_TRANSITIONS, NON_INVITE_CLIENT_TRANSITIONS,
+  NON_INVITE_SERVER_TRANSITIONS, type TransitionTable,
+} from '../transaction/states.js';
 import { isReliable, type TransportProtocol } from '../transport/transport.js';
 import type { StateChange } from './model-types.js';
 
@@ -25,9 +31,18 @@ function reliableTransport(transport: string): boolean {
 }
 
 /** The initial state of each machine (Figures 5-8). */
-export function initialState(method: string, role: ReplayRole): string {
+export function initialState(method: string, role: ReplayRole): TransactionState {
   if (method === 'INVITE') return role === 'client' ? 'Calling' : 'Proceeding';
   return 'Trying';
+}
+
+/** The figure a replay follows: observed transactions are replayed as their server sees them. */
+function figureOf(method: string, role: ReplayRole): TransitionTable<TransactionState> {
+  const client = role === 'client';
+  const table = method === 'INVITE'
+    ? client ? INVITE_CLIENT_TRANSITIONS : INVITE_SERVER_TRANSITIONS
+    : client ? NON_INVITE_CLIENT_TRANSITIONS : NON_INVITE_SERVER_TRANSITIONS;
+  return table as TransitionTable<TransactionState>;
 }
 
 /**
@@ -41,8 +56,10 @@ export function replayStates(method: string, role: ReplayRole, transport: string
   const verb = role === 'client' ? 'received' : role === 'server' ? 'sent' : 'seen';
   const serverSide = role !== 'client';
   let state = initialState(method, role);
-  const go = (at: number, to: string, cause: string) => {
+  const figure = figureOf(method, role);
+  const go = (at: number, to: TransactionState, cause: string) => {
     if (state === to) return;
+    if (!(figure[state] ?? []).includes(to)) throw new IllegalTransitionError(`replayed ${method} ${role}`, state, to, cause);
     out.push({ at, from: state, to, cause });
     state = to;
   };

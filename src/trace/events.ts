@@ -4,6 +4,7 @@
 // report, exports) only reads it and re-derives no protocol state. This file is
 // the stream's vocabulary and imports nothing above util/.
 import type { TimerName } from './timer-names.js';
+import type { TransactionState } from './transaction-states.js';
 
 export type TransactionRole = 'client' | 'server';
 export type TransactionKind = 'invite' | 'non-invite';
@@ -48,8 +49,8 @@ export interface TransactionTagged extends EventBase {
 export interface TransactionStateChanged extends EventBase {
   readonly type: 'transaction-state';
   readonly transactionId: string;
-  readonly from: string;
-  readonly to: string;
+  readonly from: TransactionState;
+  readonly to: TransactionState;
   /** What caused it: "1xx received", "Timer B fired", "transport error", ... */
   readonly cause: string;
 }

@@ -2,4 +2,5 @@
 // reports, and the finding codes. A leaf: it imports nothing above util/.
 export * from './events.js';
 export type { TimerName } from './timer-names.js';
+export type * from './transaction-states.js';
 export { FINDING_CODES, type FindingCode } from './finding-codes.js';

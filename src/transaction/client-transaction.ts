@@ -3,6 +3,8 @@
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { TransactionKind } from '../trace/events.js';
 import type { TransportError } from '../transport/transport.js';
+import type { TransactionState } from '../trace/transaction-states.js';
+import type { TransitionTable } from './states.js';
 import { Transaction, type MessageChannel, type TransactionContext, type TransactionIdentity } from './transaction.js';
 
 /** What a client transaction tells its user (the UA core, or a test). */
@@ -19,7 +21,7 @@ export interface ClientTransactionUser {
   onTransportError(error: TransportError): void;
 }
 
-export abstract class ClientTransactionBase<State extends string> extends Transaction<State> {
+export abstract class ClientTransactionBase<State extends TransactionState> extends Transaction<State> {
   /** The current retransmission interval of Timer A or E; starts at T1. */
   protected retransmitInterval: number;
 
@@ -29,10 +31,11 @@ export abstract class ClientTransactionBase<State extends string> extends Transa
     identity: TransactionIdentity,
     kind: TransactionKind,
     initialState: State,
+    transitions: TransitionTable<State>,
     readonly request: SipRequest,
     protected readonly user: ClientTransactionUser,
   ) {
-    super(context, channel, identity, 'client', kind, initialState);
+    super(context, channel, identity, 'client', kind, initialState, transitions);
     this.retransmitInterval = context.timers.t1;
   }
 

@@ -6,15 +6,16 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import { ClientTransactionBase, type ClientTransactionUser } from './client-transaction.js';
 import { nextRetransmitInterval, timerDuration } from './timers.js';
 import type { MessageChannel, TransactionContext, TransactionIdentity } from './transaction.js';
+import { INVITE_CLIENT_TRANSITIONS, type InviteClientState } from './states.js';
 
-export type InviteClientState = 'Calling' | 'Proceeding' | 'Completed' | 'Accepted' | 'Terminated';
+export { INVITE_CLIENT_TRANSITIONS, type InviteClientState };
 
 export class InviteClientTransaction extends ClientTransactionBase<InviteClientState> {
   private ack: SipRequest | undefined;
 
   constructor(context: TransactionContext, channel: MessageChannel, identity: TransactionIdentity,
     request: SipRequest, user: ClientTransactionUser) {
-    super(context, channel, identity, 'invite', 'Calling', request, user);
+    super(context, channel, identity, 'invite', 'Calling', INVITE_CLIENT_TRANSITIONS, request, user);
   }
 
   /** §17.1.1.2: "the client transaction MUST pass the request to the transport layer". */

@@ -6,15 +6,16 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import { ServerTransactionBase, type RespondOptions } from './server-transaction.js';
 import { nextRetransmitInterval, timerDuration } from './timers.js';
 import type { MessageChannel, TransactionContext, TransactionIdentity } from './transaction.js';
+import { INVITE_SERVER_TRANSITIONS, type InviteServerState } from './states.js';
 
-export type InviteServerState = 'Proceeding' | 'Completed' | 'Confirmed' | 'Accepted' | 'Terminated';
+export { INVITE_SERVER_TRANSITIONS, type InviteServerState };
 
 export class InviteServerTransaction extends ServerTransactionBase<InviteServerState> {
   private retransmitInterval: number;
   private lastProvisional: SipResponse | undefined;
 
   constructor(context: TransactionContext, channel: MessageChannel, identity: TransactionIdentity, request: SipRequest) {
-    super(context, channel, identity, 'invite', 'Proceeding', request);
+    super(context, channel, identity, 'invite', 'Proceeding', INVITE_SERVER_TRANSITIONS, request);
     this.retransmitInterval = context.timers.t1;
   }
 

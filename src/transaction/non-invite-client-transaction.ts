@@ -3,13 +3,14 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import { ClientTransactionBase, type ClientTransactionUser } from './client-transaction.js';
 import { nextRetransmitInterval, timerDuration } from './timers.js';
 import type { MessageChannel, TransactionContext, TransactionIdentity } from './transaction.js';
+import { NON_INVITE_CLIENT_TRANSITIONS, type NonInviteClientState } from './states.js';
 
-export type NonInviteClientState = 'Trying' | 'Proceeding' | 'Completed' | 'Terminated';
+export { NON_INVITE_CLIENT_TRANSITIONS, type NonInviteClientState };
 
 export class NonInviteClientTransaction extends ClientTransactionBase<NonInviteClientState> {
   constructor(context: TransactionContext, channel: MessageChannel, identity: TransactionIdentity,
     request: SipRequest, user: ClientTransactionUser) {
-    super(context, channel, identity, 'non-invite', 'Trying', request, user);
+    super(context, channel, identity, 'non-invite', 'Trying', NON_INVITE_CLIENT_TRANSITIONS, request, user);
   }
 
   start(): void {

@@ -3,12 +3,13 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import { ServerTransactionBase, type RespondOptions } from './server-transaction.js';
 import { timerDuration } from './timers.js';
 import type { MessageChannel, TransactionContext, TransactionIdentity } from './transaction.js';
+import { NON_INVITE_SERVER_TRANSITIONS, type NonInviteServerState } from './states.js';
 
-export type NonInviteServerState = 'Trying' | 'Proceeding' | 'Completed' | 'Terminated';
+export { NON_INVITE_SERVER_TRANSITIONS, type NonInviteServerState };
 
 export class NonInviteServerTransaction extends ServerTransactionBase<NonInviteServerState> {
   constructor(context: TransactionContext, channel: MessageChannel, identity: TransactionIdentity, request: SipRequest) {
-    super(context, channel, identity, 'non-invite', 'Trying', request);
+    super(context, channel, identity, 'non-invite', 'Trying', NON_INVITE_SERVER_TRANSITIONS, request);
   }
 
   respond(response: SipResponse, options: RespondOptions = {}): void {

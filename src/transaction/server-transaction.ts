@@ -3,6 +3,8 @@
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { TransactionKind } from '../trace/events.js';
 import type { TransportError } from '../transport/transport.js';
+import type { TransactionState } from '../trace/transaction-states.js';
+import type { TransitionTable } from './states.js';
 import { Transaction, type MessageChannel, type TransactionContext, type TransactionIdentity } from './transaction.js';
 
 export interface ServerTransactionFailure {
@@ -15,7 +17,7 @@ export interface RespondOptions {
   readonly retransmission?: boolean;
 }
 
-export abstract class ServerTransactionBase<State extends string> extends Transaction<State> {
+export abstract class ServerTransactionBase<State extends TransactionState> extends Transaction<State> {
   protected lastResponse: SipResponse | undefined;
   private readonly failureListeners: Array<(failure: ServerTransactionFailure) => void> = [];
 
@@ -25,9 +27,10 @@ export abstract class ServerTransactionBase<State extends string> extends Transa
     identity: TransactionIdentity,
     kind: TransactionKind,
     initialState: State,
+    transitions: TransitionTable<State>,
     readonly request: SipRequest,
   ) {
-    super(context, channel, identity, 'server', kind, initialState);
+    super(context, channel, identity, 'server', kind, initialState, transitions);
   }
 
   /**

@@ -6,6 +6,8 @@ import type { DiagnosticsStream, TransactionKind, TransactionRole } from '../tra
 import { TransportError } from '../transport/transport.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { TimerName } from '../trace/timer-names.js';
+import type { TransactionState } from '../trace/transaction-states.js';
+import { IllegalTransitionError, type TransitionTable } from './states.js';
 import type { TimerSettings } from './timers.js';
 
 /** The stack services a transaction needs, shared by all transactions of a user agent. */
@@ -37,7 +39,7 @@ export interface TransactionIdentity {
   readonly callTag?: string;
 }
 
-export abstract class Transaction<State extends string> {
+export abstract class Transaction<State extends TransactionState> {
   readonly id: string;
   readonly key: string;
   readonly method: string;
@@ -53,6 +55,8 @@ export abstract class Transaction<State extends string> {
     readonly role: TransactionRole,
     readonly kind: TransactionKind,
     initialState: State,
+    /** The machine's figure (states.ts): every move not in it is refused. */
+    private readonly transitions: TransitionTable<State>,
   ) {
     this.id = identity.id;
     this.key = identity.key;
@@ -89,9 +93,13 @@ export abstract class Transaction<State extends string> {
     return [...this.running.keys()];
   }
 
+  /** Moves to `to` (no-op when already there); throws IllegalTransitionError for a move the figure lacks. */
   protected transition(to: State, cause: string): void {
     if (this.currentState === to) return;
     const from = this.currentState;
+    if (!this.transitions[from].includes(to)) {
+      throw new IllegalTransitionError(`${this.kind} ${this.role}`, from, to, cause);
+    }
     this.currentState = to;
     this.context.diagnostics.emit({
       type: 'transaction-state', at: this.context.clock.now(), transactionId: this.id, from, to, cause,
