@@ -3,6 +3,7 @@
 // and UA layers write it; diagnostics/ (the call panel's model, the CLI
 // report, exports) only reads it and re-derives no protocol state. This file is
 // the stream's vocabulary and imports nothing above util/.
+import type { CallState } from './call-states.js';
 import type { TimerName } from './timer-names.js';
 import type { TransactionState } from './transaction-states.js';
 
@@ -135,6 +136,19 @@ export interface RegistrationStateEvent extends EventBase {
   readonly retryInMs?: number;
 }
 
+/** A call (ua/call) changed state; the first event of a call has no `from`. */
+export interface CallStateEvent extends EventBase {
+  readonly type: 'call-state';
+  /** The call tag its transactions carry. */
+  readonly callTag: string;
+  readonly callId: string;
+  readonly direction: 'outgoing' | 'incoming';
+  readonly from?: CallState;
+  readonly to: CallState;
+  /** What moved it: "180 received", "answer()", "ACK received", ... */
+  readonly cause: string;
+}
+
 export type DiagnosticsEvent =
   | TransactionCreated
   | TransactionTagged
@@ -146,7 +160,8 @@ export type DiagnosticsEvent =
   | TransportChoiceEvent
   | TransportErrorEvent
   | TransportStateEvent
-  | RegistrationStateEvent;
+  | RegistrationStateEvent
+  | CallStateEvent;
 
 export type DiagnosticsListener = (event: DiagnosticsEvent) => void;
 

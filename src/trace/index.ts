@@ -3,4 +3,5 @@
 export * from './events.js';
 export type { TimerName } from './timer-names.js';
 export type * from './transaction-states.js';
+export type { CallState } from './call-states.js';
 export { FINDING_CODES, type FindingCode } from './finding-codes.js';

@@ -36,7 +36,7 @@ export abstract class CallBase implements Call {
   protected readonly events = new CallEvents();
   /** Resolves once, when the call has ended. */
   readonly ended: Promise<CallEnded>;
-  protected currentState: CallState;
+  private currentState: CallState;
   private resolveEnded!: (end: CallEnded) => void;
   private endInfo: CallEnded | undefined;
   private readonly registrations = new Map<string, { readonly dialog: Dialog; readonly off: () => void }>();
@@ -49,6 +49,10 @@ export abstract class CallBase implements Call {
 
   protected constructor(protected readonly ctx: CallContext, readonly direction: CallDirection, readonly callId: string, initial: CallState) {
     this.currentState = initial;
+    ctx.endpoint.diagnostics.emit({
+      type: 'call-state', at: this.now, callTag: ctx.callTag, callId, direction, to: initial,
+      cause: direction === 'outgoing' ? 'call placed' : 'INVITE received',
+    });
     this.ended = new Promise((resolve) => { this.resolveEnded = resolve; });
     this.events.on('answered', (e) => { this.sessionKey = e.dialog; });
     // RFC 3311 §5.1: UPDATE with an offer in an early dialog once its first offer/answer is done (reliably).
@@ -72,6 +76,16 @@ export abstract class CallBase implements Call {
 
   get state(): CallState {
     return this.currentState;
+  }
+
+  /** The one way a call changes state: every change goes on the diagnostics stream with its cause. */
+  protected setState(to: CallState, cause: string): void {
+    if (this.currentState === to) return;
+    const from = this.currentState;
+    this.currentState = to;
+    this.ctx.endpoint.diagnostics.emit({
+      type: 'call-state', at: this.now, callTag: this.ctx.callTag, callId: this.callId, direction: this.direction, from, to, cause,
+    });
   }
 
   get callTag(): string {
@@ -275,7 +289,7 @@ export abstract class CallBase implements Call {
    * dialog terminated" on a 481 or 408 too).
    */
   protected async byeAndEnd(dialog: Dialog, end: Omit<CallEnded, 'at' | 'byeStatus'>): Promise<void> {
-    this.currentState = 'ending';
+    this.setState('ending', 'BYE sent');
     const outcome = await this.sendInDialog(dialog, 'BYE');
     dialog.terminate();
     const byeStatus = outcome.kind === 'response' ? outcome.response.status : undefined;
@@ -287,7 +301,7 @@ export abstract class CallBase implements Call {
   /** Ends the call (once): forgets its dialogs, stops its timers, closes the media, tells the listeners. */
   protected finish(end: Omit<CallEnded, 'at'>): void {
     if (this.endInfo) return;
-    this.currentState = 'ended';
+    this.setState('ended', `${end.cause}: ${end.reason}`);
     this.endInfo = { ...end, at: this.now };
     for (const { off } of this.registrations.values()) off();
     this.registrations.clear();

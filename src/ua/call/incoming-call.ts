@@ -134,7 +134,7 @@ export class IncomingCall extends CallBase {
 
   private async sendAnswer(): Promise<void> {
     if (this.finalSent || this.isEnded) return;
-    this.currentState = 'answering';
+    this.setState('answering', 'answer()');
     await this.provisionals.whenIdle();
     if (this.finalSent || this.isEnded) return;
     let body: string | undefined;
@@ -156,7 +156,7 @@ export class IncomingCall extends CallBase {
     this.sessionEstablished(this.invite, ok);
     // §12.1.1: the dialog is confirmed once the 2xx is sent.
     this.dialog.confirm();
-    this.currentState = 'answered';
+    this.setState('answered', '2xx sent');
     this.events.emit('answered', { at: this.now, status: 200, ...(this.remoteOffer === undefined ? {} : { sdp: this.remoteOffer }), dialog: this.dialog.key });
     // §13.3.1.4: "it is necessary to periodically pass the response directly to
     // the transport until the ACK arrives ... This is independent of whatever
@@ -198,7 +198,7 @@ export class IncomingCall extends CallBase {
       this.byeAfterAck = true;
       return;
     }
-    if (this.currentState === 'confirmed') void this.byeAndEnd(this.dialog, { cause: 'hangup-local', status: 200, reason: 'hung up' });
+    if (this.state === 'confirmed') void this.byeAndEnd(this.dialog, { cause: 'hangup-local', status: 200, reason: 'hung up' });
   }
 
   /** §9.2: the caller's CANCEL for this INVITE; its transaction is answered here. */
@@ -235,7 +235,7 @@ export class IncomingCall extends CallBase {
     if (ack.cseq.seq !== this.invite.cseq.seq || !this.answerRetransmitter?.running) return;
     // §13.3.1.4: "Response retransmissions cease when an ACK request for the response is received."
     this.answerRetransmitter.stop();
-    this.currentState = 'confirmed';
+    this.setState('confirmed', 'ACK received');
     const answer = sdpBody(ack);
     if (this.localOffer !== undefined && !this.offerAnswerDone && answer !== undefined) {
       this.offerAnswerDone = true;
@@ -269,7 +269,7 @@ export class IncomingCall extends CallBase {
     }
     if (this.finalSent || this.isEnded) return;
     const tail: TailSpec = body === undefined ? {} : { body, contentType: 'application/sdp' };
-    this.currentState = 'early';
+    this.setState('early', `${status} sent`);
     const media = body !== undefined && this.remoteOffer !== undefined;
     if (!this.reliable) {
       this.transmit(this.build(status, tail), false);

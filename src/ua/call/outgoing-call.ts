@@ -105,7 +105,7 @@ export class OutgoingCall extends CallBase {
     }
     // FAULT cancel-late (RFC 3261 §9.1): "hang up" the answered call with CANCEL, then BYE.
     if (this.options.faults?.cancelLate && this.cancel === 'none') this.sendCancel();
-    if (fork.ack && this.currentState === 'answered') void this.byeAndEnd(fork.dialog, this.hungUp());
+    if (fork.ack && this.state === 'answered') void this.byeAndEnd(fork.dialog, this.hungUp());
     else this.byeRequested = true;
   }
 
@@ -147,7 +147,7 @@ export class OutgoingCall extends CallBase {
     }, { target: endpoint.outboundTarget, callTag: this.ctx.callTag });
     if (cancelEarly) {
       this.cancelReason = 'cancelled at once (fault --cancel-early)';
-      this.currentState = 'cancelling';
+      this.setState('cancelling', 'CANCEL at once (fault --cancel-early)');
       this.sendCancel(cancelEarly);
     }
   }
@@ -165,7 +165,7 @@ export class OutgoingCall extends CallBase {
       // §9.1: a CANCEL waits for the first provisional response.
       if (this.cancel === 'queued') this.sendCancel();
     }
-    if (this.currentState === 'calling') this.currentState = 'proceeding';
+    if (this.state === 'calling') this.setState('proceeding', `${response.status} received`);
     if (response.status === 100) {
       if (!this.tryingSeen) this.events.emit('trying', { at: this.now });
       this.tryingSeen = true;
@@ -184,7 +184,7 @@ export class OutgoingCall extends CallBase {
       if (verdict === 'retransmission' || verdict === 'out-of-order') return;
       reliable = true;
     }
-    if (fork && this.currentState === 'proceeding') this.currentState = 'early';
+    if (fork && this.state === 'proceeding') this.setState('early', `${response.status} with a To tag received`);
     void this.handleProvisional(response, fork, reliable);
   }
 
@@ -328,7 +328,7 @@ export class OutgoingCall extends CallBase {
     if (finalAnswer !== undefined) await this.ctx.sdp.applyFinalAnswer(finalAnswer).catch(() => undefined);
     if (this.isEnded) return;
     this.sessionEstablished(this.invite!, response);
-    this.currentState = 'answered';
+    this.setState('answered', `${response.status} received and ACKed`);
     this.events.emit('answered', { at: this.now, status: response.status, ...(sdp === undefined ? {} : { sdp }), dialog: fork.dialog.key });
     if (this.byeRequested) void this.byeAndEnd(fork.dialog, this.hungUp());
   }
@@ -408,7 +408,7 @@ export class OutgoingCall extends CallBase {
     this.forks.clear();
     this.provisionalSeen = false;
     this.cseq += 1;
-    this.currentState = 'calling';
+    this.setState('calling', 'INVITE sent again');
     this.sendInvite(uri, credentials);
   }
 
@@ -416,7 +416,7 @@ export class OutgoingCall extends CallBase {
     if (this.isEnded || this.answeredFork || this.cancel !== 'none') return;
     this.cancelCause = cause;
     this.cancelReason = reason;
-    this.currentState = 'cancelling';
+    this.setState('cancelling', reason);
     // §9.1: "If no provisional response has been received, the CANCEL request
     // MUST NOT be sent; rather, the client MUST wait for the arrival of a
     // provisional response before sending the request."

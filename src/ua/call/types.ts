@@ -5,26 +5,10 @@
 import type { Dialog } from '../../dialog/dialog.js';
 import type { SipRequest } from '../../message/index.js';
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
+import type { CallState } from '../../trace/call-states.js';
 import type { MediaDirection } from '../media/sdp-handler.js';
 
-export type CallState =
-  /** UAC: INVITE sent, nothing back yet. */
-  | 'calling'
-  /** UAC: a provisional arrived. UAS: INVITE received, nothing but 100 sent. */
-  | 'proceeding'
-  /** An early dialog exists (a 1xx with a To tag). */
-  | 'early'
-  /** UAS: answer() called; the 2xx waits for outstanding PRACKs. */
-  | 'answering'
-  /** UAC: 2xx received and ACKed. UAS: 2xx sent, waiting for the ACK. */
-  | 'answered'
-  /** UAS: the ACK arrived. */
-  | 'confirmed'
-  /** UAC: CANCEL queued or sent, waiting for the INVITE's final response. */
-  | 'cancelling'
-  /** BYE sent, waiting for its response. */
-  | 'ending'
-  | 'ended';
+export type { CallState };
 
 /** Handles one in-dialog request (after the §12.2.2 CSeq check); must answer through the transaction. */
 export type InDialogHandler = (request: SipRequest, transaction: ServerTransaction, dialog: Dialog) => void;
