@@ -1,10 +1,12 @@
 // ESLint flat config. Beyond the recommended rules it enforces the layering of
-// ARCHITECTURE.md: src/ is the SIP stack (no Electron, no DOM, no app layers),
+// docs/architecture.md: src/ is the SIP stack (no Electron, no DOM, no app
+// layers) whose folders import only the layers below them (eslint-layers.js),
 // renderer/ is the web UI (no Node modules).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
+import { layersPlugin } from './eslint-layers.js';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage',
@@ -12,6 +14,7 @@ const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionS
 
 export const layeringRules = {
   src: {
+    'callscope/layers': 'error',
     'no-restricted-imports': ['error', {
       patterns: [
         { group: ['**/main/**', '**/main', '**/renderer/**', '**/renderer'],
@@ -46,7 +49,21 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  { files: ['src/**/*.ts'], rules: layeringRules.src },
+  {
+    // Type-aware: a switch over a union names every member, or has a default that says what the rest get.
+    files: ['src/**/*.ts', 'main/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['renderer/vite.config.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.node.json', './tsconfig.web.json', './main/tsconfig.preload.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: true }],
+    },
+  },
+  { files: ['src/**/*.ts'], plugins: { callscope: layersPlugin }, rules: layeringRules.src },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     ignores: ['renderer/vite.config.ts'],

@@ -10,7 +10,7 @@ import type { ReliableProvisionalPolicy } from '../ua/call/incoming-call.js';
 import { CallTimeline, callReport } from './call-report.js';
 import { describeFaults } from '../ua/call/faults.js';
 import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
-import { checkSdp } from '../ua/media/static-sdp.js';
+import { checkSdp } from '../ua/sdp/static-sdp.js';
 import { backgroundClock } from '../util/clock.js';
 import { UserAgent, type UserAgentOptions } from '../ua/user-agent.js';
 import { LiveRecorder } from '../diagnostics/live-recorder.js';

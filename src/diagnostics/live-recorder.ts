@@ -121,6 +121,9 @@ export class LiveRecorder {
       case 'registration-state':
         if (event.state === 'failed') this.notes.push(`registration of ${event.aor} failed${event.status ? ` (${event.status})` : ''}: ${event.reason ?? 'no reason given'}`);
         return;
+      case 'call-state':
+        // The call's own states are the call's view (ua/call); the model is built from its transactions.
+        return;
     }
   }
 

@@ -9,12 +9,12 @@ export type {
 } from './call/types.js';
 export { OutgoingCall, type OutgoingCallOptions } from './call/outgoing-call.js';
 export { IncomingCall, type IncomingCallOptions, type ReliableProvisionalPolicy } from './call/incoming-call.js';
-export type { MediaDirection, SdpHandler } from './media/sdp-handler.js';
+export type { MediaDirection, SdpHandler } from './sdp/sdp-handler.js';
 export type { MidCallOptions } from './mid-call/mid-call-types.js';
 export { MIN_SESSION_INTERVAL, type SessionTimerOptions } from './mid-call/session-timer.js';
 export { glareBackoffMs } from './mid-call/glare.js';
-export { answerDirection, offerDirection, sdpDirection, setSdpDirection } from './media/media-direction.js';
-export { StaticSdpHandler, defaultSdp, checkSdp, type StaticSdpOptions } from './media/static-sdp.js';
+export { answerDirection, offerDirection, sdpDirection, setSdpDirection } from './sdp/media-direction.js';
+export { StaticSdpHandler, defaultSdp, checkSdp, type StaticSdpOptions } from './sdp/static-sdp.js';
 export {
   Registration, instanceIdFromSeed, newInstanceId, normalizeInstanceId, refreshDelayMs,
   type RegistrationOptions, type RegistrationState, type RegistrationStateName,

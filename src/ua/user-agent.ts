@@ -12,7 +12,7 @@ import type { SessionTimerOptions } from './mid-call/session-timer.js';
 import type { ReliableProvisionalPolicy } from './call/incoming-call.js';
 import { Registration, newInstanceId } from './registration/registration.js';
 import { connectToServer, type ServerConnection } from './connection/server-connection.js';
-import { StaticSdpHandler } from './media/static-sdp.js';
+import { StaticSdpHandler } from './sdp/static-sdp.js';
 import type { DiagnosticsStream } from '../trace/events.js';
 import type { Clock } from '../util/clock.js';
 

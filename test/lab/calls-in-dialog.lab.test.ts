@@ -9,7 +9,7 @@ import type { Call } from '../../src/ua/call/types.js';
 
 import type { IncomingCall } from '../../src/ua/call/incoming-call.js';
 import { Registration, newInstanceId } from '../../src/ua/registration/registration.js';
-import { StaticSdpHandler } from '../../src/ua/media/static-sdp.js';
+import { StaticSdpHandler } from '../../src/ua/sdp/static-sdp.js';
 import { udpUa, withinTolerance, wssUa, type LabUa } from './calls-lab-helpers.js';
 import { parseSippTrace } from './sipp-trace.js';
 import { useLab } from './vitest-lab.js';

@@ -9,7 +9,7 @@ import { Authenticator } from '../../src/ua/auth/authenticator.js';
 import { CallAgent, type CallAgentOptions } from '../../src/ua/call/call-agent.js';
 import { SipEndpoint } from '../../src/ua/core/endpoint.js';
 import { connectToServer } from '../../src/ua/connection/server-connection.js';
-import { StaticSdpHandler } from '../../src/ua/media/static-sdp.js';
+import { StaticSdpHandler } from '../../src/ua/sdp/static-sdp.js';
 import type { Lab } from './lab.js';
 
 export const T1 = 50;

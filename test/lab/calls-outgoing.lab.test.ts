@@ -5,7 +5,7 @@
 // CANCEL while ringing; our no-answer policy; a 407 from the proxy answered.
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatUri } from '../../src/message/index.js';
-import { StaticSdpHandler } from '../../src/ua/media/static-sdp.js';
+import { StaticSdpHandler } from '../../src/ua/sdp/static-sdp.js';
 import type { OutgoingCall } from '../../src/ua/call/outgoing-call.js';
 import { wssUa, type LabUa } from './calls-lab-helpers.js';
 import { parseSippTrace } from './sipp-trace.js';

@@ -1,17 +1,30 @@
-// The layering of ARCHITECTURE.md is enforced by ESLint (eslint.config.js).
-// These tests prove the rules bite: a forbidden import in the wrong folder is
-// an error, the same import where it belongs is not.
+// The layering of docs/architecture.md is enforced by ESLint (eslint.config.js,
+// eslint-layers.js). These tests prove the rules bite: a forbidden import in the
+// wrong folder is an error, the same import where it belongs is not.
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { SRC_LAYERS } from '../../eslint-layers.js';
 
-const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
+const cwd = new URL('../..', import.meta.url).pathname;
+// The import rules need no types: lint snippets under made-up file names, without the type-aware parser.
+const eslint = new ESLint({
+  cwd,
+  overrideConfig: {
+    languageOptions: { parserOptions: { project: null } },
+    rules: { '@typescript-eslint/switch-exhaustiveness-check': 'off' },
+  },
+});
 
 async function layeringErrors(code: string, filePath: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
+  const fatal = result?.messages.find((m) => m.fatal);
+  if (fatal) throw new Error(`lint could not parse the snippet: ${fatal.message}`);
   return (result?.messages ?? [])
-    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals')
+    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals' || m.ruleId === 'callscope/layers')
     .map((m) => m.message);
 }
+
+const layers = Object.keys(SRC_LAYERS) as Array<keyof typeof SRC_LAYERS>;
 
 describe('layering rules', () => {
   it.each([
@@ -40,5 +53,56 @@ describe('layering rules', () => {
     expect(await layeringErrors("import { app } from 'electron';\nexport const a = app;", 'main/example.ts')).toEqual([]);
     expect(await layeringErrors("import type { SipMessage } from '../src/message/types.js';\nexport type M = SipMessage;", 'renderer/example.ts')).toEqual([]);
     expect(await layeringErrors("import { useState } from 'react';\nexport const s = useState;", 'renderer/example.tsx')).toEqual([]);
+  });
+});
+
+describe('the layers inside src/', () => {
+  // Every pair of folders: an import (value or type, from the folder or a sub-folder of it) is
+  // allowed exactly when SRC_LAYERS lists the target for the importer.
+  const pairs = layers.flatMap((from) => layers.filter((to) => to !== from).map((to) => [from, to] as const));
+
+  it.each(pairs)('src/%s importing src/%s', async (from, to) => {
+    const allowed = (SRC_LAYERS[from] as readonly string[]).includes(to);
+    const direct = await layeringErrors(`import { x } from '../${to}/example.js';\nexport const y = x;`, `src/${from}/example.ts`);
+    const typeOnly = await layeringErrors(`import type { X } from '../../${to}/deep/example.js';\nexport type Y = X;`, `src/${from}/sub/example.ts`);
+    if (allowed) {
+      expect(direct).toEqual([]);
+      expect(typeOnly).toEqual([]);
+    } else {
+      expect(direct.join('\n')).toContain(`src/${from}/ may not import src/${to}/`);
+      expect(typeOnly.join('\n')).toContain(`src/${from}/ may not import src/${to}/`);
+    }
+  });
+
+  it('resolves relative paths, so a sub-folder named like a layer is not that layer', async () => {
+    // ua/call/ and ua/sdp/ are ua's own; diagnostics/import/ is the diagnostics' own.
+    expect(await layeringErrors("import { x } from '../sdp/sdp-handler.js';\nexport const y = x;", 'src/ua/call/example.ts')).toEqual([]);
+    expect(await layeringErrors("import { x } from './import/trace-import.js';\nexport const y = x;", 'src/diagnostics/example.ts')).toEqual([]);
+    // The same text from src/transaction/ reaches src/diagnostics/import/, which is above it.
+    expect((await layeringErrors("import { x } from '../diagnostics/import/trace-import.js';\nexport const y = x;", 'src/transaction/example.ts')).join('\n'))
+      .toContain('src/transaction/ may not import src/diagnostics/');
+  });
+
+  it('checks re-exports and dynamic imports too', async () => {
+    expect(await layeringErrors("export * from '../ua/index.js';", 'src/transport/example.ts')).not.toEqual([]);
+    expect(await layeringErrors("export { x } from '../cli/main.js';", 'src/ua/example.ts')).not.toEqual([]);
+    expect(await layeringErrors("export const load = () => import('../diagnostics/index.js');", 'src/ua/example.ts')).not.toEqual([]);
+  });
+
+  it('refuses a folder of src/ that has no place in the layers', async () => {
+    expect((await layeringErrors("import { x } from '../util/clock.js';\nexport const y = x;", 'src/newfolder/example.ts')).join('\n'))
+      .toContain('src/newfolder/ is not a known layer');
+  });
+});
+
+describe('exhaustive switches (type-aware)', () => {
+  it('a switch over a union without a default must name every member', async () => {
+    const typed = new ESLint({ cwd });
+    // lintText parses this text as the contents of an existing file of the project.
+    const code = "export type Colour = 'red' | 'green' | 'blue';\n"
+      + "export function name(c: Colour): string {\n  switch (c) {\n    case 'red': return 'R';\n    case 'green': return 'G';\n  }\n  return '?';\n}\n";
+    const [result] = await typed.lintText(code, { filePath: 'src/trace/timer-names.ts' });
+    const messages = (result?.messages ?? []).filter((m) => m.ruleId === '@typescript-eslint/switch-exhaustiveness-check');
+    expect(messages.map((m) => m.message).join('\n')).toContain('"blue"');
   });
 });

@@ -12,7 +12,7 @@ import type { SipEndpoint } from '../core/endpoint.js';
 import type { CallFaults } from './faults.js';
 import { IncomingCall, type ReliableProvisionalPolicy } from './incoming-call.js';
 import { OutgoingCall } from './outgoing-call.js';
-import type { SdpHandler } from '../media/sdp-handler.js';
+import type { SdpHandler } from '../sdp/sdp-handler.js';
 import { minSeHeader, sessionIntervalTooSmall, MIN_SESSION_INTERVAL, type SessionTimerOptions } from '../mid-call/session-timer.js';
 
 export interface CallAgentOptions {

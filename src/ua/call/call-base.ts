@@ -13,7 +13,7 @@ import { CallEvents } from './call-events.js';
 import type { SipEndpoint } from '../core/endpoint.js';
 import { sendInDialog, type InDialogOutcome, type SendInDialogOptions } from '../core/in-dialog-client.js';
 import { MidCall, type MidCallOptions } from '../mid-call/mid-call.js';
-import type { SdpHandler } from '../media/sdp-handler.js';
+import type { SdpHandler } from '../sdp/sdp-handler.js';
 import type {
   Call, CallDirection, CallEnded, CallEventName, CallListener, CallState, InDialogHandler, InfoOutcome, InfoSpec, ModifyOutcome, TransferOutcome,
 } from './types.js';

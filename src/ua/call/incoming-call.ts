@@ -12,7 +12,7 @@ import { CallBase, type CallContext } from './call-base.js';
 import { CoreRetransmitter, answerSchedule } from '../core/core-retransmitter.js';
 import { faultyContact, tryingWithToTag, type CallFaults } from './faults.js';
 import { ReliableProvisionals } from './reliable-provisionals.js';
-import { recordRouteHeaders, sdpBody } from '../media/sdp-body.js';
+import { recordRouteHeaders, sdpBody } from '../sdp/sdp-body.js';
 
 /** Whether we use reliable provisionals: never, when the peer supports them, or only with peers that do. */
 export type ReliableProvisionalPolicy = 'off' | 'supported' | 'required';

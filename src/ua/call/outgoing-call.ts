@@ -12,7 +12,7 @@ import { CallBase, type CallContext } from './call-base.js';
 
 import { faultyContact, withoutRecordRoute, type CallFaults } from './faults.js';
 import type { ReliableProvisionalPolicy } from './incoming-call.js';
-import { sdpBody } from '../media/sdp-body.js';
+import { sdpBody } from '../sdp/sdp-body.js';
 import { UacFork } from './uac-fork.js';
 import { buildAckFor2xx, buildCancel, buildInvite } from './uac-requests.js';
 import type { CallEndCause } from './types.js';

@@ -6,7 +6,7 @@ import type { Dialog } from '../../dialog/dialog.js';
 import type { SipRequest } from '../../message/index.js';
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
 import type { CallState } from '../../trace/call-states.js';
-import type { MediaDirection } from '../media/sdp-handler.js';
+import type { MediaDirection } from '../sdp/sdp-handler.js';
 
 export type { CallState };
 

@@ -10,7 +10,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { Call, CallDirection, CallEnded, CallEventMap, CallEventName, CallListener, InDialogHandler } from '../call/types.js';
 import type { SipEndpoint } from '../core/endpoint.js';
 import type { InDialogOutcome, SendInDialogOptions } from '../core/in-dialog-client.js';
-import type { MediaDirection, SdpHandler } from '../media/sdp-handler.js';
+import type { MediaDirection, SdpHandler } from '../sdp/sdp-handler.js';
 import type { Collision, Negotiation } from './glare.js';
 import type { AcceptedTimer, SessionTimer, SessionTimerOptions } from './session-timer.js';
 

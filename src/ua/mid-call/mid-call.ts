@@ -9,9 +9,9 @@ import type { HeaderSpec, SipRequest, SipResponse, TailSpec } from '../../messag
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
 import type { InfoOutcome, InfoSpec, ModifyOutcome, TransferOutcome } from '../call/types.js';
 import { describeOutcome, type InDialogOutcome } from '../core/in-dialog-client.js';
-import { answerDirection, directionOf, flowOf, holdsAnswerer, offerDirection, sdpDirection } from '../media/media-direction.js';
-import { sdpBody } from '../media/sdp-body.js';
-import type { MediaDirection } from '../media/sdp-handler.js';
+import { answerDirection, directionOf, flowOf, holdsAnswerer, offerDirection, sdpDirection } from '../sdp/media-direction.js';
+import { sdpBody } from '../sdp/sdp-body.js';
+import type { MediaDirection } from '../sdp/sdp-handler.js';
 import { Negotiation, glareBackoffMs, type Collision } from './glare.js';
 import { Infos, recvInfoOf } from './info.js';
 import type { CallLink, MidCallOptions, MidCallShared } from './mid-call-types.js';

@@ -12,8 +12,8 @@ import { CoreRetransmitter, answerSchedule } from '../core/core-retransmitter.js
 import { retryAfterSeconds } from './glare.js';
 import { sendInDialog, type InDialogOutcome } from '../core/in-dialog-client.js';
 import type { MidCallShared } from './mid-call-types.js';
-import { sdpBody } from '../media/sdp-body.js';
-import type { MediaDirection } from '../media/sdp-handler.js';
+import { sdpBody } from '../sdp/sdp-body.js';
+import type { MediaDirection } from '../sdp/sdp-handler.js';
 import { buildAckFor2xx } from '../call/uac-requests.js';
 
 interface AwaitingAck {

@@ -7,7 +7,7 @@ import type { ServerTransaction } from '../../transaction/transaction-layer.js';
 import { retryAfterSeconds } from './glare.js';
 import type { InDialogOutcome } from '../core/in-dialog-client.js';
 import type { MidCallShared } from './mid-call-types.js';
-import { sdpBody } from '../media/sdp-body.js';
+import { sdpBody } from '../sdp/sdp-body.js';
 
 export class Updates {
   constructor(private readonly midCall: MidCallShared) {}

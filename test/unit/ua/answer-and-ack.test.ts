@@ -4,7 +4,7 @@
 // 2xx, even after its INVITE transaction is gone (Timer M).
 import { describe, expect, it } from 'vitest';
 import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
-import { StaticSdpHandler } from '../../../src/ua/media/static-sdp.js';
+import { StaticSdpHandler } from '../../../src/ua/sdp/static-sdp.js';
 import { dropping, gaps, responseTimes, sendTimes, setup } from './call-harness.js';
 
 describe('the 2xx and its ACK', () => {

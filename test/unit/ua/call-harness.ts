@@ -8,7 +8,7 @@ import { createMemoryTransportPair, type MemoryInterceptor, type MemoryTransport
 import type { TransportProtocol } from '../../../src/transport/transport.js';
 import { CallAgent, type CallAgentOptions } from '../../../src/ua/call/call-agent.js';
 import { SipEndpoint } from '../../../src/ua/core/endpoint.js';
-import { StaticSdpHandler } from '../../../src/ua/media/static-sdp.js';
+import { StaticSdpHandler } from '../../../src/ua/sdp/static-sdp.js';
 import { FakeClock } from '../../../src/util/fake-clock.js';
 
 export interface WireEntry {

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatUri } from '../../../src/message/index.js';
 import { glareBackoffMs, retryAfterSeconds } from '../../../src/ua/mid-call/glare.js';
-import { answerDirection, offerDirection, sdpDirection, setSdpDirection } from '../../../src/ua/media/media-direction.js';
-import { defaultSdp } from '../../../src/ua/media/static-sdp.js';
+import { answerDirection, offerDirection, sdpDirection, setSdpDirection } from '../../../src/ua/sdp/media-direction.js';
+import { defaultSdp } from '../../../src/ua/sdp/static-sdp.js';
 import { dropping, gaps, responseTimes, sendTimes } from './call-harness.js';
 import { GatedSdp, aliceDialog, collect, connected, direction, sendRaw, version } from './mid-call-harness.js';
 

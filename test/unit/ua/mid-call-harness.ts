@@ -8,8 +8,8 @@ import type { CallAgentOptions } from '../../../src/ua/call/call-agent.js';
 import type { CallBase } from '../../../src/ua/call/call-base.js';
 import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
 import type { OutgoingCall } from '../../../src/ua/call/outgoing-call.js';
-import type { MediaDirection } from '../../../src/ua/media/sdp-handler.js';
-import { StaticSdpHandler } from '../../../src/ua/media/static-sdp.js';
+import type { MediaDirection } from '../../../src/ua/sdp/sdp-handler.js';
+import { StaticSdpHandler } from '../../../src/ua/sdp/static-sdp.js';
 import { setup, type Side } from './call-harness.js';
 import type { CallEventMap, CallEventName } from '../../../src/ua/call/types.js';
 

@@ -7,7 +7,7 @@ import { buildResponseTo } from '../../../src/message/index.js';
 import type { SipRequest, SipResponse } from '../../../src/message/index.js';
 import type { ServerTransaction } from '../../../src/transaction/transaction-layer.js';
 import { Authenticator } from '../../../src/ua/auth/authenticator.js';
-import { defaultSdp } from '../../../src/ua/media/static-sdp.js';
+import { defaultSdp } from '../../../src/ua/sdp/static-sdp.js';
 import { setup } from './call-harness.js';
 
 const SDP = defaultSdp({ port: 50000, sessionId: 3 });

@@ -8,7 +8,7 @@ import { buildResponseTo, formatUri } from '../../../src/message/index.js';
 import type { SipRequest, SipResponse } from '../../../src/message/index.js';
 import type { ServerTransaction } from '../../../src/transaction/transaction-layer.js';
 import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
-import { StaticSdpHandler, defaultSdp } from '../../../src/ua/media/static-sdp.js';
+import { StaticSdpHandler, defaultSdp } from '../../../src/ua/sdp/static-sdp.js';
 import { classifyRseq } from '../../../src/ua/call/uac-fork.js';
 import { dropping, gaps, sendTimes, setup } from './call-harness.js';
 

@@ -6,7 +6,7 @@
 // peer did not list.
 import { describe, expect, it } from 'vitest';
 import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
-import { StaticSdpHandler } from '../../../src/ua/media/static-sdp.js';
+import { StaticSdpHandler } from '../../../src/ua/sdp/static-sdp.js';
 import { setup } from './call-harness.js';
 import { aliceDialog, collect, connected, direction, sendRaw } from './mid-call-harness.js';
 
