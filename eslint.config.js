@@ -31,8 +31,18 @@ export const layeringRules = {
       paths: nodeBuiltins.map((name) => ({ name, message: 'renderer/ must not import Node modules.' })),
       patterns: [
         { group: ['electron', 'electron/*'], message: 'renderer/ talks to main only through the app API.' },
-        { group: ['**/src/**', '**/main/**'], allowTypeImports: true,
-          message: 'renderer/ may only import types from src/ or main/, never their code.' },
+        { regex: '(^|/)(src/|main/(?!contract/))', allowTypeImports: true,
+          message: 'renderer/ may import the contract (main/contract/), and only types from the rest of src/ or main/.' },
+      ],
+    }],
+  },
+  contract: {
+    'no-restricted-imports': ['error', {
+      paths: nodeBuiltins.map((name) => ({ name, message: 'main/contract/ is shared with the renderer: no Node modules.' })),
+      patterns: [
+        { group: ['electron', 'electron/*'], message: 'main/contract/ is shared with the renderer: no electron.' },
+        { group: ['**/src/**'], allowTypeImports: true, message: 'main/contract/ may only import types from src/.' },
+        { regex: '^\\.\\./(?!\\.\\./src/)', message: 'main/contract/ imports nothing else of main/: the host depends on it, not the other way.' },
       ],
     }],
   },
@@ -64,6 +74,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/**/*.ts'], plugins: { callscope: layersPlugin }, rules: layeringRules.src },
+  { files: ['main/contract/**/*.ts'], rules: layeringRules.contract },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     ignores: ['renderer/vite.config.ts'],

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BRIDGE_AUTH_CHECK_PATH, BRIDGE_PATH, BRIDGE_TOKEN_PATTERN } from './bridge-protocol.js';
+import { BRIDGE_AUTH_CHECK_PATH, BRIDGE_PATH, BRIDGE_TOKEN_PATTERN } from './contract/bridge-protocol.js';
 import { defaultDataDir } from './data-dir.js';
 import { createHost } from './host.js';
 import { createFileKeyVault } from './secret-vault.js';

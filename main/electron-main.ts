@@ -3,8 +3,8 @@
 import { BrowserWindow, app, ipcMain, protocol, safeStorage, session } from 'electron';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { fileURLToPath } from 'node:url';
-import { IPC_EVENT_CHANNEL, fail, ipcChannelFor, operationNames } from './app-api.js';
-import type { AppEvent } from './app-api.js';
+import { IPC_EVENT_CHANNEL, fail, ipcChannelFor, operationNames } from './contract/app-api.js';
+import type { AppEvent } from './contract/app-api.js';
 import { createHost } from './host.js';
 import type { Host } from './host.js';
 import { shouldAllowPermissionCheck, shouldGrantPermission } from './permissions.js';

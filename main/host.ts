@@ -7,7 +7,7 @@ import {
   isOperationName,
   ok,
   requestSchemas,
-} from './app-api.js';
+} from './contract/app-api.js';
 import type {
   ApiResult,
   AppEvent,
@@ -17,7 +17,7 @@ import type {
   OperationName,
   ResultOf,
   ValidRequestOf,
-} from './app-api.js';
+} from './contract/app-api.js';
 import { packageInfo } from './package-info.js';
 import { SecretVaultError } from './secret-vault.js';
 import type { SecretVault } from './secret-vault.js';

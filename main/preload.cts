@@ -13,7 +13,7 @@ import type {
   OperationName,
   RequestOf,
   ResultOf,
-} from './app-api.js';
+} from './contract/app-api.js';
 
 // Copies of app-api's constants; `typeof` pins them to the same literal values.
 const OPERATION_PREFIX: typeof IPC_OPERATION_PREFIX = 'callscope:op:';

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { AccountView, PasswordChange, SettingsView } from './app-api.js';
-import { assertNever } from './assert-never.js';
+import type { AccountView, PasswordChange, SettingsView } from './contract/app-api.js';
+import { assertNever } from './contract/assert-never.js';
 import { sealedSecretSchema } from './secret-vault.js';
 import type { SecretVault } from './secret-vault.js';
 

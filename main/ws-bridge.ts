@@ -11,8 +11,8 @@ import {
   BRIDGE_SUBPROTOCOL,
   BRIDGE_TOKEN_PREFIX,
   bridgeRequestSchema,
-} from './bridge-protocol.js';
-import type { BridgeServerMessage } from './bridge-protocol.js';
+} from './contract/bridge-protocol.js';
+import type { BridgeServerMessage } from './contract/bridge-protocol.js';
 import type { Host } from './host.js';
 import { tokensEqual } from './web-security.js';
 

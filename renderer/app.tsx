@@ -1,6 +1,6 @@
 // The first screen: who the host is, the accounts, and what works today.
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { AppInfo, SettingsView } from '../main/app-api.js';
+import type { AppInfo, SettingsView } from '../main/contract/app-api.js';
 import type { AppClient, ConnectionState } from './api/app-client.js';
 import { AccountSettings } from './components/account-settings.js';
 import { CallPanel } from './components/call-panel.js';

@@ -1,4 +1,4 @@
-import type { AppApi } from '../main/app-api.js';
+import type { AppApi } from '../main/contract/app-api.js';
 
 declare global {
   interface Window {

@@ -1,6 +1,6 @@
 // The renderer's handle on the app API: Electron's preload when present, otherwise the
 // browser-mode WebSocket bridge. Components see the same AppApi either way.
-import type { AppApi } from '../../main/app-api.js';
+import type { AppApi } from '../../main/contract/app-api.js';
 import { createBridgeClient } from './bridge-client.js';
 
 export type ConnectionState =

@@ -1,20 +1,16 @@
 // Browser mode's client for the app API: a WebSocket to the local host, authenticated with
 // the per-run token the host printed in the page URL (`#token=...`).
-import type { ApiResult, AppApi, AppEvent, AppEventListener, OperationName, ResultOf } from '../../main/app-api.js';
-import type {
-  BridgeAuthCheckPath,
-  BridgePath,
-  BridgeServerMessage,
-  BridgeSubprotocol,
-  BridgeTokenPrefix,
-} from '../../main/bridge-protocol.js';
+import type { ApiResult, AppApi, AppEvent, AppEventListener, OperationName, ResultOf } from '../../main/contract/app-api.js';
+import {
+  BRIDGE_AUTH_CHECK_PATH as AUTH_CHECK_PATH,
+  BRIDGE_PATH,
+  BRIDGE_SUBPROTOCOL as SUBPROTOCOL,
+  BRIDGE_TOKEN_PATTERN as TOKEN_PATTERN,
+  BRIDGE_TOKEN_PREFIX as TOKEN_PREFIX,
+  type BridgeServerMessage,
+} from '../../main/contract/bridge-protocol.js';
 import type { AppClient, ConnectionState } from './app-client.js';
 
-const BRIDGE_PATH: BridgePath = '/api';
-const AUTH_CHECK_PATH: BridgeAuthCheckPath = '/api/auth';
-const SUBPROTOCOL: BridgeSubprotocol = 'callscope.v1';
-const TOKEN_PREFIX: BridgeTokenPrefix = 'callscope-token.';
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 const TOKEN_STORAGE_KEY = 'callscope.token';
 const REQUEST_TIMEOUT_MS = 15_000;
 const MAX_RETRY_DELAY_MS = 5_000;

@@ -2,7 +2,7 @@
 // sends a password back, only `hasPassword`.
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { AccountView, AppApi, SaveAccountRequest, SettingsView } from '../../main/app-api.js';
+import type { AccountView, AppApi, SaveAccountRequest, SettingsView } from '../../main/contract/app-api.js';
 
 interface Draft {
   serverUrl: string;

@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../main/app-api.js';
+import type { AppInfo } from '../../main/contract/app-api.js';
 
 /** Shown for orientation; calling stays off until the host reports the capability. */
 export function CallPanel({ info }: { readonly info: AppInfo | undefined }) {

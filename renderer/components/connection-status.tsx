@@ -1,5 +1,5 @@
 import type { ConnectionState } from '../api/app-client.js';
-import { assertNever } from '../lib/assert-never.js';
+import { assertNever } from '../../main/contract/assert-never.js';
 
 function describe(state: ConnectionState): { label: string; tone: 'ok' | 'pending' | 'bad'; detail?: string } {
   switch (state.kind) {

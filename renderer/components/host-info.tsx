@@ -1,5 +1,5 @@
-import type { AppInfo } from '../../main/app-api.js';
-import { assertNever } from '../lib/assert-never.js';
+import type { AppInfo } from '../../main/contract/app-api.js';
+import { assertNever } from '../../main/contract/assert-never.js';
 
 function modeLabel(mode: AppInfo['mode']): string {
   switch (mode) {

@@ -56,6 +56,25 @@ describe('layering rules', () => {
   });
 });
 
+describe('the app API contract (main/contract/)', () => {
+  it('is the one part of main/ the renderer may import code from', async () => {
+    expect(await layeringErrors("import { BRIDGE_PATH } from '../../main/contract/bridge-protocol.js';\nexport const p = BRIDGE_PATH;", 'renderer/api/example.ts')).toEqual([]);
+    expect(await layeringErrors("import { createHost } from '../../main/host.js';\nexport const h = createHost;", 'renderer/api/example.ts')).not.toEqual([]);
+    expect(await layeringErrors("import type { Host } from '../../main/host.js';\nexport type H = Host;", 'renderer/api/example.ts')).toEqual([]);
+  });
+
+  it('imports no Node module, no electron, nothing else of main/, and only types from src/', async () => {
+    for (const code of [
+      "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;",
+      "import { ipcMain } from 'electron';\nexport const i = ipcMain;",
+      "import { createHost } from '../host.js';\nexport const h = createHost;",
+      "import { parseMessage } from '../../src/message/index.js';\nexport const p = parseMessage;",
+    ]) expect(await layeringErrors(code, 'main/contract/example.ts'), code).not.toEqual([]);
+    expect(await layeringErrors("import type { TraceModel } from '../../src/diagnostics/model-types.js';\nexport type T = TraceModel;", 'main/contract/example.ts')).toEqual([]);
+    expect(await layeringErrors("import { z } from 'zod';\nimport { ok } from './app-api.js';\nexport const a = [z, ok];", 'main/contract/example.ts')).toEqual([]);
+  });
+});
+
 describe('the layers inside src/', () => {
   // Every pair of folders: an import (value or type, from the folder or a sub-folder of it) is
   // allowed exactly when SRC_LAYERS lists the target for the importer.

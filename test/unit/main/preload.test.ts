@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { IPC_EVENT_CHANNEL, ipcChannelFor, operationNames } from '../../../main/app-api.js';
+import { IPC_EVENT_CHANNEL, ipcChannelFor, operationNames } from '../../../main/contract/app-api.js';
 
 type Listener = (...args: unknown[]) => void;
 

@@ -6,7 +6,8 @@
 // - Results never throw across the boundary: `{ ok: true, value } | { ok: false, error }`.
 // - Events flow the other way (host -> renderer) on one channel.
 //
-// This module is pure (zod only) so the renderer may import its *types*.
+// Part of the contract (main/contract/): pure, zod only, one copy used by the host, the
+// preload (types; it repeats the channel names) and the renderer.
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------

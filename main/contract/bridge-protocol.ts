@@ -1,5 +1,5 @@
-// The browser-mode bridge's wire protocol (JSON over a local WebSocket). The renderer
-// imports these types; the constants are typed as literals so its copies cannot drift.
+// The browser-mode bridge's wire protocol (JSON over a local WebSocket), one copy for
+// the host (ws-bridge.ts, browser-host.ts) and the renderer (api/bridge-client.ts).
 import { z } from 'zod';
 import type { ApiResult, AppEvent } from './app-api.js';
 
