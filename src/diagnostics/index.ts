@@ -12,7 +12,6 @@ export { buildTraceModel } from './model-builder.js';
 export type { BuildInput, MessageInput, StreamTransaction } from './model-builder.js';
 export { LiveRecorder } from './live-recorder.js';
 export type { LiveRecorderOptions } from './live-recorder.js';
-export { isMessageDriven } from './transaction-replay.js';
 export { importTrace, detectTraceFormat } from './import/trace-import.js';
 export type { ImportOptions, TraceFormat, TraceImport, TraceImportOptions } from './import/trace-import.js';
 export { exportPcap } from './export/pcap-export.js';
