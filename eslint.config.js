@@ -49,7 +49,7 @@ export const layeringRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.lab/**', 'src/message/wasm/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.lab/**', 'src/message/fast/wasm/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

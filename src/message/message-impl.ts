@@ -1,7 +1,7 @@
 // The parsed message behind SipRequest / SipResponse. Every header field is validated when
 // the message is parsed (that is what makes the parser strict), but the objects of
 // structured values (Via, addresses, URIs, parameter maps, media types) are built when
-// first read, then kept: from the fast path's records (fast-build.ts), or by the reference
+// first read, then kept: from the fast path's records (fast/build.ts), or by the reference
 // readers for a value outside the fast path's subset. Strings only for display (header
 // text, body text) are cut lazily too.
 
@@ -11,7 +11,7 @@ import { byteStringToBytes, byteStringToText } from './bytes.js';
 import { TABLE, C_TOKEN } from './chars.js';
 import { EMPTY_ARRAY } from './empty.js';
 import type { Result, SipParseError } from './errors.js';
-import { contact, fromTo, mediaType, nameAddr, sipUri, values, via } from './fast-build.js';
+import { contact, fromTo, mediaType, nameAddr, sipUri, values, via } from './fast/build.js';
 import { readEvent, readSessionExpires } from './header-extensions.js';
 import type { SipHeaderField } from './header-field.js';
 import { WireHeaderField } from './header-field.js';

@@ -2,7 +2,7 @@
 // One forward pass: start line, header fields (each one validated by its grammar), then
 // the body, framed per transport (RFC 3261 §18.3, RFC 7118 §5).
 //
-// Header fields first go through the fast path (fast-scan.ts, wasm/scanner.ts): WebAssembly
+// Header fields first go through the fast path (fast/scan.ts, fast/wasm/scanner.ts): WebAssembly
 // scanners for the forms values take in everyday traffic, which read a run of fields in one
 // call and find where each ends. A field they do not cover (or that is malformed) is read,
 // alone, by the reference path below (header-dispatch.ts), which accepts it or reports the
@@ -11,7 +11,7 @@
 import { bytesToByteString, textToByteString } from './bytes.js';
 import type { Result, SipParseError } from './errors.js';
 import { SyntaxFault, fault } from './errors.js';
-import { KIND_OF, fastFields, loadMessage, rec as records, takeScalar } from './fast-scan.js';
+import { KIND_OF, fastFields, loadMessage, rec as records, takeScalar } from './fast/scan.js';
 import { readKnownHeader } from './header-dispatch.js';
 import { HEADER_DEFS, K, lookupHeaderAt, nameHashStep, nameScan as nameScanned, scanHeaderName } from './header-names.js';
 import { TABLE, C_TOKEN } from './chars.js';

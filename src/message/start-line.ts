@@ -7,7 +7,7 @@ import { TABLE, C_DIGIT, C_TOKEN, classTable } from './chars.js';
 import { fault, excerpt } from './errors.js';
 import type { MessageImpl } from './message.js';
 import { skipUtf8 } from './scan.js';
-import { fastRequestUri, rec } from './fast-scan.js';
+import { fastRequestUri, rec } from './fast/scan.js';
 import { parseUriAt } from './uri-parser.js';
 import { uriSite } from './uri-parser.js';
 
@@ -54,7 +54,7 @@ function sip20(b: Uint8Array, i: number, next: number): boolean {
 }
 
 /**
- * The fast path (wasm/scanner.ts) for `Method SP sip-uri SP SIP/2.0` and `SIP/2.0 SP 3DIGIT SP
+ * The fast path (fast/wasm/scanner.ts) for `Method SP sip-uri SP SIP/2.0` and `SIP/2.0 SP 3DIGIT SP
  * ASCII-reason`; false (nothing changed) for anything else, which the reference reads.
  */
 function fastStartLine(b: Uint8Array, s: string, end: number, m: MessageImpl): boolean {

@@ -1,4 +1,4 @@
-// Differential test of the parser's fast path (src/message/wasm/scanner.ts): on every input —
+// Differential test of the parser's fast path (src/message/fast/wasm/scanner.ts): on every input —
 // the bench corpus, the RFC 4475 torture messages, hand-written edge cases and many
 // grammar-aware mutations of them — parsing with the fast path must give exactly what the
 // reference path alone gives: the same error (code, message, header, offset, status,
@@ -9,7 +9,7 @@ import { parseMessage } from '../../../src/message/index.js';
 import type { SipMessage } from '../../../src/message/index.js';
 import { F_HEAD, F_LEN } from '../../../src/message/message.js';
 import { setFastPath } from '../../../src/message/parser.js';
-import { fastPathAvailable } from '../../../src/message/fast-scan.js';
+import { fastPathAvailable } from '../../../src/message/fast/scan.js';
 import { CORPUS } from '../../../bench/corpus.js';
 import * as V from './rfc4475-messages.js';
 import * as B from './rfc4475-invalid.js';

@@ -1,5 +1,5 @@
-// The committed WebAssembly scanners (src/message/scanner-wasm.ts) must be exactly what
-// scripts/build-wasm.js compiles from their source (src/message/wasm/scanner.ts): a change
+// The committed WebAssembly scanners (src/message/fast/scanner-wasm.ts) must be exactly what
+// scripts/build-wasm.js compiles from their source (src/message/fast/wasm/scanner.ts): a change
 // to the source that was not rebuilt fails here, not silently in production.
 import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { compileScanner } from '../../../scripts/build-wasm.js';
 
 describe('WebAssembly scanners', () => {
   it('the committed module is the compiled source (run `npm run build:wasm` after editing wasm/scanner.ts)', () => {
-    const committed = readFileSync(fileURLToPath(new URL('../../../src/message/scanner-wasm.ts', import.meta.url)), 'utf8');
+    const committed = readFileSync(fileURLToPath(new URL('../../../src/message/fast/scanner-wasm.ts', import.meta.url)), 'utf8');
     expect((compileScanner as () => string)()).toBe(committed);
   }, 60_000);
 });
@@ -21,7 +21,7 @@ describe('without WebAssembly', () => {
     vi.resetModules();
     vi.stubGlobal('WebAssembly', undefined);
     try {
-      const fastScan = await import('../../../src/message/fast-scan.js');
+      const fastScan = await import('../../../src/message/fast/scan.js');
       const without = await import('../../../src/message/index.js');
       expect(fastScan.fastPathAvailable).toBe(false);
       for (const { text } of CORPUS) {

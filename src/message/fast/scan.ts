@@ -1,5 +1,5 @@
 // The parser's fast path, JavaScript side. The scanners themselves are WebAssembly
-// (wasm/scanner.ts, compiled into scanner-wasm.ts by `npm run build:wasm`): bytes indexed
+// (fast/wasm/scanner.ts, compiled into fast/scanner-wasm.ts by `npm run build:wasm`): bytes indexed
 // in linear memory cost a fraction of what a JavaScript scan of the same bytes costs. Here:
 // the module is instantiated once, its character tables filled from chars.ts; a message is
 // copied into its memory (`loadMessage`); `fastFields` (a run of header fields in one call)
@@ -7,16 +7,16 @@
 //
 // The scanners cover the forms values take in everyday traffic; on anything else they
 // return -1 and the parser reads that field with the reference grammar, which accepts it
-// or reports the exact error (see wasm/scanner.ts). Where WebAssembly cannot be
+// or reports the exact error (see fast/wasm/scanner.ts). Where WebAssembly cannot be
 // instantiated, `loadMessage` returns undefined and every field takes the reference path.
 
-import { classTable, C_ALPHA, C_DIGIT, C_PARAM, C_TOKEN, C_USER, C_USER_NS, C_WORD } from './chars.js';
-import { PARAM_NAMES } from './fast-params.js';
-import { HEADER_DEFS, K } from './header-names.js';
-import type { MessageImpl } from './message.js';
+import { classTable, C_ALPHA, C_DIGIT, C_PARAM, C_TOKEN, C_USER, C_USER_NS, C_WORD } from '../chars.js';
+import { PARAM_NAMES } from './param-names.js';
+import { HEADER_DEFS, K } from '../header-names.js';
+import type { MessageImpl } from '../message.js';
 import { SCANNER_WASM } from './scanner-wasm.js';
 
-// memory layout (bytes): the same numbers as in wasm/scanner.ts
+// memory layout (bytes): the same numbers as in fast/wasm/scanner.ts
 const TABLES = 0x1000;
 const CELLS = 0x3000;
 const SCALARS = 0x3100;
@@ -67,7 +67,7 @@ const buffer: ArrayBuffer = scanner ? scanner.memory.buffer : new ArrayBuffer(RE
 const input = new Uint8Array(buffer, INPUT, INPUT_CAPACITY);
 const writer = scanner && NodeBuffer ? NodeBuffer.from(buffer, INPUT, INPUT_CAPACITY) : undefined;
 const cells = new Int32Array(buffer, CELLS, 4);
-/** [number, start, end] per field of a scalar kind read by the last fastFields call (see wasm/scanner.ts). */
+/** [number, start, end] per field of a scalar kind read by the last fastFields call (see fast/wasm/scanner.ts). */
 const scalars = new Int32Array(buffer, SCALARS, 256 * 3);
 const wasmFields = scanner ? scanner.fields : (p: number) => p;
 const wasmUri = scanner ? scanner.uri : () => -1;
@@ -130,7 +130,7 @@ function fillTables(): void {
   fillNames();
 }
 
-/** The known header names for headerId (wasm/scanner.ts): long and compact forms, lower case. */
+/** The known header names for headerId (fast/wasm/scanner.ts): long and compact forms, lower case. */
 function fillNames(): void {
   const keys = new Uint8Array(buffer, NAME_KEY, NAME_ID - NAME_KEY);
   const ids = new Int32Array(buffer, NAME_ID, 256);
@@ -186,7 +186,7 @@ export function loadMessage(s: string): Uint8Array | undefined {
  * as long as they take the fast path, recording from `rec.length` their heads and the
  * records of their values; returns where it stopped: at the empty line ending the header
  * section, or at a field the parser must read with the reference grammar (see `fields` in
- * wasm/scanner.ts). `scalars` then holds the values of the scalar fields read.
+ * fast/wasm/scanner.ts). `scalars` then holds the values of the scalar fields read.
  */
 export function fastFields(s: string, p: number, maxLineLength: number, noContact: boolean): number {
   const q = wasmFields(p, s.length, maxLineLength, rec.length, noContact);

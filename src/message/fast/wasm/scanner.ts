@@ -1,6 +1,6 @@
 // The parser's fast path: the scanners for the forms header values take in everyday
 // traffic, in AssemblyScript, compiled to WebAssembly (scripts/build-wasm.js writes the
-// module into src/message/scanner-wasm.ts). fast-scan.ts is the JavaScript side: it loads
+// module into src/message/fast/scanner-wasm.ts). fast/scan.ts is the JavaScript side: it loads
 // the message into this module's memory, calls `field` per header field and `uri` for the
 // Request-URI, and reads back what was recorded.
 //
@@ -17,10 +17,10 @@
 // in INPUT ends with a CRLFCRLF sentinel, so every scan meets a CR before the copy ends;
 // the parser refuses a field that would end at the sentinel. As they go, the scanners
 // record the offsets the message needs to build values later without scanning again
-// (formats in fast-build.ts), as i32 entries at REC.
+// (formats in fast/build.ts), as i32 entries at REC.
 
-// ---- memory layout (bytes); fast-scan.ts has the same numbers ----
-/** Character class tables, 256 bytes each, 1 for a member (filled by fast-scan.ts from chars.ts). */
+// ---- memory layout (bytes); fast/scan.ts has the same numbers ----
+/** Character class tables, 256 bytes each, 1 for a member (filled by fast/scan.ts from chars.ts). */
 const TABLES: usize = 0x1000;
 const T_TOKEN: usize = TABLES;
 const T_DIGIT: usize = TABLES + 0x100;
@@ -41,9 +41,9 @@ const T_FIRST_CODE: usize = TABLES + 0xc00;
 const T_NEXT_CODE: usize = TABLES + 0x1000;
 /** Per header definition id + 1 (0: an unknown header), its kind (KIND_OF in parser.ts). */
 const T_KIND: usize = TABLES + 0x1100;
-/** Per kind, 1 when a scanner below covers it (FAST_KINDS in fast-scan.ts). */
+/** Per kind, 1 when a scanner below covers it (FAST_KINDS in fast/scan.ts). */
 const T_FAST: usize = TABLES + 0x1200;
-/** Results besides the returned index, as i32 (see fast-scan.ts). */
+/** Results besides the returned index, as i32 (see fast/scan.ts). */
 const CELLS: usize = 0x3000;
 const CELL_REC_LENGTH: usize = CELLS;
 /** Per field of a scalar kind that `fields` reads, in order: [number, start, end] (i32 each). */
@@ -104,7 +104,7 @@ const K_REFER_TO = 31;
 const K_REFERRED_BY = 32;
 const K_EVENT = 35;
 
-// ---- parameter codes: PARAM_NAMES in fast-params.ts ----
+// ---- parameter codes: PARAM_NAMES in fast/param-names.ts ----
 const P_TAG = 1;
 const P_BRANCH = 2;
 const P_RECEIVED = 3;
@@ -269,7 +269,7 @@ function allDigits(i: i32, j: i32): bool {
   return true;
 }
 
-// ---- hosts and URIs (fast-build.ts: the URI record) ----
+// ---- hosts and URIs (fast/build.ts: the URI record) ----
 
 /**
  * host = hostname / IPv4address (RFC 3261 §25), as scanHost reads it; IPv6 references bail.
@@ -528,7 +528,7 @@ function fastParams(i: i32): i32 {
   return paramBlock + 1 + recGet(paramBlock) * PARAM_SIZE;
 }
 
-// ---- addresses (fast-build.ts: [displayNameStart (-1 if none), displayNameEnd, URI, params]) ----
+// ---- addresses (fast/build.ts: [displayNameStart (-1 if none), displayNameEnd, URI, params]) ----
 
 /**
  * name-addr (or addr-spec when allowed) at i, as readAddress reads it, for SIP URIs and
@@ -688,7 +688,7 @@ function fastContacts(i: i32): i32 {
   return BAIL; // the loop above only ends by returning
 }
 
-// ---- Via (fast-build.ts: [count, (transport code, transportStart, transportEnd, hostStart, hostEnd, port, params) × count]) ----
+// ---- Via (fast/build.ts: [count, (transport code, transportStart, transportEnd, hostStart, hostEnd, port, params) × count]) ----
 
 /** The checks readViaParm makes on the params of the last fastParams scan (maddr and ttl: the reference's). */
 function viaParamsOk(): bool {
@@ -709,7 +709,7 @@ function viaParamsOk(): bool {
   return true;
 }
 
-/** Index in TRANSPORTS (fast-build.ts) of the transport [t, te) (any case, as transportOf compares), or -1. */
+/** Index in TRANSPORTS (fast/build.ts) of the transport [t, te) (any case, as transportOf compares), or -1. */
 function transportCode(t: i32, te: i32): i32 {
   const c0 = at(t) & 0xdf;
   const c1 = at(t + 1) & 0xdf;

@@ -1,8 +1,8 @@
 // The parameter codes of the fast path's records: a name's index in PARAM_NAMES
-// (wasm/scanner.ts has the same numbers, and names more of them).
+// (fast/wasm/scanner.ts has the same numbers, and names more of them).
 // Parameters are recorded as a count, then per parameter [code, nameStart, nameEnd,
 // valueStart (-1 if none), valueEnd], where `code` tells the names the stack looks at (tag,
-// branch, expires, ...) apart without comparing strings again, and lets fast-build.ts use
+// branch, expires, ...) apart without comparing strings again, and lets fast/build.ts use
 // interned names.
 
 /** Parameter names with a code (index); 0 is every other name. */

@@ -1,5 +1,5 @@
 // The parser's fast path, part 7: building values from what the scanners recorded (see
-// fast-scan.ts), when a message is first asked for them. Each builder reads one value's
+// fast/scan.ts), when a message is first asked for them. Each builder reads one value's
 // record starting at `at` in the message's `fields` array and leaves the index after it in
 // `after.at`; the values are exactly those the reference readers would build.
 //
@@ -11,15 +11,15 @@
 //   media   [typeStart, slash, subtypeEnd, params]
 // Fields with several values (Via, Contact, Route, ...) record a count, then the values.
 
-import { EMPTY_ARRAY } from './empty.js';
-import * as codes from './fast-params.js';
-import { EMPTY_PARAMS, ParamMap } from './param-map.js';
-import { paramText } from './params.js';
-import { lowerSlice } from './scan.js';
-import type { Contact, MediaType, NameAddr, Params, SipUri, TaggedAddress, Via } from './types.js';
-import { transportOf } from './via.js';
+import { EMPTY_ARRAY } from '../empty.js';
+import * as codes from './param-names.js';
+import { EMPTY_PARAMS, ParamMap } from '../param-map.js';
+import { paramText } from '../params.js';
+import { lowerSlice } from '../scan.js';
+import type { Contact, MediaType, NameAddr, Params, SipUri, TaggedAddress, Via } from '../types.js';
+import { transportOf } from '../via.js';
 
-// module-local copies of imported constants (see fast-scan.ts)
+// module-local copies of imported constants (see fast/scan.ts)
 const { PARAM_NAMES, PARAM_SIZE, P_BRANCH, P_RECEIVED, P_RPORT, P_TAG, P_EXPIRES, P_Q, P_INSTANCE, P_REG_ID, P_OB } = codes;
 
 /** Where the last builder stopped reading. */
