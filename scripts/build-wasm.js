@@ -23,7 +23,7 @@ export function compileScanner() {
   try {
     const out = join(dir, 'scanner.wasm');
     // --runtime stub: no garbage collector (the scanners allocate nothing); --use abort=: no imports;
-    // 24 pages of memory (1.5 MiB), fixed: the layout at the top of scanner.ts ends at 0x170000
+    // 24 pages of memory (1.5 MiB), fixed: the layout (MEMORY_END in src/message/fast/layout.ts) ends at 0x170000
     execFileSync(process.execPath, [
       join(root, 'node_modules/assemblyscript/bin/asc.js'), source, '-O3', '--runtime', 'stub', '--use', 'abort=', '--noAssert',
       '--initialMemory', '24', '--maximumMemory', '24', '-o', out,

@@ -12,6 +12,7 @@ import { TABLE, C_TOKEN } from './chars.js';
 import { EMPTY_ARRAY } from './empty.js';
 import type { Result, SipParseError } from './errors.js';
 import { contact, fromTo, mediaType, nameAddr, sipUri, values, via } from './fast/build.js';
+import * as layout from './fast/layout.js';
 import { readEvent, readSessionExpires } from './header-extensions.js';
 import type { SipHeaderField } from './header-field.js';
 import { WireHeaderField } from './header-field.js';
@@ -29,16 +30,11 @@ import { readVias } from './via.js';
 // F_HEAD numbers followed by the record the fast path made of its value, F_LEN numbers long:
 // none when the reference grammar read the value, or when the value needs none (text,
 // numbers, token lists). `fields` is a chunk shared by the records of several messages (see
-// storeRecords in parser.ts); every offset into it is absolute.
-/** Index of the first char of the value (after HCOLON and its whitespace). */
-export const F_VALUE = 0;
-/** Index of the CR that ends the field. */
-export const F_END = 1;
-/** (index in HEADER_DEFS + 1, 0 for an unknown header) << 6 | header kind (K.TEXT for an unknown one) */
-export const F_DEF = 2;
-/** Length of the record that follows. */
-export const F_LEN = 3;
-export const F_HEAD = 4;
+// storeRecords in parser.ts); every offset into it is absolute. The head's offsets and
+// F_DEF's kind bits are in fast/layout.ts, which the scanners share (module-local copies here,
+// see fast/scan.ts; the parser and tests take the head's from here).
+export const { F_VALUE, F_END, F_DEF, F_LEN, F_HEAD } = layout;
+const { KIND_BITS, KIND_MASK } = layout;
 
 const NO_RECORDS = new Int32Array(0);
 
@@ -164,7 +160,7 @@ export class MessageImpl {
   /** Offset in `fields` of the first field of this kind, or -1. */
   private find(kind: number): number {
     const f = this.fields;
-    for (let k = this.fieldsStart; k < this.fieldsEnd; k += F_HEAD + f[k + F_LEN]!) if ((f[k + F_DEF]! & 63) === kind) return k;
+    for (let k = this.fieldsStart; k < this.fieldsEnd; k += F_HEAD + f[k + F_LEN]!) if ((f[k + F_DEF]! & KIND_MASK) === kind) return k;
     return -1;
   }
 
@@ -174,7 +170,7 @@ export class MessageImpl {
     let out: T[] | undefined;
     const f = this.fields;
     for (let k = first; k <= last && k < this.fieldsEnd; k += F_HEAD + f[k + F_LEN]!) {
-      if ((f[k + F_DEF]! & 63) !== kind) continue;
+      if ((f[k + F_DEF]! & KIND_MASK) !== kind) continue;
       if (f[k + F_LEN] !== 0) out = values(this.src, f, k + F_HEAD, one, out);
       else reference(this.src, f[k + F_VALUE]!, f[k + F_END]!, (out ??= []));
     }
@@ -285,7 +281,7 @@ export class MessageImpl {
     for (let k = this.fieldsStart; k < this.fieldsEnd; k += F_HEAD + f[k + F_LEN]!) {
       let nameEnd = start;
       while ((TABLE[s.charCodeAt(nameEnd)]! & C_TOKEN) !== 0) nameEnd++;
-      const id = (f[k + F_DEF]! >> 6) - 1;
+      const id = (f[k + F_DEF]! >> KIND_BITS) - 1;
       const name = id >= 0 ? HEADER_DEFS[id]!.canonical : s.slice(start, nameEnd);
       list.push(new WireHeaderField(s, name, start, nameEnd, f[k + F_VALUE]!, f[k + F_END]!));
       start = f[k + F_END]! + 2;
@@ -324,7 +320,7 @@ export class MessageImpl {
     const out: string[] = [];
     const f = this.fields;
     for (let k = this.fieldsStart; k < this.fieldsEnd; k += F_HEAD + f[k + F_LEN]!) {
-      if ((f[k + F_DEF]! & 63) === kind) readTokenList(this.src, f[k + F_VALUE]!, f[k + F_END]!, true, 'token', out);
+      if ((f[k + F_DEF]! & KIND_MASK) === kind) readTokenList(this.src, f[k + F_VALUE]!, f[k + F_END]!, true, 'token', out);
     }
     return (built[kind] = out.length === 0 ? EMPTY_ARRAY : out) as readonly string[];
   }

@@ -11,6 +11,7 @@
 import { bytesToByteString, textToByteString } from './bytes.js';
 import type { Result, SipParseError } from './errors.js';
 import { SyntaxFault, fault } from './errors.js';
+import * as layout from './fast/layout.js';
 import { KIND_OF, fastFields, loadMessage, rec as records, takeScalar } from './fast/scan.js';
 import { readKnownHeader } from './header-dispatch.js';
 import { HEADER_DEFS, K, lookupHeaderAt, nameHashStep, nameScan as nameScanned, scanHeaderName } from './header-names.js';
@@ -87,6 +88,7 @@ const END = F_END;
 const DEF = F_DEF;
 const LEN = F_LEN;
 const HEAD = F_HEAD;
+const { KIND_BITS, KIND_MASK } = layout;
 const KIND_FROM = K.FROM;
 const KIND_TO = K.TO;
 const KIND_VIA = K.VIA;
@@ -118,9 +120,9 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
         fastFields(s, p, limits.maxLineLength, m.contactWildcard);
         for (let scalar = 0; at < rec.length; at += HEAD + list[at + LEN]!) {
           const def = list[at + DEF]!;
-          const kind = def & 63;
+          const kind = def & KIND_MASK;
           fieldStart = p;
-          fieldId = (def >> 6) - 1;
+          fieldId = (def >> KIND_BITS) - 1;
           if (++count > limits.maxHeaders) {
             fieldNameEnd = scanHeaderName(b, p);
             fault('too-many-headers', `more than ${limits.maxHeaders} header fields`, p);
@@ -162,7 +164,7 @@ export function parseByteString(s: string, framing: Framing, limits: ParseLimits
       // the field's head, with no record (the reference readers build its values)
       list[at + VALUE] = v;
       list[at + END] = e;
-      list[at + DEF] = ((id + 1) << 6) | kind;
+      list[at + DEF] = ((id + 1) << KIND_BITS) | kind;
       list[at + LEN] = 0;
       rec.length = at + HEAD;
       if (id >= 0) {

@@ -7,12 +7,14 @@
 //   params  [n, (code, nameStart, nameEnd, valueStart (-1 if none), valueEnd) × n]
 //   URI     [sips, userStart (-1 if none), userEnd, hostStart, hostEnd, hostKind, port (-1), params]
 //   address [displayNameStart (-1 if none), displayNameEnd, URI, params]
-//   via     [transport code (-1: other), transportStart, transportEnd, hostStart, hostEnd, port (-1), params]
+//   via     [transport code, transportStart, transportEnd, hostStart, hostEnd, port (-1), params]
+// The codes in them (parameter, host kind, transport) are in fast/layout.ts.
 //   media   [typeStart, slash, subtypeEnd, params]
 // Fields with several values (Via, Contact, Route, ...) record a count, then the values.
 
 import { EMPTY_ARRAY } from '../empty.js';
-import * as codes from './param-names.js';
+import * as layout from './layout.js';
+import { byCode, PARAM_NAMES as NAMES } from './param-names.js';
 import { EMPTY_PARAMS, ParamMap } from '../param-map.js';
 import { paramText } from '../params.js';
 import { lowerSlice } from '../scan.js';
@@ -20,13 +22,17 @@ import type { Contact, MediaType, NameAddr, Params, SipUri, TaggedAddress, Via }
 import { transportOf } from '../via.js';
 
 // module-local copies of imported constants (see fast/scan.ts)
-const { PARAM_NAMES, PARAM_SIZE, P_BRANCH, P_RECEIVED, P_RPORT, P_TAG, P_EXPIRES, P_Q, P_INSTANCE, P_REG_ID, P_OB } = codes;
+const { PARAM_SIZE, P_BRANCH, P_RECEIVED, P_RPORT, P_TAG, P_EXPIRES, P_Q, P_INSTANCE, P_REG_ID, P_OB, HOST_KIND_IPV4, TRANSPORT_OTHER } = layout;
+const PARAM_NAMES = NAMES;
 
 /** Where the last builder stopped reading. */
 export const after = { at: 0 };
 
-/** Transports with a code in Via records (what transportOf returns for them). */
-export const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WSS', 'WS', 'SCTP'] as const;
+/** Transports by their code in Via records (what transportOf returns for them). */
+export const TRANSPORTS: readonly string[] = byCode(layout.TRANSPORT_CODES, [
+  [layout.TRANSPORT_UDP, 'UDP'], [layout.TRANSPORT_TCP, 'TCP'], [layout.TRANSPORT_TLS, 'TLS'], [layout.TRANSPORT_WSS, 'WSS'],
+  [layout.TRANSPORT_WS, 'WS'], [layout.TRANSPORT_SCTP, 'SCTP'],
+]);
 
 function paramName(s: string, l: Int32Array, o: number): string {
   const code = l[o]!;
@@ -78,7 +84,7 @@ export function sipUri(s: string, l: Int32Array, at: number): SipUri {
     user: userStart < 0 ? undefined : s.slice(userStart, l[at + 2]!),
     password: undefined,
     host: s.slice(l[at + 3]!, l[at + 4]!),
-    hostKind: l[at + 5] === 1 ? 'ipv4' : 'domain',
+    hostKind: l[at + 5] === HOST_KIND_IPV4 ? 'ipv4' : 'domain',
     port: port < 0 ? undefined : port,
     params: params(s, l, at + 7),
     headers: EMPTY_ARRAY,
@@ -149,7 +155,7 @@ export function via(s: string, l: Int32Array, at: number): Via {
     if (rp >= 0) rport = flat[2 * rp + 1] === null ? true : Number(flat[2 * rp + 1]);
   }
   return {
-    protocol: 'SIP/2.0', transport: code >= 0 ? TRANSPORTS[code]! : transportOf(s, l[at + 1]!, l[at + 2]!),
+    protocol: 'SIP/2.0', transport: code !== TRANSPORT_OTHER ? TRANSPORTS[code]! : transportOf(s, l[at + 1]!, l[at + 2]!),
     host: s.slice(l[at + 3]!, l[at + 4]!), port: port < 0 ? undefined : port, params: p, branch, received, rport, maddr: undefined, ttl: undefined,
   };
 }

@@ -14,22 +14,13 @@ import { classTable, C_ALPHA, C_DIGIT, C_PARAM, C_TOKEN, C_USER, C_USER_NS, C_WO
 import { PARAM_NAMES } from './param-names.js';
 import { HEADER_DEFS, K } from '../header-names.js';
 import type { MessageImpl } from '../message.js';
+import {
+  CELL_REC_LENGTH, CELLS, HOST_DIGIT, HOST_LETTER, HOST_MARK, INPUT, INPUT_CAPACITY, KIND_BITS, MAX_SCALARS,
+  MEMORY_END, REC, REC_CAPACITY, SCALAR_SIZE, SCALARS, T_ALPHA, T_DIGIT, T_FAST, T_FIRST_CODE, T_HOST, T_KIND,
+  T_NAME_AT, T_NAME_BYTES, T_NAME_ID, T_NAME_KEY, T_NAME_NEXT, T_NAME_START, T_NAME_TEXT, T_NEXT_CODE, T_PARAM,
+  T_TEXT, T_TOKEN, T_USER, T_USER_NS, T_USER_ONLY, T_WORD,
+} from './layout.js';
 import { SCANNER_WASM } from './scanner-wasm.js';
-
-// memory layout (bytes): the same numbers as in fast/wasm/scanner.ts
-const TABLES = 0x1000;
-const CELLS = 0x3000;
-const SCALARS = 0x3100;
-const NAME_KEY = 0x4000;
-const NAME_ID = 0xc000;
-const NAME_NEXT = 0xc400;
-const NAME_AT = 0xc500;
-const NAME_TEXT = 0xd000;
-const INPUT = 0x20000;
-const INPUT_CAPACITY = 0x50000;
-const REC = 0x70000;
-const REC_CAPACITY = 0x40000;
-const CELL_REC_LENGTH = 0;
 
 /** Messages up to this size are copied whole; larger ones only up to the end of their header section. */
 const SMALL = 4096;
@@ -63,12 +54,12 @@ function instantiate(): ScannerExports | undefined {
 }
 
 const scanner = instantiate();
-const buffer: ArrayBuffer = scanner ? scanner.memory.buffer : new ArrayBuffer(REC + REC_CAPACITY * 4);
+const buffer: ArrayBuffer = scanner ? scanner.memory.buffer : new ArrayBuffer(MEMORY_END);
 const input = new Uint8Array(buffer, INPUT, INPUT_CAPACITY);
 const writer = scanner && NodeBuffer ? NodeBuffer.from(buffer, INPUT, INPUT_CAPACITY) : undefined;
-const cells = new Int32Array(buffer, CELLS, 4);
+const cells = new Int32Array(buffer, CELLS, (SCALARS - CELLS) >> 2);
 /** [number, start, end] per field of a scalar kind read by the last fastFields call (see fast/wasm/scanner.ts). */
-const scalars = new Int32Array(buffer, SCALARS, 256 * 3);
+const scalars = new Int32Array(buffer, SCALARS, MAX_SCALARS * SCALAR_SIZE);
 const wasmFields = scanner ? scanner.fields : (p: number) => p;
 const wasmUri = scanner ? scanner.uri : () => -1;
 
@@ -81,7 +72,7 @@ export const rec = { list: new Int32Array(buffer, REC, REC_CAPACITY), length: 0 
 
 /** Header kinds with a scanner (the others always go to the reference readers). */
 export const FAST_KINDS: Uint8Array = (() => {
-  const t = new Uint8Array(64);
+  const t = new Uint8Array(1 << KIND_BITS);
   for (const kind of [
     K.TEXT, K.VIA, K.FROM, K.TO, K.CALL_ID, K.CSEQ, K.MAX_FORWARDS, K.CONTENT_LENGTH, K.CONTENT_TYPE, K.CONTACT,
     K.ROUTE, K.RECORD_ROUTE, K.PATH, K.SERVICE_ROUTE, K.REQUIRE, K.PROXY_REQUIRE, K.SUPPORTED, K.UNSUPPORTED, K.ALLOW,
@@ -96,47 +87,44 @@ export const KIND_OF = Uint8Array.from([K.TEXT, ...HEADER_DEFS.map((d) => d.kind
 
 // the scanners' tables: character classes from chars.ts, header names and kinds from header-names.ts
 function fillTables(): void {
-  const tables = new Uint8Array(buffer, TABLES, CELLS - TABLES);
-  const host = classTable(C_ALPHA).map((alpha, c) => (alpha === 1 ? 1 : c >= 0x30 && c <= 0x39 ? 2 : c === 0x2e || c === 0x2d ? 3 : 0));
+  const memory = new Uint8Array(buffer);
+  const host = classTable(C_ALPHA).map((alpha, c) =>
+    (alpha === 1 ? HOST_LETTER : c >= 0x30 && c <= 0x39 ? HOST_DIGIT : c === 0x2e || c === 0x2d ? HOST_MARK : 0));
   const user = classTable(C_USER);
-  const classes = [
-    classTable(C_TOKEN),
-    classTable(C_DIGIT),
-    classTable(C_WORD),
-    // text a value may hold (what checkText accepts, but CR, which ends or folds it)
-    new Uint8Array(256).map((_, c) => ((c >= 0x20 && c !== 0x7f && c < 0xfe) || c === 0x09 ? 1 : 0)),
-    classTable(C_ALPHA),
-    host,
-    user,
-    user.map((u, c) => (u === 1 && host[c] === 0 && c !== 0x3b && c !== 0x3f && c !== 0x2c ? 1 : 0)),
-    classTable(C_USER_NS),
-    classTable(C_PARAM),
-  ];
-  classes.forEach((table, n) => tables.set(table, n * 0x100));
+  memory.set(classTable(C_TOKEN), T_TOKEN);
+  memory.set(classTable(C_DIGIT), T_DIGIT);
+  memory.set(classTable(C_WORD), T_WORD);
+  memory.set(new Uint8Array(256).map((_, c) => ((c >= 0x20 && c !== 0x7f && c < 0xfe) || c === 0x09 ? 1 : 0)), T_TEXT);
+  memory.set(classTable(C_ALPHA), T_ALPHA);
+  memory.set(host, T_HOST);
+  memory.set(user, T_USER);
+  memory.set(user.map((u, c) => (u === 1 && host[c] === 0 && c !== 0x3b && c !== 0x3f && c !== 0x2c ? 1 : 0)), T_USER_ONLY);
+  memory.set(classTable(C_USER_NS), T_USER_NS);
+  memory.set(classTable(C_PARAM), T_PARAM);
   // paramCode's tables: the names' bytes, the start of each, and per (length, first letter)
   // the first code with them, further codes with the same key chained
   const names = PARAM_NAMES.join('');
-  for (let i = 0; i < names.length; i++) tables[0xa00 + i] = names.charCodeAt(i);
-  const starts = new Int32Array(buffer, TABLES + 0xb00, PARAM_NAMES.length + 1);
+  for (let i = 0; i < names.length; i++) memory[T_NAME_BYTES + i] = names.charCodeAt(i);
+  const starts = new Int32Array(buffer, T_NAME_START, PARAM_NAMES.length + 1);
   PARAM_NAMES.forEach((name, code) => (starts[code + 1] = starts[code]! + name.length));
   for (let code = PARAM_NAMES.length - 1; code > 0; code--) {
     const name = PARAM_NAMES[code]!;
     const key = (name.length << 6) | (name.charCodeAt(0) & 63);
-    tables[0x1000 + code] = tables[0xc00 + key]!;
-    tables[0xc00 + key] = code;
+    memory[T_NEXT_CODE + code] = memory[T_FIRST_CODE + key]!;
+    memory[T_FIRST_CODE + key] = code;
   }
-  tables.set(KIND_OF, 0x1100);
-  tables.set(FAST_KINDS, 0x1200);
+  memory.set(KIND_OF, T_KIND);
+  memory.set(FAST_KINDS, T_FAST);
   fillNames();
 }
 
 /** The known header names for headerId (fast/wasm/scanner.ts): long and compact forms, lower case. */
 function fillNames(): void {
-  const keys = new Uint8Array(buffer, NAME_KEY, NAME_ID - NAME_KEY);
-  const ids = new Int32Array(buffer, NAME_ID, 256);
-  const next = new Uint8Array(buffer, NAME_NEXT, 256);
-  const ats = new Int32Array(buffer, NAME_AT, 256);
-  const text = new Uint8Array(buffer, NAME_TEXT, INPUT - NAME_TEXT);
+  const keys = new Uint8Array(buffer, T_NAME_KEY, T_NAME_ID - T_NAME_KEY);
+  const ids = new Int32Array(buffer, T_NAME_ID, 256);
+  const next = new Uint8Array(buffer, T_NAME_NEXT, 256);
+  const ats = new Int32Array(buffer, T_NAME_AT, 256);
+  const text = new Uint8Array(buffer, T_NAME_TEXT, INPUT - T_NAME_TEXT);
   let entry = 0;
   let end = 0;
   for (const def of HEADER_DEFS) {

@@ -19,55 +19,20 @@
 // record the offsets the message needs to build values later without scanning again
 // (formats in fast/build.ts), as i32 entries at REC.
 
-// ---- memory layout (bytes); fast/scan.ts has the same numbers ----
-/** Character class tables, 256 bytes each, 1 for a member (filled by fast/scan.ts from chars.ts). */
-const TABLES: usize = 0x1000;
-const T_TOKEN: usize = TABLES;
-const T_DIGIT: usize = TABLES + 0x100;
-const T_WORD: usize = TABLES + 0x200;
-const T_TEXT: usize = TABLES + 0x300;
-const T_ALPHA: usize = TABLES + 0x400;
-/** 1 letter, 2 digit, 3 "." or "-": the chars of a hostname or IPv4 address */
-const T_HOST: usize = TABLES + 0x500;
-const T_USER: usize = TABLES + 0x600;
-/** user chars that can neither be in a host nor follow one in a URI: seeing one means a user part */
-const T_USER_ONLY: usize = TABLES + 0x700;
-const T_USER_NS: usize = TABLES + 0x800;
-const T_PARAM: usize = TABLES + 0x900;
-/** paramCode's tables (see paramCode): the coded names' bytes, their starts (i32), the first and next codes (u8). */
-const T_NAME_BYTES: usize = TABLES + 0xa00;
-const T_NAME_START: usize = TABLES + 0xb00;
-const T_FIRST_CODE: usize = TABLES + 0xc00;
-const T_NEXT_CODE: usize = TABLES + 0x1000;
-/** Per header definition id + 1 (0: an unknown header), its kind (KIND_OF in parser.ts). */
-const T_KIND: usize = TABLES + 0x1100;
-/** Per kind, 1 when a scanner below covers it (FAST_KINDS in fast/scan.ts). */
-const T_FAST: usize = TABLES + 0x1200;
-/** Results besides the returned index, as i32 (see fast/scan.ts). */
-const CELLS: usize = 0x3000;
-const CELL_REC_LENGTH: usize = CELLS;
-/** Per field of a scalar kind that `fields` reads, in order: [number, start, end] (i32 each). */
-const SCALARS: usize = 0x3100;
-const MAX_SCALARS = 256;
-/**
- * Known header names (see headerId): per key of a name's length, first and last letter,
- * the first of its entries (u8, 0 for none); per entry (1-255) the definition id (i32), the
- * next entry with the same key (u8), and where its lower-case bytes are (i32).
- */
-const T_NAME_KEY: usize = 0x4000;
-const T_NAME_ID: usize = 0xc000;
-const T_NAME_NEXT: usize = 0xc400;
-const T_NAME_AT: usize = 0xc500;
-const T_NAME_TEXT: usize = 0xd000;
-/** The message's bytes (its header section at least), then CRLFCRLF. */
-const INPUT: usize = 0x20000;
-/** The records, i32 entries: per field its head, then the record of its value (message.ts). */
-const REC: usize = 0x70000;
-const REC_CAPACITY: i32 = 0x40000;
+import {
+  CELL_REC_LENGTH, CELLS, F_DEF, F_END, F_HEAD, F_LEN, F_VALUE, HOST_DIGIT, HOST_KIND_DOMAIN, HOST_KIND_IPV4,
+  HOST_LETTER, INPUT, KIND_BITS, MAX_SCALARS, P_BRANCH, P_EXPIRES, P_ID, P_INSTANCE, P_MADDR, P_METHOD, P_Q,
+  P_RECEIVED, P_REFRESHER, P_REG_ID, P_RPORT, P_TAG, P_TTL, PARAM_SIZE, REC, REC_CAPACITY, SCALAR_SIZE, SCALARS,
+  T_ALPHA, T_DIGIT, T_FAST, T_FIRST_CODE, T_HOST, T_KIND, T_NAME_AT, T_NAME_BYTES, T_NAME_ID, T_NAME_KEY,
+  T_NAME_NEXT, T_NAME_START, T_NAME_TEXT, T_NEXT_CODE, T_PARAM, T_TEXT, T_TOKEN, T_USER, T_USER_NS, T_USER_ONLY,
+  T_WORD, TRANSPORT_OTHER, TRANSPORT_SCTP, TRANSPORT_TCP, TRANSPORT_TLS, TRANSPORT_UDP, TRANSPORT_WS, TRANSPORT_WSS,
+} from '../layout';
+
+// memory layout, record codes: fast/layout.ts (its addresses are i32 here: `<usize>` where they are added to)
 /** A scan starts only below this many entries, so none can write past REC_CAPACITY. */
 const REC_ROOM: i32 = REC_CAPACITY - 1024;
-/** A field's head: F_VALUE, F_END, F_DEF, F_LEN (message.ts). */
-const HEAD = 4;
+/** Parameters per record at most. */
+const MAX_PARAMS = 16;
 
 // ---- header kinds: K in header-names.ts ----
 const K_TEXT = 0;
@@ -104,24 +69,6 @@ const K_REFER_TO = 31;
 const K_REFERRED_BY = 32;
 const K_EVENT = 35;
 
-// ---- parameter codes: PARAM_NAMES in fast/param-names.ts ----
-const P_TAG = 1;
-const P_BRANCH = 2;
-const P_RECEIVED = 3;
-const P_RPORT = 4;
-const P_MADDR = 5;
-const P_TTL = 6;
-const P_EXPIRES = 7;
-const P_Q = 8;
-const P_INSTANCE = 9;
-const P_REG_ID = 10;
-const P_REFRESHER = 11;
-const P_ID = 12;
-const P_METHOD = 17;
-/** Entries per parameter in a record: code, nameStart, nameEnd, valueStart (-1 if none), valueEnd. */
-const PARAM_SIZE = 5;
-const MAX_PARAMS = 16;
-
 const BAIL: i32 = -1;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -134,17 +81,17 @@ const MAX_CONTENT_LENGTH: u64 = 0x7fffffff;
 // ---- primitives ----
 /** The byte at offset i of the message. */
 @inline function at(i: i32): i32 {
-  return <i32>load<u8>(INPUT + <usize>i);
+  return <i32>load<u8>(<usize>INPUT + <usize>i);
 }
 /** 1 when byte c is in the class of `table`. */
 @inline function isIn(table: usize, c: i32): bool {
   return load<u8>(table + <usize>c) == 1;
 }
 @inline function recGet(o: i32): i32 {
-  return load<i32>(REC + (<usize>o << 2));
+  return load<i32>(<usize>REC + (<usize>o << 2));
 }
 @inline function recSet(o: i32, v: i32): void {
-  store<i32>(REC + (<usize>o << 2), v);
+  store<i32>(<usize>REC + (<usize>o << 2), v);
 }
 
 /** Entries recorded so far. */
@@ -273,7 +220,7 @@ function allDigits(i: i32, j: i32): bool {
 
 /**
  * host = hostname / IPv4address (RFC 3261 §25), as scanHost reads it; IPv6 references bail.
- * Returns the index after the host; its kind (0 hostname, 1 IPv4) is left in hostKind.
+ * Returns the index after the host; its kind (HOST_KIND_DOMAIN or HOST_KIND_IPV4) is left in hostKind.
  */
 function fastHost(i: i32): i32 {
   let k = i;
@@ -282,9 +229,9 @@ function fastHost(i: i32): i32 {
   let digitsOnly = true;
   for (;; k++) {
     const c = at(k);
-    const f = <i32>load<u8>(T_HOST + <usize>c);
-    if (f == 1) digitsOnly = false;
-    else if (f == 2) continue;
+    const f = <i32>load<u8>(<usize>T_HOST + <usize>c);
+    if (f == HOST_LETTER) digitsOnly = false;
+    else if (f == HOST_DIGIT) continue;
     else if (c == 0x2e) {
       if (k == labelStart || at(k - 1) == 0x2d) return BAIL;
       lastLabelStart = labelStart;
@@ -301,10 +248,10 @@ function fastHost(i: i32): i32 {
   }
   if (digitsOnly) {
     if (!isIpv4(i, k)) return BAIL;
-    hostKind = 1;
+    hostKind = HOST_KIND_IPV4;
   } else {
     if (!isIn(T_ALPHA, at(lastLabelStart))) return BAIL;
-    hostKind = 0;
+    hostKind = HOST_KIND_DOMAIN;
   }
   return k;
 }
@@ -359,7 +306,7 @@ function fastSipUri(i: i32, addrSpec: bool): i32 {
   // user-only char after them means a user part, anything else that there is none.
   const u = ++k;
   let c = at(k);
-  while (load<u8>(T_HOST + <usize>c) != 0) c = at(++k);
+  while (load<u8>(<usize>T_HOST + <usize>c) != 0) c = at(++k);
   if (isIn(T_USER_ONLY, c)) {
     const user = addrSpec ? T_USER_NS : T_USER;
     while (isIn(user, c)) c = at(++k);
@@ -427,13 +374,13 @@ function fastUriParams(k: i32): i32 {
 function paramCode(i: i32, j: i32): i32 {
   const len = j - i;
   if (len > 15) return 0;
-  let code = <i32>load<u8>(T_FIRST_CODE + <usize>((len << 6) | ((at(i) | 0x20) & 63)));
+  let code = <i32>load<u8>(<usize>T_FIRST_CODE + <usize>((len << 6) | ((at(i) | 0x20) & 63)));
   while (code != 0) {
-    const o = load<i32>(T_NAME_START + (<usize>code << 2)) - i;
+    const o = load<i32>(<usize>T_NAME_START + (<usize>code << 2)) - i;
     let k = i;
-    while (k < j && (at(k) | 0x20) == <i32>load<u8>(T_NAME_BYTES + <usize>(o + k))) k++;
+    while (k < j && (at(k) | 0x20) == <i32>load<u8>(<usize>T_NAME_BYTES + <usize>(o + k))) k++;
     if (k == j) return code;
-    code = <i32>load<u8>(T_NEXT_CODE + <usize>code);
+    code = <i32>load<u8>(<usize>T_NEXT_CODE + <usize>code);
   }
   return 0;
 }
@@ -709,22 +656,22 @@ function viaParamsOk(): bool {
   return true;
 }
 
-/** Index in TRANSPORTS (fast/build.ts) of the transport [t, te) (any case, as transportOf compares), or -1. */
+/** The transport code (TRANSPORT_UDP ...) of the transport [t, te) (any case, as transportOf compares), or TRANSPORT_OTHER. */
 function transportCode(t: i32, te: i32): i32 {
   const c0 = at(t) & 0xdf;
   const c1 = at(t + 1) & 0xdf;
   const len = te - t;
-  if (len == 2) return c0 == 0x57 && c1 == 0x53 ? 4 : -1; // WS
+  if (len == 2) return c0 == 0x57 && c1 == 0x53 ? TRANSPORT_WS : TRANSPORT_OTHER;
   if (len == 3) {
     const c2 = at(t + 2) & 0xdf;
-    if (c0 == 0x57 && c1 == 0x53 && c2 == 0x53) return 3; // WSS
-    if (c0 == 0x55 && c1 == 0x44 && c2 == 0x50) return 0; // UDP
-    if (c0 == 0x54 && c1 == 0x43 && c2 == 0x50) return 1; // TCP
-    if (c0 == 0x54 && c1 == 0x4c && c2 == 0x53) return 2; // TLS
-    return -1;
+    if (c0 == 0x57 && c1 == 0x53 && c2 == 0x53) return TRANSPORT_WSS;
+    if (c0 == 0x55 && c1 == 0x44 && c2 == 0x50) return TRANSPORT_UDP;
+    if (c0 == 0x54 && c1 == 0x43 && c2 == 0x50) return TRANSPORT_TCP;
+    if (c0 == 0x54 && c1 == 0x4c && c2 == 0x53) return TRANSPORT_TLS;
+    return TRANSPORT_OTHER;
   }
-  if (len == 4) return c0 == 0x53 && c1 == 0x43 && (at(t + 2) & 0xdf) == 0x54 && (at(t + 3) & 0xdf) == 0x50 ? 5 : -1; // SCTP
-  return -1;
+  if (len == 4) return c0 == 0x53 && c1 == 0x43 && (at(t + 2) & 0xdf) == 0x54 && (at(t + 3) & 0xdf) == 0x50 ? TRANSPORT_SCTP : TRANSPORT_OTHER;
+  return TRANSPORT_OTHER;
 }
 
 /** One or more comma-separated via-parms: `SIP/2.0/transport SP host [":" port]` and params. */
@@ -914,13 +861,13 @@ function scan(kind: i32, i: i32): i32 {
 function headerId(p: i32, k: i32): i32 {
   const length = k - p;
   if (length > 31) return -1;
-  let e = <i32>load<u8>(T_NAME_KEY + <usize>((length << 10) | (((at(p) | 0x20) & 31) << 5) | ((at(k - 1) | 0x20) & 31)));
+  let e = <i32>load<u8>(<usize>T_NAME_KEY + <usize>((length << 10) | (((at(p) | 0x20) & 31) << 5) | ((at(k - 1) | 0x20) & 31)));
   while (e != 0) {
-    const text = T_NAME_TEXT + <usize>load<i32>(T_NAME_AT + (<usize>e << 2));
+    const text = <usize>T_NAME_TEXT + <usize>load<i32>(<usize>T_NAME_AT + (<usize>e << 2));
     let n = 0;
     while (n < length && (at(p + n) | 0x20) == <i32>load<u8>(text + <usize>n)) n++;
-    if (n == length) return load<i32>(T_NAME_ID + (<usize>e << 2));
-    e = <i32>load<u8>(T_NAME_NEXT + <usize>e);
+    if (n == length) return load<i32>(<usize>T_NAME_ID + (<usize>e << 2));
+    e = <i32>load<u8>(<usize>T_NAME_NEXT + <usize>e);
   }
   return -1;
 }
@@ -954,25 +901,25 @@ export function fields(p: i32, length: i32, maxLineLength: i32, recAt: i32, noCo
     const id = headerId(p, k);
     const colon = skipWsp(k);
     if (at(colon) != 0x3a) break;
-    const kind = <i32>load<u8>(T_KIND + <usize>(id + 1));
-    if (load<u8>(T_FAST + <usize>kind) != 1 || (kind == K_CONTACT && noContact)) break;
+    const kind = <i32>load<u8>(<usize>T_KIND + <usize>(id + 1));
+    if (load<u8>(<usize>T_FAST + <usize>kind) != 1 || (kind == K_CONTACT && noContact)) break;
     const scalar = isScalar(kind);
     if (scalar && scalars == MAX_SCALARS) break;
     const v = skipWsp(colon + 1);
     const head = recLength;
-    recLength = head + HEAD;
+    recLength = head + F_HEAD;
     const e = scan(kind, v);
     // the CRLF must be the message's own (not the sentinel), the field not too long
     if (e < 0 || e + 2 > length || e + 1 - p > maxLineLength) {
       recLength = head;
       break;
     }
-    recSet(head, v);
-    recSet(head + 1, e);
-    recSet(head + 2, ((id + 1) << 6) | kind);
-    recSet(head + 3, recLength - head - HEAD);
+    recSet(head + F_VALUE, v);
+    recSet(head + F_END, e);
+    recSet(head + F_DEF, ((id + 1) << KIND_BITS) | kind);
+    recSet(head + F_LEN, recLength - head - F_HEAD);
     if (scalar) {
-      const o = SCALARS + <usize>scalars * 12;
+      const o = <usize>SCALARS + <usize>(scalars * SCALAR_SIZE * 4);
       store<u32>(o, scannedNumber);
       store<i32>(o + 4, scannedStart);
       store<i32>(o + 8, scannedEnd);
@@ -980,7 +927,7 @@ export function fields(p: i32, length: i32, maxLineLength: i32, recAt: i32, noCo
     }
     p = e + 2;
   }
-  store<i32>(CELL_REC_LENGTH, recLength);
+  store<i32>(<usize>(CELLS + CELL_REC_LENGTH * 4), recLength);
   return p;
 }
 
@@ -992,6 +939,6 @@ export function uri(i: i32, recAt: i32): i32 {
   if (recAt > REC_ROOM) return BAIL;
   recLength = recAt;
   const e = fastSipUri(i, false);
-  store<i32>(CELL_REC_LENGTH, recLength);
+  store<i32>(<usize>(CELLS + CELL_REC_LENGTH * 4), recLength);
   return e;
 }
