@@ -1,15 +1,26 @@
 // Header field names: canonical spelling, compact forms (RFC 3261 §7.3.3 and the IANA
 // registry), and how each known header is parsed. Names compare case-insensitively.
 
-/** How the parser treats a known header (values of HeaderDef.kind). */
+import * as kinds from './fast/layout.js';
+
+/**
+ * How the parser treats a known header (values of HeaderDef.kind). The numbers are in
+ * fast/layout.ts, which the fast path's scanners share (K.VIA is K_VIA there).
+ */
 export const K = {
-  TEXT: 0, VIA: 1, FROM: 2, TO: 3, CALL_ID: 4, CSEQ: 5, MAX_FORWARDS: 6, CONTENT_LENGTH: 7,
-  CONTENT_TYPE: 8, CONTACT: 9, ROUTE: 10, RECORD_ROUTE: 11, PATH: 12, SERVICE_ROUTE: 13,
-  REQUIRE: 14, PROXY_REQUIRE: 15, SUPPORTED: 16, UNSUPPORTED: 17, ALLOW: 18, CONTENT_ENCODING: 19,
-  ALLOW_EVENTS: 20, EXPIRES: 21, MIN_EXPIRES: 22, RSEQ: 23, RACK: 24, WWW_AUTHENTICATE: 25,
-  PROXY_AUTHENTICATE: 26, AUTHORIZATION: 27, PROXY_AUTHORIZATION: 28, SESSION_EXPIRES: 29,
-  MIN_SE: 30, REFER_TO: 31, REFERRED_BY: 32, REPLACES: 33, REASON: 34, EVENT: 35, ACCEPT: 36,
-  DATE: 37, CONTENT_DISPOSITION: 38,
+  TEXT: kinds.K_TEXT, VIA: kinds.K_VIA, FROM: kinds.K_FROM, TO: kinds.K_TO, CALL_ID: kinds.K_CALL_ID,
+  CSEQ: kinds.K_CSEQ, MAX_FORWARDS: kinds.K_MAX_FORWARDS, CONTENT_LENGTH: kinds.K_CONTENT_LENGTH,
+  CONTENT_TYPE: kinds.K_CONTENT_TYPE, CONTACT: kinds.K_CONTACT, ROUTE: kinds.K_ROUTE,
+  RECORD_ROUTE: kinds.K_RECORD_ROUTE, PATH: kinds.K_PATH, SERVICE_ROUTE: kinds.K_SERVICE_ROUTE,
+  REQUIRE: kinds.K_REQUIRE, PROXY_REQUIRE: kinds.K_PROXY_REQUIRE, SUPPORTED: kinds.K_SUPPORTED,
+  UNSUPPORTED: kinds.K_UNSUPPORTED, ALLOW: kinds.K_ALLOW, CONTENT_ENCODING: kinds.K_CONTENT_ENCODING,
+  ALLOW_EVENTS: kinds.K_ALLOW_EVENTS, EXPIRES: kinds.K_EXPIRES, MIN_EXPIRES: kinds.K_MIN_EXPIRES,
+  RSEQ: kinds.K_RSEQ, RACK: kinds.K_RACK, WWW_AUTHENTICATE: kinds.K_WWW_AUTHENTICATE,
+  PROXY_AUTHENTICATE: kinds.K_PROXY_AUTHENTICATE, AUTHORIZATION: kinds.K_AUTHORIZATION,
+  PROXY_AUTHORIZATION: kinds.K_PROXY_AUTHORIZATION, SESSION_EXPIRES: kinds.K_SESSION_EXPIRES,
+  MIN_SE: kinds.K_MIN_SE, REFER_TO: kinds.K_REFER_TO, REFERRED_BY: kinds.K_REFERRED_BY,
+  REPLACES: kinds.K_REPLACES, REASON: kinds.K_REASON, EVENT: kinds.K_EVENT, ACCEPT: kinds.K_ACCEPT,
+  DATE: kinds.K_DATE, CONTENT_DISPOSITION: kinds.K_CONTENT_DISPOSITION,
 } as const;
 
 export interface HeaderDef {

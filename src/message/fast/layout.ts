@@ -1,8 +1,9 @@
 // The fast path's shared numbers, in one place: the memory layout of the WebAssembly
-// scanners and the codes in the records they write. Both sides import this file — the
-// scanners (fast/wasm/scanner.ts, AssemblyScript, compiled by `npm run build:wasm`) and
-// their JavaScript side (fast/scan.ts fills the tables and loads messages, fast/build.ts and
-// the parser read the records) — so no number is copied by hand.
+// scanners, a field's head in the records, the header kinds, and the codes in the records
+// the scanners write. Both sides import this file — the scanners (fast/wasm/scanner.ts,
+// AssemblyScript, compiled by `npm run build:wasm`) and their JavaScript side (fast/scan.ts
+// fills the tables and loads messages; fast/build.ts, message-impl.ts and the parser read
+// the records; header-names.ts makes K of the kinds) — so no number is copied by hand.
 //
 // It is written in the common subset of TypeScript and AssemblyScript: only exported
 // constants with number literals or arithmetic on them, no imports, no types (an i32 in
@@ -81,9 +82,52 @@ export const F_DEF = 2;
 /** Length of the record that follows. */
 export const F_LEN = 3;
 export const F_HEAD = 4;
-/** Bits of F_DEF that hold the kind (header-kinds.ts has fewer than 1 << KIND_BITS kinds). */
+/** Bits of F_DEF that hold the kind (there are fewer than 1 << KIND_BITS kinds, below). */
 export const KIND_BITS = 6;
 export const KIND_MASK = (1 << KIND_BITS) - 1;
+
+// ---- header kinds (K in header-names.ts is made of these: K.VIA is K_VIA) ----
+
+/** How the parser treats a known header (values of HeaderDef.kind), fewer than 1 << KIND_BITS. */
+export const K_TEXT = 0;
+export const K_VIA = 1;
+export const K_FROM = 2;
+export const K_TO = 3;
+export const K_CALL_ID = 4;
+export const K_CSEQ = 5;
+export const K_MAX_FORWARDS = 6;
+export const K_CONTENT_LENGTH = 7;
+export const K_CONTENT_TYPE = 8;
+export const K_CONTACT = 9;
+export const K_ROUTE = 10;
+export const K_RECORD_ROUTE = 11;
+export const K_PATH = 12;
+export const K_SERVICE_ROUTE = 13;
+export const K_REQUIRE = 14;
+export const K_PROXY_REQUIRE = 15;
+export const K_SUPPORTED = 16;
+export const K_UNSUPPORTED = 17;
+export const K_ALLOW = 18;
+export const K_CONTENT_ENCODING = 19;
+export const K_ALLOW_EVENTS = 20;
+export const K_EXPIRES = 21;
+export const K_MIN_EXPIRES = 22;
+export const K_RSEQ = 23;
+export const K_RACK = 24;
+export const K_WWW_AUTHENTICATE = 25;
+export const K_PROXY_AUTHENTICATE = 26;
+export const K_AUTHORIZATION = 27;
+export const K_PROXY_AUTHORIZATION = 28;
+export const K_SESSION_EXPIRES = 29;
+export const K_MIN_SE = 30;
+export const K_REFER_TO = 31;
+export const K_REFERRED_BY = 32;
+export const K_REPLACES = 33;
+export const K_REASON = 34;
+export const K_EVENT = 35;
+export const K_ACCEPT = 36;
+export const K_DATE = 37;
+export const K_CONTENT_DISPOSITION = 38;
 
 // ---- codes in the records (formats in fast/build.ts) ----
 
