@@ -7,7 +7,9 @@
 //
 // It is written in the common subset of TypeScript and AssemblyScript: only exported
 // constants with number literals or arithmetic on them, no imports, no types (an i32 in
-// the module, a number here). After a change here, `npm run build:wasm`.
+// the module, a number here). After a change here, `npm run build:wasm`: the module exports
+// every constant as a global, and test/unit/message/fast-layout.test.ts fails when the
+// committed module's values are not these, or when a source file declares its own copy of one.
 
 // ---- memory (byte addresses): tables, cells, the message, the records ----
 

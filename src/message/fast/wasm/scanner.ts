@@ -31,6 +31,9 @@ import {
   T_FIRST_CODE, T_HOST, T_KIND, T_NAME_AT, T_NAME_BYTES, T_NAME_ID, T_NAME_KEY, T_NAME_NEXT, T_NAME_START,
   T_NAME_TEXT, T_NEXT_CODE, T_PARAM, T_TEXT, T_TOKEN, T_USER, T_USER_NS, T_USER_ONLY, T_WORD,
 } from '../layout';
+// Every constant of layout.ts is also exported, as a global: test/unit/message/fast-layout.test.ts
+// checks that the committed module has the values the TypeScript side has.
+export * from '../layout';
 
 // memory layout, record codes: fast/layout.ts (its addresses are i32 here: `<usize>` where they are added to)
 /** A scan starts only below this many entries, so none can write past REC_CAPACITY. */
