@@ -1,16 +1,16 @@
-// The parser's fast path, part 7: building values from what the scanners recorded (see
-// fast/scan.ts), when a message is first asked for them. Each builder reads one value's
-// record starting at `at` in the message's `fields` array and leaves the index after it in
-// `after.at`; the values are exactly those the reference readers would build.
+// The parser's fast path (src/message/fast/): building values from what the scanners
+// recorded (see fast/scan.ts), when a message is first asked for them. Each builder reads
+// one value's record starting at `at` in the message's `fields` array and leaves the index
+// after it in `after.at`; the values are exactly those the reference readers would build.
 //
 // Record formats (all offsets are indexes in the message's byte string):
 //   params  [n, (code, nameStart, nameEnd, valueStart (-1 if none), valueEnd) × n]
 //   URI     [sips, userStart (-1 if none), userEnd, hostStart, hostEnd, hostKind, port (-1), params]
 //   address [displayNameStart (-1 if none), displayNameEnd, URI, params]
 //   via     [transport code, transportStart, transportEnd, hostStart, hostEnd, port (-1), params]
-// The codes in them (parameter, host kind, transport) are in fast/layout.ts.
 //   media   [typeStart, slash, subtypeEnd, params]
 // Fields with several values (Via, Contact, Route, ...) record a count, then the values.
+// The codes in them (parameter code, host kind, transport code) are in fast/layout.ts.
 
 import { EMPTY_ARRAY } from '../empty.js';
 import * as layout from './layout.js';

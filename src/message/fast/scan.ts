@@ -1,9 +1,12 @@
-// The parser's fast path, JavaScript side. The scanners themselves are WebAssembly
-// (fast/wasm/scanner.ts, compiled into fast/scanner-wasm.ts by `npm run build:wasm`): bytes indexed
-// in linear memory cost a fraction of what a JavaScript scan of the same bytes costs. Here:
-// the module is instantiated once, its character tables filled from chars.ts; a message is
-// copied into its memory (`loadMessage`); `fastFields` (a run of header fields in one call)
-// and `fastRequestUri` call the scanners and read back what they found.
+// The parser's fast path (src/message/fast/), JavaScript side. The scanners themselves are
+// WebAssembly (fast/wasm/scanner.ts, compiled into fast/scanner-wasm.ts by `npm run
+// build:wasm`): bytes indexed in linear memory cost a fraction of what a JavaScript scan of
+// the same bytes costs. Here: the module is instantiated once, its tables filled from
+// chars.ts, param-names.ts and header-names.ts; a message is copied into its memory
+// (`loadMessage`); `fastFields` (a run of header fields in one call) and `fastRequestUri`
+// call the scanners and read back what they found. Addresses and codes come from
+// fast/layout.ts, shared with the scanners; none needs the module, so the path without
+// WebAssembly has them too.
 //
 // The scanners cover the forms values take in everyday traffic; on anything else they
 // return -1 and the parser reads that field with the reference grammar, which accepts it

@@ -1,6 +1,7 @@
 // The committed WebAssembly scanners (src/message/fast/scanner-wasm.ts) must be exactly what
-// scripts/build-wasm.js compiles from their source (src/message/fast/wasm/scanner.ts): a change
-// to the source that was not rebuilt fails here, not silently in production.
+// scripts/build-wasm.js compiles from their source (src/message/fast/wasm/scanner.ts, which
+// imports src/message/fast/layout.ts): a change to the source that was not rebuilt fails
+// here, not silently in production.
 import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

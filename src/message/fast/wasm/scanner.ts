@@ -1,8 +1,10 @@
-// The parser's fast path: the scanners for the forms header values take in everyday
-// traffic, in AssemblyScript, compiled to WebAssembly (scripts/build-wasm.js writes the
-// module into src/message/fast/scanner-wasm.ts). fast/scan.ts is the JavaScript side: it loads
-// the message into this module's memory, calls `field` per header field and `uri` for the
-// Request-URI, and reads back what was recorded.
+// The parser's fast path (src/message/fast/): the scanners for the forms header values
+// take in everyday traffic, in AssemblyScript, compiled to WebAssembly (`npm run build:wasm`,
+// scripts/build-wasm.js, writes the module into fast/scanner-wasm.ts). fast/scan.ts is the
+// JavaScript side: it loads the message into this module's memory, calls `fields` for a run
+// of header fields and `uri` for the Request-URI, and reads back what was recorded. The
+// numbers both sides use — memory layout, a field's head, header kinds, record codes — are
+// in fast/layout.ts, which both import.
 //
 // They cover a subset of the grammar (no folds, escapes, quoted pairs, IPv6 references,
 // ...). On anything outside it — including every actual error — a scanner returns BAIL
@@ -17,7 +19,7 @@
 // in INPUT ends with a CRLFCRLF sentinel, so every scan meets a CR before the copy ends;
 // the parser refuses a field that would end at the sentinel. As they go, the scanners
 // record the offsets the message needs to build values later without scanning again
-// (formats in fast/build.ts), as i32 entries at REC.
+// (formats in fast/build.ts, codes in fast/layout.ts), as i32 entries at REC.
 
 import {
   CELLS, CELL_REC_LENGTH, F_DEF, F_END, F_HEAD, F_LEN, F_VALUE, HOST_DIGIT, HOST_KIND_DOMAIN, HOST_KIND_IPV4,
@@ -35,7 +37,7 @@ import {
 // checks that the committed module has the values the TypeScript side has.
 export * from '../layout';
 
-// memory layout, record codes: fast/layout.ts (its addresses are i32 here: `<usize>` where they are added to)
+// layout.ts's constants are i32 here: addresses are cast to usize (`<usize>T_HOST + ...`) where added to
 /** A scan starts only below this many entries, so none can write past REC_CAPACITY. */
 const REC_ROOM: i32 = REC_CAPACITY - 1024;
 /** Parameters per record at most. */
