@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BRIDGE_AUTH_CHECK_PATH, BRIDGE_PATH, BRIDGE_TOKEN_PATTERN } from './contract/bridge-protocol.js';
 import { defaultDataDir } from './data-dir.js';
-import { createHost } from './host.js';
+import { createHost } from './host/host.js';
 import { createFileKeyVault } from './secret-vault.js';
 import { defaultRendererDir, readStaticFile } from './static-files.js';
 import { contentSecurityPolicy, loopbackHosts, loopbackOrigins, securityHeaders, tokensEqual } from './web-security.js';

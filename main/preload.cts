@@ -24,11 +24,21 @@ function operation<K extends OperationName>(name: K) {
     ipcRenderer.invoke(`${OPERATION_PREFIX}${name}`, request) as Promise<ApiResult<ResultOf<K>>>;
 }
 
-const api: AppApi = {
-  getAppInfo: operation('getAppInfo'),
-  getSettings: operation('getSettings'),
-  saveAccount: operation('saveAccount'),
-  deleteAccount: operation('deleteAccount'),
+// Every operation of the contract, one IPC channel each. Sandboxed preloads cannot import
+// the contract's list, so it is repeated here, and `complete` fails to compile when one is missing.
+const OPERATIONS = [
+  'getAppInfo', 'getStatus', 'getSettings', 'saveAccount', 'deleteAccount', 'testConnection', 'retryRegistration',
+  'claimMediaOwner', 'answerMediaRequest', 'reportMedia',
+  'normalizeTarget', 'dial', 'answer', 'reject', 'hangup', 'hold', 'resume', 'sendDtmf', 'transfer', 'attendedTransfer',
+  'listDiagnostics', 'subscribeCall', 'unsubscribeCall', 'getMessage', 'exportCall', 'importTraceChunk',
+  'getHistory', 'deleteHistoryEntry', 'clearHistory', 'markMissedSeen',
+] as const satisfies readonly OperationName[];
+type MissingOperation = Exclude<OperationName, (typeof OPERATIONS)[number]>;
+const complete: [MissingOperation] extends [never] ? true : MissingOperation = true;
+void complete;
+
+const api = {
+  ...Object.fromEntries(OPERATIONS.map((name) => [name, operation(name)])),
   onEvent(listener: AppEventListener) {
     const forward = (_event: IpcRendererEvent, event: AppEvent): void => listener(event);
     ipcRenderer.on(EVENT_CHANNEL, forward);
@@ -36,6 +46,6 @@ const api: AppApi = {
       ipcRenderer.removeListener(EVENT_CHANNEL, forward);
     };
   },
-};
+} as AppApi;
 
 contextBridge.exposeInMainWorld('callscope', api);

@@ -1,32 +1,52 @@
-// Settings on disk: `<dataDir>/settings.json` (mode 0600), written atomically. Account
-// passwords are stored only as sealed records from a SecretVault.
+// Settings on disk: `<dataDir>/settings.json` (mode 0600), written atomically. Secrets (the
+// SIP password, TURN credentials) are stored only as sealed records from a SecretVault,
+// each bound to its account and purpose. Version 1 files (before the account fields of
+// issue 11) are read with the new fields' defaults and written back as version 2.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { AccountView, PasswordChange, SettingsView } from './contract/app-api.js';
+import type { AccountFields, AccountView, IceServerView, SecretChange, SettingsView } from './contract/accounts.js';
 import { assertNever } from './contract/assert-never.js';
 import { sealedSecretSchema } from './secret-vault.js';
-import type { SecretVault } from './secret-vault.js';
+import type { SealedSecret, SecretVault } from './secret-vault.js';
+
+const storedIceServerSchema = z.object({
+  urls: z.array(z.string()),
+  username: z.string().default(''),
+  credential: sealedSecretSchema.optional(),
+});
 
 const storedAccountSchema = z.object({
   id: z.string().min(1),
+  enabled: z.boolean().default(true),
+  label: z.string().default(''),
   serverUrl: z.string(),
   user: z.string(),
+  authUser: z.string().default(''),
   domain: z.string().default(''),
   displayName: z.string().default(''),
   password: sealedSecretSchema.optional(),
+  outboundProxy: z.string().default(''),
+  iceServers: z.array(storedIceServerSchema).default([]),
+  reliableProvisionals: z.enum(['supported', 'required', 'disabled']).default('supported'),
+  dtmfMethod: z.enum(['auto', 'rfc4733', 'info']).default('auto'),
+  tls: z.object({ caFile: z.string().default(''), acceptInvalidCertificate: z.boolean().default(false) })
+    .default({ caFile: '', acceptInvalidCertificate: false }),
+  autoAnswer: z.enum(['off', 'when-asked', 'always']).default('off'),
 });
 
 const settingsFileSchema = z.object({
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   accounts: z.array(storedAccountSchema),
 });
 
 type StoredAccount = z.output<typeof storedAccountSchema>;
+type StoredIceServer = z.output<typeof storedIceServerSchema>;
 type SettingsFile = z.output<typeof settingsFileSchema>;
 
 export const SETTINGS_FILE = 'settings.json';
+const FILE_VERSION = 2;
 
 export class SettingsError extends Error {
   override readonly name = 'SettingsError';
@@ -38,21 +58,23 @@ export class SettingsError extends Error {
   }
 }
 
-export interface AccountFields {
-  readonly serverUrl: string;
-  readonly user: string;
-  readonly domain: string;
-  readonly displayName: string;
+/** What the host needs to run an account: its fields and its secrets in the clear. Never leaves the host. */
+export interface AccountSecrets {
+  readonly password?: string;
+  /** Per ICE server, in order: its credential, if one is saved. */
+  readonly iceCredentials: readonly (string | undefined)[];
 }
 
 export interface SettingsStore {
   readonly path: string;
   read(): Promise<SettingsView>;
   /** Create (no id) or update an account; returns it as the renderer may see it. */
-  saveAccount(id: string | undefined, fields: AccountFields, password: PasswordChange): Promise<AccountView>;
+  saveAccount(id: string | undefined, fields: AccountFields): Promise<AccountView>;
   deleteAccount(id: string): Promise<SettingsView>;
   /** Host-internal: the plaintext password for the SIP user agent. Never part of the app API. */
   revealPassword(id: string): Promise<string | undefined>;
+  /** Host-internal: every secret of an account. */
+  revealSecrets(id: string): Promise<AccountSecrets>;
 }
 
 export interface SettingsStoreOptions {
@@ -75,7 +97,7 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return { version: 1, accounts: [] };
+      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return { version: FILE_VERSION, accounts: [] };
       throw error;
     }
     let parsed: unknown;
@@ -92,22 +114,39 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
   const store = async (file: SettingsFile): Promise<void> => {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+    await writeFile(temporary, `${JSON.stringify({ ...file, version: FILE_VERSION }, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, path);
+  };
+
+  const find = async (id: string): Promise<StoredAccount> => {
+    const account = (await load()).accounts.find((candidate) => candidate.id === id);
+    if (account === undefined) throw new SettingsError('not-found', `there is no account with id ${id}`);
+    return account;
   };
 
   return {
     path,
     read: async () => toView(await load()),
-    saveAccount: (id, fields, password) =>
+    saveAccount: (id, fields) =>
       serialized(async () => {
         const file = await load();
         const index = id === undefined ? -1 : file.accounts.findIndex((account) => account.id === id);
         if (id !== undefined && index < 0) throw new SettingsError('not-found', `there is no account with id ${id}`);
         const previous = index >= 0 ? file.accounts[index] : undefined;
         const accountId = previous?.id ?? randomUUID();
-        const account: StoredAccount = { id: accountId, ...fields };
-        const sealed = await applyPasswordChange(options.vault, accountId, previous?.password, password);
+        const { password, iceServers, ...plain } = fields;
+        const account: StoredAccount = {
+          id: accountId, ...plain,
+          tls: { ...plain.tls },
+          iceServers: await Promise.all(iceServers.map(async (server) => {
+            const kept = previous?.iceServers.find((old) => sameUrls(old.urls, server.urls))?.credential;
+            const credential = await applySecretChange(options.vault, `${accountId}:ice:${server.urls.join(' ')}`, kept, server.credential);
+            const stored: StoredIceServer = { urls: [...server.urls], username: server.username };
+            if (credential !== undefined) stored.credential = credential;
+            return stored;
+          })),
+        };
+        const sealed = await applySecretChange(options.vault, accountId, previous?.password, password);
         if (sealed !== undefined) account.password = sealed;
         if (index >= 0) file.accounts[index] = account;
         else file.accounts.push(account);
@@ -124,39 +163,61 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
         return toView(next);
       }),
     async revealPassword(id) {
-      const account = (await load()).accounts.find((candidate) => candidate.id === id);
-      if (account === undefined) throw new SettingsError('not-found', `there is no account with id ${id}`);
+      const account = await find(id);
       return account.password === undefined ? undefined : options.vault.open(account.password, account.id);
+    },
+    async revealSecrets(id) {
+      const account = await find(id);
+      const password = account.password === undefined ? undefined : await options.vault.open(account.password, account.id);
+      const iceCredentials = await Promise.all(account.iceServers.map((server) => server.credential === undefined
+        ? undefined : options.vault.open(server.credential, `${account.id}:ice:${server.urls.join(' ')}`)));
+      return { ...(password === undefined ? {} : { password }), iceCredentials };
     },
   };
 }
 
-async function applyPasswordChange(
+function sameUrls(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((url, i) => url === b[i]);
+}
+
+async function applySecretChange(
   vault: SecretVault,
-  accountId: string,
-  previous: StoredAccount['password'],
-  change: PasswordChange,
-): Promise<StoredAccount['password']> {
+  context: string,
+  previous: SealedSecret | undefined,
+  change: SecretChange,
+): Promise<SealedSecret | undefined> {
   switch (change.action) {
     case 'keep':
       return previous;
     case 'clear':
       return undefined;
     case 'set':
-      return vault.seal(change.value, accountId);
+      return vault.seal(change.value, context);
     default:
-      return assertNever(change, 'password change');
+      return assertNever(change, 'secret change');
   }
 }
 
 function toAccountView(account: StoredAccount): AccountView {
+  const iceServers: IceServerView[] = account.iceServers.map((server) => ({
+    urls: server.urls, username: server.username, hasCredential: server.credential !== undefined,
+  }));
   return {
     id: account.id,
+    enabled: account.enabled,
+    label: account.label,
     serverUrl: account.serverUrl,
     user: account.user,
+    authUser: account.authUser,
     domain: account.domain,
     displayName: account.displayName,
     hasPassword: account.password !== undefined,
+    outboundProxy: account.outboundProxy,
+    iceServers,
+    reliableProvisionals: account.reliableProvisionals,
+    dtmfMethod: account.dtmfMethod,
+    tls: { caFile: account.tls.caFile, acceptInvalidCertificate: account.tls.acceptInvalidCertificate },
+    autoAnswer: account.autoAnswer,
   };
 }
 

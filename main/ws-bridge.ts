@@ -13,7 +13,7 @@ import {
   bridgeRequestSchema,
 } from './contract/bridge-protocol.js';
 import type { BridgeServerMessage } from './contract/bridge-protocol.js';
-import type { Host } from './host.js';
+import type { Host } from './host/host.js';
 import { tokensEqual } from './web-security.js';
 
 export interface BridgeOptions {

@@ -4,113 +4,80 @@
 // - One operation per method. Each request payload has a zod schema; the host validates
 //   every payload with it before doing anything (the renderer is not trusted).
 // - Results never throw across the boundary: `{ ok: true, value } | { ok: false, error }`.
-// - Events flow the other way (host -> renderer) on one channel.
+// - Events flow the other way (host -> renderer) on one channel; some go to every page,
+//   some only to one (the media owner, a diagnostics subscriber).
 //
 // Part of the contract (main/contract/): pure, zod only, one copy used by the host, the
 // preload (types; it repeats the channel names) and the renderer.
 import { z } from 'zod';
+import {
+  accountIdSchema, saveAccountRequestSchema, testConnectionRequestSchema,
+  type AccountStatus, type AccountView, type SettingsView, type TestConnectionResult,
+} from './accounts.js';
+import {
+  attendedTransferRequestSchema, blindTransferRequestSchema, callRequestSchema, dialRequestSchema, dtmfRequestSchema,
+  normalizeTargetRequestSchema, rejectRequestSchema, type CallView, type NormalizedTarget,
+} from './calls.js';
+import {
+  exportCallRequestSchema, getMessageRequestSchema, importChunkRequestSchema, subscribeCallRequestSchema,
+  unsubscribeCallRequestSchema, type CallDiagnosticsUpdate, type CallListItem, type ExportedFile, type ImportChunkResult,
+  type MessageText, type SubscribeCallResult,
+} from './diagnostics.js';
+import { historyEntryRequestSchema, historyQuerySchema, type HistoryEntry, type HistoryPage } from './history.js';
+import {
+  answerMediaRequestSchema, claimMediaOwnerSchema, reportMediaRequestSchema, type MediaOwnerState, type MediaRequest,
+} from './media.js';
+import type { ApiResult } from './result.js';
+
+export * from './result.js';
+export type * from './accounts.js';
+export type * from './calls.js';
+export type * from './diagnostics.js';
+export type * from './history.js';
+export type * from './media.js';
+export { isLoopbackHostname } from './accounts.js';
 
 // ---------------------------------------------------------------------------------------
-// Results
-
-export type ApiErrorCode = 'invalid-request' | 'unknown-operation' | 'not-found' | 'unavailable' | 'internal';
-
-export interface ApiError {
-  readonly code: ApiErrorCode;
-  /** Plain-language message, safe to show to the user (never contains secrets). */
-  readonly message: string;
-}
-
-export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
-
-export function ok<T>(value: T): ApiResult<T> {
-  return { ok: true, value };
-}
-
-export function fail(code: ApiErrorCode, message: string): ApiResult<never> {
-  return { ok: false, error: { code, message } };
-}
-
-// ---------------------------------------------------------------------------------------
-// Request schemas
-
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-
-/** True when `host` (as URL.hostname gives it) is a loopback name or address. */
-export function isLoopbackHostname(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-/** wss:// anywhere; plain ws:// only to loopback (the test lab). */
-function isAcceptableServerUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.username !== '' || url.password !== '' || url.hash !== '') return false;
-  if (url.protocol === 'wss:') return true;
-  return url.protocol === 'ws:' && isLoopbackHostname(url.hostname);
-}
-
-// Printable characters only: display names end up in SIP headers.
-const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
-
-export const accountIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an account id');
-
-export const serverUrlSchema = z
-  .string()
-  .trim()
-  .min(1, 'is required')
-  .max(2048, 'is too long')
-  .refine(isAcceptableServerUrl, 'must be a wss:// URL (plain ws:// is accepted only for 127.0.0.1 or localhost)');
-
-// RFC 3261 `user` characters (unreserved / escaped / user-unreserved), no '@' and no spaces.
-export const sipUserSchema = z
-  .string()
-  .trim()
-  .min(1, 'is required')
-  .max(128, 'is too long')
-  .regex(/^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/, "may contain only SIP user characters (no spaces, no '@')");
-
-export const sipDomainSchema = z
-  .string()
-  .trim()
-  .max(253, 'is too long')
-  .regex(/^$|^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, 'must be a host name such as example.com');
-
-export const displayNameSchema = z
-  .string()
-  .trim()
-  .max(128, 'is too long')
-  .regex(NO_CONTROL_CHARS, 'must not contain control characters');
-
-/** How a save treats the stored password. The password travels renderer -> host only. */
-export const passwordChangeSchema = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('keep') }),
-  z.strictObject({ action: z.literal('set'), value: z.string().min(1, 'must not be empty').max(1024, 'is too long') }),
-  z.strictObject({ action: z.literal('clear') }),
-]);
-
-export const saveAccountRequestSchema = z.strictObject({
-  /** Absent: create a new account. */
-  id: accountIdSchema.optional(),
-  serverUrl: serverUrlSchema,
-  user: sipUserSchema,
-  /** SIP domain of the address of record; empty means "the server's host". */
-  domain: sipDomainSchema.default(''),
-  displayName: displayNameSchema.default(''),
-  password: passwordChangeSchema.default({ action: 'keep' }),
-});
+// Operations
 
 const noArguments = z.undefined({ error: 'takes no arguments' });
 
 export const requestSchemas = {
   getAppInfo: noArguments,
+  /** Accounts, their registration status, the calls up now, and who owns the media. */
+  getStatus: noArguments,
   getSettings: noArguments,
   saveAccount: saveAccountRequestSchema,
   deleteAccount: z.strictObject({ id: accountIdSchema }),
+  testConnection: testConnectionRequestSchema,
+  retryRegistration: z.strictObject({ id: accountIdSchema }),
+
+  claimMediaOwner: claimMediaOwnerSchema,
+  answerMediaRequest: answerMediaRequestSchema,
+  reportMedia: reportMediaRequestSchema,
+
+  normalizeTarget: normalizeTargetRequestSchema,
+  dial: dialRequestSchema,
+  answer: callRequestSchema,
+  reject: rejectRequestSchema,
+  hangup: callRequestSchema,
+  hold: callRequestSchema,
+  resume: callRequestSchema,
+  sendDtmf: dtmfRequestSchema,
+  transfer: blindTransferRequestSchema,
+  attendedTransfer: attendedTransferRequestSchema,
+
+  listDiagnostics: noArguments,
+  subscribeCall: subscribeCallRequestSchema,
+  unsubscribeCall: unsubscribeCallRequestSchema,
+  getMessage: getMessageRequestSchema,
+  exportCall: exportCallRequestSchema,
+  importTraceChunk: importChunkRequestSchema,
+
+  getHistory: historyQuerySchema,
+  deleteHistoryEntry: historyEntryRequestSchema,
+  clearHistory: noArguments,
+  markMissedSeen: noArguments,
 } as const;
 
 export type OperationName = keyof typeof requestSchemas;
@@ -125,9 +92,6 @@ export function isOperationName(value: unknown): value is OperationName {
 export type RequestOf<K extends OperationName> = z.input<(typeof requestSchemas)[K]>;
 /** What the host receives after validation. */
 export type ValidRequestOf<K extends OperationName> = z.output<(typeof requestSchemas)[K]>;
-
-export type SaveAccountRequest = z.input<typeof saveAccountRequestSchema>;
-export type PasswordChange = z.output<typeof passwordChangeSchema>;
 
 // ---------------------------------------------------------------------------------------
 // Result values
@@ -145,29 +109,46 @@ export interface AppInfo {
   readonly dataDir: string;
   /** How saved passwords are protected at rest, in words. */
   readonly secretStorage: string;
-  /** What the host can do today; calling arrives with the SIP user agent. */
   readonly capabilities: { readonly calling: boolean };
 }
 
-/** An account as the renderer sees it: the password is never included, only whether one is saved. */
-export interface AccountView {
-  readonly id: string;
-  readonly serverUrl: string;
-  readonly user: string;
-  readonly domain: string;
-  readonly displayName: string;
-  readonly hasPassword: boolean;
-}
-
-export interface SettingsView {
-  readonly accounts: readonly AccountView[];
+export interface HostStatus {
+  readonly accounts: readonly AccountStatus[];
+  readonly calls: readonly CallView[];
+  readonly media: MediaOwnerState;
 }
 
 export interface ResultValues {
   getAppInfo: AppInfo;
+  getStatus: HostStatus;
   getSettings: SettingsView;
   saveAccount: AccountView;
   deleteAccount: SettingsView;
+  testConnection: TestConnectionResult;
+  retryRegistration: AccountStatus;
+  claimMediaOwner: MediaOwnerState;
+  answerMediaRequest: null;
+  reportMedia: null;
+  normalizeTarget: NormalizedTarget;
+  dial: CallView;
+  answer: CallView;
+  reject: CallView;
+  hangup: CallView;
+  hold: CallView;
+  resume: CallView;
+  sendDtmf: { readonly method: 'rfc4733' | 'info' };
+  transfer: CallView;
+  attendedTransfer: CallView;
+  listDiagnostics: readonly CallListItem[];
+  subscribeCall: SubscribeCallResult;
+  unsubscribeCall: null;
+  getMessage: MessageText;
+  exportCall: ExportedFile;
+  importTraceChunk: ImportChunkResult;
+  getHistory: HistoryPage;
+  deleteHistoryEntry: HistoryPage;
+  clearHistory: HistoryPage;
+  markMissedSeen: HistoryPage;
 }
 
 export type ResultOf<K extends OperationName> = ResultValues[K];
@@ -175,8 +156,24 @@ export type ResultOf<K extends OperationName> = ResultValues[K];
 // ---------------------------------------------------------------------------------------
 // Events (host -> renderer)
 
-export type AppEvent = { readonly type: 'settings-changed'; readonly settings: SettingsView };
+export type AppEvent =
+  | { readonly type: 'settings-changed'; readonly settings: SettingsView }
+  | { readonly type: 'account-status'; readonly status: AccountStatus }
+  | { readonly type: 'call-updated'; readonly call: CallView }
+  /** To the media owner only. */
+  | { readonly type: 'media-request'; readonly requestId: number; readonly request: MediaRequest }
+  /** To one page: whether it owns the media now. */
+  | { readonly type: 'media-owner'; readonly state: MediaOwnerState }
+  /** To the subscriber only. */
+  | { readonly type: 'call-diagnostics'; readonly update: CallDiagnosticsUpdate }
+  | { readonly type: 'diagnostics-listed'; readonly calls: readonly CallListItem[] }
+  | { readonly type: 'history-changed'; readonly latest?: HistoryEntry; readonly missed: number }
+  /** A sip:/tel: link was opened: show it in the dial field (or dial it, `dial: true`). */
+  | { readonly type: 'dial-request'; readonly target: string; readonly dial: boolean }
+  /** Something the user should know that belongs to no call: dropped diagnostics, a corrupt file replaced. */
+  | { readonly type: 'notice'; readonly level: 'info' | 'warning' | 'error'; readonly text: string };
 
+export type AppEventType = AppEvent['type'];
 export type AppEventListener = (event: AppEvent) => void;
 
 // ---------------------------------------------------------------------------------------
@@ -226,6 +223,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_union':
       return 'has an unsupported shape';
     default:
+      // zod's other issue codes carry the message our schemas gave them.
       return issue.message;
   }
 }

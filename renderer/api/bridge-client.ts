@@ -1,6 +1,6 @@
 // Browser mode's client for the app API: a WebSocket to the local host, authenticated with
 // the per-run token the host printed in the page URL (`#token=...`).
-import type { ApiResult, AppApi, AppEvent, AppEventListener, OperationName, ResultOf } from '../../main/contract/app-api.js';
+import { operationNames, type ApiResult, type AppApi, type AppEvent, type AppEventListener, type OperationName, type ResultOf } from '../../main/contract/app-api.js';
 import {
   BRIDGE_AUTH_CHECK_PATH as AUTH_CHECK_PATH,
   BRIDGE_PATH,
@@ -151,18 +151,15 @@ export function createBridgeClient(options: BridgeClientOptions): AppClient {
       ws.send(JSON.stringify({ kind: 'request', id, operation, payload }));
     });
 
-  const api: AppApi = {
-    getAppInfo: (request) => call('getAppInfo', request),
-    getSettings: (request) => call('getSettings', request),
-    saveAccount: (request) => call('saveAccount', request),
-    deleteAccount: (request) => call('deleteAccount', request),
-    onEvent(listener) {
+  const api = {
+    ...Object.fromEntries(operationNames.map((name) => [name, (request: unknown) => call(name, request)])),
+    onEvent(listener: AppEventListener) {
       eventListeners.add(listener);
       return () => {
         eventListeners.delete(listener);
       };
     },
-  };
+  } as AppApi;
 
   connect();
 

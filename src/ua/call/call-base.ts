@@ -92,6 +92,11 @@ export abstract class CallBase implements Call {
     return this.ctx.callTag;
   }
 
+  /** This call's media handler (whoever created the call chose it; for an incoming call, the agent's factory). */
+  get media(): SdpHandler {
+    return this.ctx.sdp;
+  }
+
   /** How the call ended, once it has. */
   get endedWith(): CallEnded | undefined {
     return this.endInfo;

@@ -198,7 +198,7 @@ export class OutgoingCall extends CallBase {
           // The answer to our offer (RFC 3264 §4), in a provisional: early media.
           fork.earlyAnswer = sdp;
           media = true;
-          await this.ctx.sdp.applyProvisionalAnswer(sdp);
+          await this.ctx.sdp.applyProvisionalAnswer(sdp, fork.dialog.key);
         } else if (this.offer === undefined && reliable && !fork.offerAnswered) {
           // RFC 3262 §5: "If the UAC receives a reliable provisional response with
           // an offer ... it MUST generate an answer in the PRACK."

@@ -10,8 +10,11 @@ export interface SdpHandler {
   createOffer(options?: { direction?: MediaDirection }): Promise<string>;
   /** The answer to a remote offer (an incoming INVITE, re-INVITE, UPDATE, or a 2xx/18x to a delayed-offer INVITE). */
   createAnswer(offer: string, options?: { direction?: MediaDirection }): Promise<string>;
-  /** The answer in a provisional response (early media, RFC 3262 §5 / RFC 3264): playable, not yet final. */
-  applyProvisionalAnswer(answer: string): Promise<void>;
+  /**
+   * The answer in a provisional response (early media, RFC 3262 §5 / RFC 3264): playable, not
+   * yet final. `dialog` names the early dialog it came in, when a forked INVITE has several.
+   */
+  applyProvisionalAnswer(answer: string, dialog?: string): Promise<void>;
   /** The final answer (2xx, ACK, PRACK or UPDATE answering our offer). */
   applyFinalAnswer(answer: string): Promise<void>;
   /**

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { operationNames, requestSchemas } from '../../../main/contract/app-api.js';
 import type { ApiResult } from '../../../main/contract/app-api.js';
-import { createHost } from '../../../main/host.js';
-import type { Host } from '../../../main/host.js';
+import { createHost } from '../../../main/host/host.js';
+import type { Host } from '../../../main/host/host.js';
 import { createFileKeyVault } from '../../../main/secret-vault.js';
 
 let dataDir: string;
@@ -40,7 +40,12 @@ function expectFailure(result: ApiResult<unknown>, code: string, message: RegExp
 
 describe('app API contract', () => {
   it('has a schema for every operation', () => {
-    expect([...operationNames].sort()).toEqual(['deleteAccount', 'getAppInfo', 'getSettings', 'saveAccount']);
+    expect([...operationNames].sort()).toEqual([
+      'answer', 'answerMediaRequest', 'attendedTransfer', 'claimMediaOwner', 'clearHistory', 'deleteAccount', 'deleteHistoryEntry',
+      'dial', 'exportCall', 'getAppInfo', 'getHistory', 'getMessage', 'getSettings', 'getStatus', 'hangup', 'hold',
+      'importTraceChunk', 'listDiagnostics', 'markMissedSeen', 'normalizeTarget', 'reject', 'reportMedia', 'resume',
+      'retryRegistration', 'saveAccount', 'sendDtmf', 'subscribeCall', 'testConnection', 'transfer', 'unsubscribeCall',
+    ]);
     for (const name of operationNames) expect(requestSchemas[name]).toBeDefined();
   });
 
@@ -50,7 +55,7 @@ describe('app API contract', () => {
   });
 
   it('rejects unknown operations without throwing', async () => {
-    expectFailure(await host.invoke('dial', {}), 'unknown-operation', /unknown operation "dial"/);
+    expectFailure(await host.invoke('launchMissiles', {}), 'unknown-operation', /unknown operation "launchMissiles"/);
     expectFailure(await host.invoke(42, {}), 'unknown-operation', /of type number/);
     expectFailure(await host.invoke('__proto__', {}), 'unknown-operation', /unknown operation/);
     expectFailure(await host.invoke('toString', {}), 'unknown-operation', /unknown operation/);

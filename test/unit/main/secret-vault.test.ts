@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileKeyVault, createSafeStorageVault } from '../../../main/secret-vault.js';
 import type { SafeStorageLike } from '../../../main/secret-vault.js';
+import { accountFieldsSchema } from '../../../main/contract/accounts.js';
 import { SETTINGS_FILE, createSettingsStore } from '../../../main/settings-store.js';
 
 const PASSWORD = 'p4ssw0rd-that-must-not-leak';
@@ -78,14 +79,17 @@ describe('file-key vault', () => {
 describe('settings file', () => {
   it('stores the password only encrypted, in a 0600 file', async () => {
     const store = createSettingsStore({ dataDir, vault: createFileKeyVault({ dataDir }) });
-    const saved = await store.saveAccount(undefined, { serverUrl: 'wss://sip.example.com', user: 'alice', domain: '', displayName: 'Alice' }, { action: 'set', value: PASSWORD });
+    const saved = await store.saveAccount(undefined, accountFieldsSchema.parse({
+      serverUrl: 'wss://sip.example.com', user: 'alice', displayName: 'Alice', password: { action: 'set', value: PASSWORD },
+    }));
     const text = await readFile(join(dataDir, SETTINGS_FILE), 'utf8');
     expect(text).toContain('"user": "alice"');
     expect(text).toContain('file-key-aes-256-gcm');
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain(Buffer.from(PASSWORD).toString('base64'));
     if (posix) expect((await stat(join(dataDir, SETTINGS_FILE))).mode & 0o777).toBe(0o600);
-    expect(saved).toEqual({ id: saved.id, serverUrl: 'wss://sip.example.com', user: 'alice', domain: '', displayName: 'Alice', hasPassword: true });
+    expect(saved).toMatchObject({ id: saved.id, serverUrl: 'wss://sip.example.com', user: 'alice', domain: '', displayName: 'Alice', hasPassword: true });
+    expect(JSON.stringify(saved)).not.toContain(PASSWORD);
     expect(await store.revealPassword(saved.id)).toBe(PASSWORD);
   });
 

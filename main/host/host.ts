@@ -7,7 +7,7 @@ import {
   isOperationName,
   ok,
   requestSchemas,
-} from './contract/app-api.js';
+} from '../contract/app-api.js';
 import type {
   ApiResult,
   AppEvent,
@@ -17,12 +17,12 @@ import type {
   OperationName,
   ResultOf,
   ValidRequestOf,
-} from './contract/app-api.js';
-import { packageInfo } from './package-info.js';
-import { SecretVaultError } from './secret-vault.js';
-import type { SecretVault } from './secret-vault.js';
-import { SettingsError, createSettingsStore } from './settings-store.js';
-import type { SettingsStore } from './settings-store.js';
+} from '../contract/app-api.js';
+import { packageInfo } from '../package-info.js';
+import { SecretVaultError } from '../secret-vault.js';
+import type { SecretVault } from '../secret-vault.js';
+import { SettingsError, createSettingsStore } from '../settings-store.js';
+import type { SettingsStore } from '../settings-store.js';
 
 export interface HostOptions {
   readonly mode: HostMode;
@@ -79,12 +79,21 @@ export function createHost(options: HostOptions): Host {
     };
   };
 
+  const notYet = async (): Promise<never> => {
+    throw new Error('calling is being wired into the host in this change and is not available yet');
+  };
   const handlers: Handlers = {
+    getStatus: notYet, testConnection: notYet, retryRegistration: notYet, claimMediaOwner: notYet,
+    answerMediaRequest: notYet, reportMedia: notYet, normalizeTarget: notYet, dial: notYet, answer: notYet,
+    reject: notYet, hangup: notYet, hold: notYet, resume: notYet, sendDtmf: notYet, transfer: notYet,
+    attendedTransfer: notYet, listDiagnostics: notYet, subscribeCall: notYet, unsubscribeCall: notYet,
+    getMessage: notYet, exportCall: notYet, importTraceChunk: notYet, getHistory: notYet,
+    deleteHistoryEntry: notYet, clearHistory: notYet, markMissedSeen: notYet,
     getAppInfo: async () => appInfo(),
     getSettings: () => settings.read(),
     saveAccount: async (request) => {
-      const { id, password, ...fields } = request;
-      const saved = await settings.saveAccount(id, fields, password);
+      const { id, ...fields } = request;
+      const saved = await settings.saveAccount(id, fields);
       emit({ type: 'settings-changed', settings: await settings.read() });
       return saved;
     },
