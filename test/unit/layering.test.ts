@@ -29,7 +29,7 @@ const layers = Object.keys(SRC_LAYERS);
 describe('layering rules', () => {
   it.each([
     ["import { app } from 'electron';\nexport const a = app;", 'electron'],
-    ["import { host } from '../../main/host.js';\nexport const h = host;", 'main/'],
+    ["import { host } from '../../main/host/host.js';\nexport const h = host;", 'main/'],
     ["import { App } from '../../renderer/app.js';\nexport const r = App;", 'renderer/'],
     ["import { useState } from 'react';\nexport const s = useState;", 'React'],
     ['export const title = () => document.title;', 'DOM'],
@@ -59,8 +59,8 @@ describe('layering rules', () => {
 describe('the app API contract (main/contract/)', () => {
   it('is the one part of main/ the renderer may import code from', async () => {
     expect(await layeringErrors("import { BRIDGE_PATH } from '../../main/contract/bridge-protocol.js';\nexport const p = BRIDGE_PATH;", 'renderer/api/example.ts')).toEqual([]);
-    expect(await layeringErrors("import { createHost } from '../../main/host.js';\nexport const h = createHost;", 'renderer/api/example.ts')).not.toEqual([]);
-    expect(await layeringErrors("import type { Host } from '../../main/host.js';\nexport type H = Host;", 'renderer/api/example.ts')).toEqual([]);
+    expect(await layeringErrors("import { createHost } from '../../main/host/host.js';\nexport const h = createHost;", 'renderer/api/example.ts')).not.toEqual([]);
+    expect(await layeringErrors("import type { Host } from '../../main/host/host.js';\nexport type H = Host;", 'renderer/api/example.ts')).toEqual([]);
   });
 
   it('imports no Node module, no electron, nothing else of main/, and only types from src/', async () => {
