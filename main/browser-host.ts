@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { BRIDGE_AUTH_CHECK_PATH, BRIDGE_PATH, BRIDGE_TOKEN_PATTERN } from './contract/bridge-protocol.js';
 import { defaultDataDir } from './data-dir.js';
 import { createHost } from './host/host.js';
+import { defaultStores } from './host/stores.js';
 import { createFileKeyVault } from './secret-vault.js';
 import { defaultRendererDir, readStaticFile } from './static-files.js';
 import { contentSecurityPolicy, loopbackHosts, loopbackOrigins, securityHeaders, tokensEqual } from './web-security.js';
@@ -51,7 +52,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     throw new Error(`the renderer is not built (${join(rendererDir, 'index.html')} is missing); run \`npm run build\``);
   }
 
-  const host = createHost({ mode: 'browser', dataDir: options.dataDir, vault: createFileKeyVault({ dataDir: options.dataDir }), log });
+  const host = createHost({ mode: 'browser', dataDir: options.dataDir, vault: createFileKeyVault({ dataDir: options.dataDir }), stores: defaultStores, log });
   const server = createServer();
   const port = (): number => (server.address() as AddressInfo).port;
   const allowedHosts = (): readonly string[] => loopbackHosts(port());

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL, fail, ipcChannelFor, operationNames } from './contract/app-api.js';
 import type { AppEvent } from './contract/app-api.js';
 import { createHost } from './host/host.js';
-import type { Host } from './host/host.js';
+import { defaultStores } from './host/stores.js';
+import type { Host, HostSession } from './host/host.js';
 import { shouldAllowPermissionCheck, shouldGrantPermission } from './permissions.js';
 import { createFileKeyVault, createSafeStorageVault } from './secret-vault.js';
 import { defaultRendererDir, readStaticFile } from './static-files.js';
@@ -45,14 +46,11 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   const vault = createSafeStorageVault(safeStorage, createFileKeyVault({ dataDir }));
-  const host = createHost({ mode: 'electron', dataDir, vault, version: app.getVersion() });
+  const host = createHost({ mode: 'electron', dataDir, vault, version: app.getVersion(), stores: defaultStores });
   serveRenderer(defaultRendererDir());
   restrictPermissions();
   exposeApi(host);
 
-  host.onEvent((event: AppEvent) => {
-    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENT_CHANNEL, event);
-  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -108,12 +106,37 @@ function restrictPermissions(): void {
   );
 }
 
-/** One IPC handler per operation; the host validates payloads with the API's zod schemas. */
+/**
+ * One IPC handler per operation; the host validates payloads with the API's zod schemas.
+ * Each window's page is one host session: created when the page loads, closed when it
+ * reloads or the window goes (the host then ends the calls whose media it held).
+ */
 function exposeApi(host: Host): void {
+  const sessions = new Map<number, HostSession>();
+  const sessionFor = (contents: WebContents): HostSession => {
+    let session = sessions.get(contents.id);
+    if (session === undefined) {
+      const opened = host.openSession((event: AppEvent) => {
+        if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, event);
+      });
+      session = opened;
+      sessions.set(contents.id, opened);
+      const end = () => {
+        if (sessions.get(contents.id) !== opened) return;
+        sessions.delete(contents.id);
+        opened.close();
+      };
+      contents.once('destroyed', end);
+      contents.on('did-start-navigation', (details) => {
+        if (details.isMainFrame && !details.isSameDocument) end();
+      });
+    }
+    return session;
+  };
   for (const operation of operationNames) {
     ipcMain.handle(ipcChannelFor(operation), (event: IpcMainInvokeEvent, payload: unknown) => {
       if (!isTrustedSender(event)) return fail('unavailable', 'the app API is only available to Callscope\'s own window');
-      return host.invoke(operation, payload);
+      return sessionFor(event.sender).invoke(operation, payload);
     });
   }
 }

@@ -69,8 +69,10 @@ export function attachBridge(options: BridgeOptions): Bridge {
     const send = (message: BridgeServerMessage): void => {
       if (client.readyState === client.OPEN) client.send(JSON.stringify(message));
     };
-    const unsubscribe = options.host.onEvent((event) => send({ kind: 'event', event }));
-    client.on('close', unsubscribe);
+    // One host session per connection: events meant for this page (media requests, its
+    // diagnostics subscriptions) reach only it; closing the connection closes the session.
+    const session = options.host.openSession((event) => send({ kind: 'event', event }));
+    client.on('close', () => session.close());
     client.on('error', (error) => options.log(`callscope: bridge client error: ${error.message}`));
     client.on('message', (data, isBinary) => {
       if (isBinary) return send({ kind: 'protocol-error', message: 'binary messages are not part of the protocol' });
@@ -85,7 +87,7 @@ export function attachBridge(options: BridgeOptions): Bridge {
         return send({ kind: 'protocol-error', message: `malformed request: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`).join('; ')}` });
       }
       const { id, operation, payload } = parsed.data;
-      void options.host.invoke(operation, payload).then((result) => send({ kind: 'response', id, result }));
+      void session.invoke(operation, payload).then((result) => send({ kind: 'response', id, result }));
     });
   };
 

@@ -1,65 +1,145 @@
 // The host: implements the app API once, for every transport (Electron IPC and the
-// browser-mode WebSocket bridge). Transports hand it untrusted `(operation, payload)` pairs;
-// it validates them with the API's zod schemas and always answers with an ApiResult.
-import {
-  describeInvalidRequest,
-  fail,
-  isOperationName,
-  ok,
-  requestSchemas,
-} from '../contract/app-api.js';
+// browser-mode WebSocket bridge), and runs the phone behind it: one user agent per
+// account, the calls, the media owner, diagnostics and history. Each page talks to it
+// through a session (one per window or bridge connection); transports hand a session
+// untrusted `(operation, payload)` pairs, which it validates with the API's zod schemas
+// and always answers with an ApiResult.
+import { describeInvalidRequest, fail, isOperationName, ok, requestSchemas } from '../contract/app-api.js';
 import type {
-  ApiResult,
-  AppEvent,
-  AppEventListener,
-  AppInfo,
-  HostMode,
-  OperationName,
-  ResultOf,
-  ValidRequestOf,
+  ApiResult, AppEvent, AppEventListener, AppInfo, HostMode, OperationName, ResultOf, ValidRequestOf,
 } from '../contract/app-api.js';
 import { packageInfo } from '../package-info.js';
 import { SecretVaultError } from '../secret-vault.js';
 import type { SecretVault } from '../secret-vault.js';
 import { SettingsError, createSettingsStore } from '../settings-store.js';
 import type { SettingsStore } from '../settings-store.js';
+import { AccountError, AccountManager, type AccountManagerOptions } from './accounts/account-manager.js';
+import { accountConfig } from './accounts/account-config.js';
+import { testConnection } from './accounts/test-connection.js';
+import { CallError, CallManager } from './calls/call-manager.js';
+import { historyEntryOf } from './calls/call-history.js';
+import { StoreError, type DiagnosticsStore, type HistoryStore } from './diagnostics/types.js';
+import { MediaOwner, MediaOwnerError } from './media/media-owner.js';
+
+export interface HostStores {
+  readonly diagnostics: DiagnosticsStore;
+  readonly history: HistoryStore;
+}
 
 export interface HostOptions {
   readonly mode: HostMode;
   readonly dataDir: string;
   readonly vault: SecretVault;
+  /** The diagnostics and history stores (the defaults live in the data directory). */
+  readonly stores: (dataDir: string, log: (message: string) => void) => HostStores;
   /** Defaults to package.json's version. */
   readonly version?: string;
   /** Where host-side problems are reported (never with secrets). Defaults to console.error. */
   readonly log?: (message: string) => void;
+  /** How long a page whose connection dropped may take to come back before its calls end, ms. */
+  readonly mediaGraceMs?: number;
+  /** For tests: account timers and back-off. */
+  readonly accountRuntime?: AccountManagerOptions['runtime'];
+}
+
+/** One page's connection to the host. */
+export interface HostSession {
+  readonly id: number;
+  /** Validate and run one operation. Never throws; unknown input yields `{ ok: false }`. */
+  invoke(operation: unknown, payload: unknown): Promise<ApiResult<unknown>>;
+  /** The page went away: its subscriptions end; if it owned the media, its calls end after the grace period. */
+  close(): void;
 }
 
 export interface Host {
   readonly mode: HostMode;
   readonly settings: SettingsStore;
-  /** Validate and run one operation. Never throws; unknown input yields `{ ok: false }`. */
+  /** A new page (window, bridge connection); `send` delivers its events. */
+  openSession(send: (event: AppEvent) => void): HostSession;
+  /** Runs `operation` in a session of the host's own (tests, and callers that own no page). */
   invoke(operation: unknown, payload: unknown): Promise<ApiResult<unknown>>;
-  /** Host -> renderer events; returns the unsubscribe function. */
+  /** Events of the host's own session (every broadcast). Returns the unsubscribe function. */
   onEvent(listener: AppEventListener): () => void;
+  /** A sip:/tel: link opened: show it (or dial it) in the pages. */
+  dialRequest(target: string, dial: boolean): void;
   close(): Promise<void>;
 }
 
-type Handlers = { readonly [K in OperationName]: (request: ValidRequestOf<K>) => Promise<ResultOf<K>> };
+type Handler<K extends OperationName> = (request: ValidRequestOf<K>, session: Session) => Promise<ResultOf<K>>;
+type Handlers = { readonly [K in OperationName]: Handler<K> };
+
+interface Session {
+  readonly id: number;
+  send(event: AppEvent): void;
+}
 
 export function createHost(options: HostOptions): Host {
   const log = options.log ?? ((message: string) => console.error(message));
   const settings = createSettingsStore({ dataDir: options.dataDir, vault: options.vault });
-  const listeners = new Set<AppEventListener>();
+  const { diagnostics, history } = options.stores(options.dataDir, log);
+  const sessions = new Map<number, Session>();
+  const ownListeners = new Set<AppEventListener>();
+  let nextSession = 1;
   let closed = false;
 
-  const emit = (event: AppEvent): void => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        log(`callscope: an event listener failed: ${errorMessage(error)}`);
-      }
+  const deliver = (session: Session, event: AppEvent): void => {
+    try {
+      session.send(event);
+    } catch (error) {
+      log(`callscope: a page's event delivery failed: ${errorMessage(error)}`);
     }
+  };
+  const broadcast = (event: AppEvent): void => {
+    for (const session of [...sessions.values()]) deliver(session, event);
+  };
+  const notice = (level: 'info' | 'warning' | 'error', text: string) => broadcast({ type: 'notice', level, text });
+
+  let calls!: CallManager;
+  const mediaOwner = new MediaOwner({
+    ...(options.mediaGraceMs === undefined ? {} : { graceMs: options.mediaGraceMs }),
+    callsActive: () => calls.active,
+    onOwnerGone: (why) => {
+      if (calls.active) notice('warning', `Calls ended: ${why}.`);
+      void calls.endAll('window-closed');
+      for (const session of sessions.values()) deliver(session, { type: 'media-owner', state: mediaOwner.stateFor(session) });
+    },
+  });
+  const accounts = new AccountManager({
+    settings, log,
+    onStatus: (status) => broadcast({ type: 'account-status', status }),
+    onIncomingCall: (runtime, call) => calls.incoming(runtime, call),
+    mediaFactory: (runtime) => calls.mediaFactory(runtime),
+    attachDiagnostics: (accountId, stream) => diagnostics.attachAccount(accountId, stream),
+    hasCalls: (accountId) => calls.views().some((c) => c.accountId === accountId && c.phase !== 'ended'),
+    endCalls: (accountId) => calls.endAll('account-removed', accountId),
+    ...(options.accountRuntime ? { runtime: options.accountRuntime } : {}),
+  });
+  calls = new CallManager({
+    mediaOwner, notice,
+    account: (id) => accounts.runtime(id),
+    onUpdate: (call) => broadcast({ type: 'call-updated', call }),
+    onStarted: (hostCall) => {
+      const view = hostCall.view();
+      diagnostics.callStarted({
+        id: view.id, callTag: hostCall.call.callTag, sipCallId: view.sipCallId, accountId: view.accountId,
+        title: `${view.direction === 'outgoing' ? '→' : '←'} ${view.peer.display}`, startedAt: view.startedAt,
+      });
+    },
+    onEnded: (hostCall) => {
+      diagnostics.callEnded(hostCall.id);
+      void history.record(historyEntryOf(hostCall.view())).then(async (latest) => {
+        broadcast({ type: 'history-changed', latest, missed: await history.missed() });
+      }, (error: unknown) => log(`callscope: history: ${errorMessage(error)}`));
+      if (!calls.views().some((c) => c.accountId === hostCall.accountId && c.phase !== 'ended')) accounts.callsEnded(hostCall.accountId);
+    },
+  });
+  const offList = diagnostics.onListChanged((list) => broadcast({ type: 'diagnostics-listed', calls: list }));
+  const offNotice = diagnostics.onNotice((text) => notice('warning', text));
+  void accounts.reconcile();
+
+  const settingsChanged = async () => {
+    broadcast({ type: 'settings-changed', settings: await settings.read() });
+    await accounts.reconcile();
   };
 
   const appInfo = (): AppInfo => {
@@ -68,79 +148,169 @@ export function createHost(options: HostOptions): Host {
     if (process.versions.electron !== undefined) versions.electron = process.versions.electron;
     if (process.versions.chrome !== undefined) versions.chrome = process.versions.chrome;
     return {
-      name: 'Callscope',
-      version: options.version ?? info.version,
-      mode: options.mode,
-      platform: process.platform,
-      versions,
-      dataDir: options.dataDir,
-      secretStorage: options.vault.description,
-      capabilities: { calling: false },
+      name: 'Callscope', version: options.version ?? info.version, mode: options.mode, platform: process.platform, versions,
+      dataDir: options.dataDir, secretStorage: options.vault.description, capabilities: { calling: true },
     };
   };
 
-  const notYet = async (): Promise<never> => {
-    throw new Error('calling is being wired into the host in this change and is not available yet');
-  };
   const handlers: Handlers = {
-    getStatus: notYet, testConnection: notYet, retryRegistration: notYet, claimMediaOwner: notYet,
-    answerMediaRequest: notYet, reportMedia: notYet, normalizeTarget: notYet, dial: notYet, answer: notYet,
-    reject: notYet, hangup: notYet, hold: notYet, resume: notYet, sendDtmf: notYet, transfer: notYet,
-    attendedTransfer: notYet, listDiagnostics: notYet, subscribeCall: notYet, unsubscribeCall: notYet,
-    getMessage: notYet, exportCall: notYet, importTraceChunk: notYet, getHistory: notYet,
-    deleteHistoryEntry: notYet, clearHistory: notYet, markMissedSeen: notYet,
     getAppInfo: async () => appInfo(),
+    getStatus: async (_request, session) => ({ accounts: accounts.status(), calls: calls.views(), media: mediaOwner.stateFor(session) }),
     getSettings: () => settings.read(),
     saveAccount: async (request) => {
       const { id, ...fields } = request;
       const saved = await settings.saveAccount(id, fields);
-      emit({ type: 'settings-changed', settings: await settings.read() });
+      await settingsChanged();
       return saved;
     },
     deleteAccount: async (request) => {
+      await calls.endAll('account-removed', request.id);
       const view = await settings.deleteAccount(request.id);
-      emit({ type: 'settings-changed', settings: view });
+      await settingsChanged();
       return view;
+    },
+    testConnection: async (request) => {
+      const { id, ...fields } = request;
+      const stored = id === undefined ? { iceCredentials: [] } : await settings.revealSecrets(id);
+      const password = fields.password.action === 'set' ? fields.password.value : fields.password.action === 'keep' ? stored.password : undefined;
+      const view = { ...fields, id: id ?? 'test', hasPassword: password !== undefined, iceServers: [] };
+      return testConnection(accountConfig(view, { ...(password === undefined ? {} : { password }), iceCredentials: [] }));
+    },
+    retryRegistration: async (request) => accounts.retry(request.id),
+
+    claimMediaOwner: async (request, session) => mediaOwner.claim(ownerSession(session), request.pageId, request.force),
+    answerMediaRequest: async (request, session) => {
+      if (!mediaOwner.answer(session, request.requestId, request.reply)) {
+        throw new StoreError('not-found', 'no such media request is waiting for this page (it timed out, or this page is not the phone)');
+      }
+      return null;
+    },
+    reportMedia: async (request) => {
+      if (calls.mediaReported(request)) diagnostics.addMedia(request.callId, request);
+      return null;
+    },
+
+    normalizeTarget: async (request) => calls.normalize(request.accountId, request.target),
+    dial: async (request) => calls.dial(request.accountId, request.target),
+    answer: (request) => calls.answer(request.callId),
+    reject: async (request) => calls.reject(request.callId, request.status),
+    hangup: async (request) => calls.hangup(request.callId),
+    hold: (request) => calls.hold(request.callId, true),
+    resume: (request) => calls.hold(request.callId, false),
+    sendDtmf: async (request) => ({ method: await calls.sendDtmf(request.callId, request.tones) }),
+    transfer: (request) => calls.transfer(request.callId, request.target),
+    attendedTransfer: async () => {
+      throw new CallError('unavailable', 'Attended transfer needs the stack\'s REFER with Replaces, which this build does not have yet.');
+    },
+
+    listDiagnostics: async () => diagnostics.list(),
+    subscribeCall: (request, session) => diagnostics.subscribe(request.key, session.id, (update) => deliver(session, { type: 'call-diagnostics', update })),
+    unsubscribeCall: async (request, session) => {
+      diagnostics.unsubscribe(request.subscriptionId, session.id);
+      return null;
+    },
+    getMessage: (request) => diagnostics.getMessage(request.key, request.index),
+    exportCall: (request) => diagnostics.exportCall(request.key, request.format),
+    importTraceChunk: (request) => diagnostics.importChunk(request),
+
+    getHistory: (request) => history.page(request),
+    deleteHistoryEntry: (request) => history.remove(request.id),
+    clearHistory: () => history.clear(),
+    markMissedSeen: async () => {
+      const page = await history.markMissedSeen();
+      broadcast({ type: 'history-changed', missed: page.missed });
+      return page;
     },
   };
 
-  const run = async <K extends OperationName>(operation: K, payload: unknown): Promise<ApiResult<ResultOf<K>>> => {
+  const ownerSession = (session: Session) => ({
+    id: session.id,
+    send: (event: Extract<AppEvent, { type: 'media-request' }>) => deliver(session, event),
+    sendOwnerState: (state: ReturnType<MediaOwner['stateFor']>) => deliver(session, { type: 'media-owner', state }),
+  });
+
+  const run = async <K extends OperationName>(operation: K, payload: unknown, session: Session): Promise<ApiResult<ResultOf<K>>> => {
     const parsed = requestSchemas[operation].safeParse(payload);
     if (!parsed.success) return fail('invalid-request', describeInvalidRequest(operation, parsed.error));
-    const handler = handlers[operation] as (request: unknown) => Promise<ResultOf<K>>;
-    return ok(await handler(parsed.data));
+    const handler = handlers[operation] as (request: unknown, session: Session) => Promise<ResultOf<K>>;
+    return ok(await handler(parsed.data, session));
   };
+
+  const openSession = (send: (event: AppEvent) => void): HostSession => {
+    const session: Session = { id: nextSession++, send };
+    sessions.set(session.id, session);
+    return {
+      id: session.id,
+      async invoke(operation, payload) {
+        if (closed) return fail('unavailable', 'the Callscope host is shutting down');
+        if (!sessions.has(session.id)) return fail('unavailable', 'this page\'s session with the host has ended');
+        if (!isOperationName(operation)) {
+          return fail('unknown-operation', `unknown operation ${typeof operation === 'string' ? JSON.stringify(operation.slice(0, 64)) : `of type ${typeof operation}`}`);
+        }
+        try {
+          return await run(operation, payload, session);
+        } catch (error) {
+          return failureFor(operation, error, log);
+        }
+      },
+      close() {
+        if (!sessions.delete(session.id)) return;
+        diagnostics.unsubscribeAll(session.id);
+        mediaOwner.sessionClosed(session);
+      },
+    };
+  };
+
+  const own = openSession((event) => {
+    for (const listener of [...ownListeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        log(`callscope: an event listener failed: ${errorMessage(error)}`);
+      }
+    }
+  });
 
   return {
     mode: options.mode,
     settings,
-    async invoke(operation, payload) {
-      if (closed) return fail('unavailable', 'the Callscope host is shutting down');
-      if (!isOperationName(operation)) {
-        return fail('unknown-operation', `unknown operation ${typeof operation === 'string' ? JSON.stringify(operation.slice(0, 64)) : `of type ${typeof operation}`}`);
-      }
-      try {
-        return await run(operation, payload);
-      } catch (error) {
-        return failureFor(operation, error, log);
-      }
-    },
+    openSession,
+    invoke: (operation, payload) => own.invoke(operation, payload),
     onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      ownListeners.add(listener);
+      return () => ownListeners.delete(listener);
+    },
+    dialRequest(target, dial) {
+      broadcast({ type: 'dial-request', target, dial });
     },
     async close() {
+      if (closed) return;
       closed = true;
-      listeners.clear();
+      await calls.endAll('shutting-down');
+      mediaOwner.close();
+      offList();
+      offNotice();
+      await accounts.close();
+      await diagnostics.close();
+      sessions.clear();
+      ownListeners.clear();
     },
   };
 }
 
 function failureFor(operation: OperationName, error: unknown, log: (message: string) => void): ApiResult<never> {
-  if (error instanceof SettingsError) {
-    return fail(error.kind === 'not-found' ? 'not-found' : 'internal', `${operation}: ${error.message}`);
-  }
+  if (error instanceof SettingsError) return fail(error.kind === 'not-found' ? 'not-found' : 'internal', `${operation}: ${error.message}`);
   if (error instanceof SecretVaultError) return fail('internal', `${operation}: ${error.message}`);
+  if (error instanceof CallError) {
+    return fail(error.kind === 'invalid' ? 'invalid-request' : error.kind === 'not-found' ? 'not-found' : error.kind === 'conflict' ? 'conflict' : 'unavailable',
+      `${operation}: ${error.message}`);
+  }
+  if (error instanceof AccountError) return fail(error.kind, `${operation}: ${error.message}`);
+  if (error instanceof MediaOwnerError) return fail('unavailable', `${operation}: ${error.message}`);
+  if (error instanceof StoreError) {
+    return fail(error.kind === 'not-found' ? 'not-found' : error.kind === 'too-large' ? 'too-large' : error.kind === 'invalid' ? 'invalid-request' : 'internal',
+      `${operation}: ${error.message}`);
+  }
   log(`callscope: ${operation} failed: ${errorMessage(error)}`);
   return fail('internal', `${operation} failed on the host: ${errorMessage(error)}`);
 }

@@ -43,6 +43,7 @@ export class AccountRuntime {
   private registration: Registration | undefined;
   private callAgent: CallAgent | undefined;
   private closed = false;
+  private started = false;
   private failures = 0;
   private wake: (() => void) | undefined;
   private retryTimer: TimerHandle | undefined;
@@ -82,7 +83,12 @@ export class AccountRuntime {
 
   start(): void {
     this.report(this.status('connecting'));
-    void this.run();
+    this.run().catch((error: unknown) => {
+      // A bug, never a peer's doing: say so in the status rather than lose it.
+      this.report(this.status('failed', {
+        failure: { step: 'connect', kind: 'network', reason: `Callscope failed to run this account: ${error instanceof Error ? error.message : String(error)}` },
+      }));
+    });
   }
 
   /** Try now: skip the back-off, or register again (after fixing the password on the server, say). */
@@ -135,7 +141,8 @@ export class AccountRuntime {
   /** Waits out the back-off (reported as retrying), or until retryNow()/close(). */
   private backOff(failure: ConnectionFailure): Promise<void> {
     const retry = this.options.retry ?? { baseMs: 2000, maxMs: 60_000 };
-    const delay = backoffDelay(this.failures++, retry, Math.random);
+    this.failures += 1;
+    const delay = backoffDelay(this.failures, retry, Math.random);
     this.report(this.status('retrying', { failure, retryAt: this.now() + delay }));
     return new Promise((resolve) => {
       const done = () => {
@@ -228,6 +235,8 @@ export class AccountRuntime {
   }
 
   private report(status: AccountStatus): void {
+    if (JSON.stringify(status) === JSON.stringify(this.current) && this.started) return;
+    this.started = true;
     this.current = status;
     this.options.onStatus(status);
   }

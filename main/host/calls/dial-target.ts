@@ -28,6 +28,9 @@ export function normalizeTarget(typed: string, domain: string): TargetResult {
     const inner = normalizeTarget(text.slice(7).replace(/^\/\//, ''), domain);
     return inner.ok ? { ok: true, value: { ...inner.value, changed: true } } : inner;
   }
+  if (scheme !== undefined && !/^[^:]+:\d+$/.test(text)) {
+    return refuse(`"${shorten(text)}" is a ${scheme}: address, which is not a number, a user name or a SIP address.`);
+  }
   const digits = text.replace(VISUAL_SEPARATORS, '');
   if (PHONE_NUMBER.test(digits)) return fromNumber(digits, domain, text);
   const at = text.lastIndexOf('@');

@@ -9,13 +9,14 @@ import type { ApiResult } from '../../../main/contract/app-api.js';
 import { createHost } from '../../../main/host/host.js';
 import type { Host } from '../../../main/host/host.js';
 import { createFileKeyVault } from '../../../main/secret-vault.js';
+import { memoryStores } from '../../support/memory-stores.js';
 
 let dataDir: string;
 let host: Host;
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'callscope-api-'));
-  host = createHost({ mode: 'browser', dataDir, vault: createFileKeyVault({ dataDir }), log: () => undefined });
+  host = createHost({ mode: 'browser', dataDir, vault: createFileKeyVault({ dataDir }), stores: () => memoryStores(), log: () => undefined });
 });
 
 afterEach(async () => {

@@ -1,0 +1,195 @@
+// One call's media in the page: its RTCPeerConnection, the microphone track it sends, the
+// remote audio it plays. The host's media requests map onto it one to one (the host's
+// SdpHandler is a remote of this). ICE gathering is bounded: the description goes back when
+// gathering completes or after `gatherBoundMs`, whichever is first, so a slow or blocked
+// STUN/TURN server never holds the INVITE back.
+import type { IceServerConfig, MediaDirectionName } from '../../main/contract/media.js';
+
+export interface CallMediaOptions {
+  readonly callId: string;
+  /** The microphone stream to send (shared by the page's calls; tracks are cloned per call). */
+  readonly microphone: () => Promise<MediaStreamTrack>;
+  /** Where remote audio plays (the chosen speaker). */
+  readonly speakerId: () => string | undefined;
+  readonly gatherBoundMs: number;
+  /** The page keeps remote audio elements in its document (autoplay needs them attached). */
+  readonly attachAudio: (element: HTMLAudioElement) => void;
+}
+
+export class CallMedia {
+  private pc: RTCPeerConnection | undefined;
+  private track: MediaStreamTrack | undefined;
+  private audio: HTMLAudioElement | undefined;
+  private earlyDialog: string | undefined;
+  private muted = false;
+  /** Time (performance.now) the first remote audio arrived, if it has. */
+  closed = false;
+
+  constructor(private readonly options: CallMediaOptions) {}
+
+  get connection(): RTCPeerConnection | undefined {
+    return this.pc;
+  }
+
+  get isMuted(): boolean {
+    return this.muted;
+  }
+
+  async createOffer(direction: MediaDirectionName | undefined, iceServers: readonly IceServerConfig[]): Promise<string> {
+    const pc = await this.ensure(iceServers);
+    const transceiver = this.audioTransceiver(pc) ?? pc.addTransceiver(await this.sendTrack(), { direction: 'sendrecv' });
+    transceiver.direction = direction ?? 'sendrecv';
+    await pc.setLocalDescription(await pc.createOffer());
+    return this.gathered(pc);
+  }
+
+  async createAnswer(offer: string, direction: MediaDirectionName | undefined, iceServers: readonly IceServerConfig[]): Promise<string> {
+    const pc = await this.ensure(iceServers);
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    const transceiver = this.audioTransceiver(pc);
+    if (transceiver === undefined) throw new Error('the offer has no audio stream this phone can answer');
+    if (transceiver.sender.track === null) await transceiver.sender.replaceTrack(await this.sendTrack());
+    transceiver.direction = direction ?? 'sendrecv';
+    await pc.setLocalDescription(await pc.createAnswer());
+    return this.gathered(pc);
+  }
+
+  /**
+   * The answer to our offer. Provisional (a reliable 18x, RFC 3262): applied as pranswer so
+   * early media plays; a pranswer from another early dialog (forking) replaces it. Final:
+   * applied as the answer.
+   */
+  async applyAnswer(sdp: string, provisional: boolean, dialog: string | undefined): Promise<void> {
+    const pc = this.requirePc();
+    if (provisional) {
+      this.earlyDialog = dialog;
+      await pc.setRemoteDescription({ type: 'pranswer', sdp });
+      return;
+    }
+    if (pc.signalingState === 'stable' && pc.remoteDescription?.sdp === sdp) return;
+    await pc.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  /** RFC 3261 §14.1: a refused re-offer leaves the session as it was. */
+  async rollback(): Promise<void> {
+    const pc = this.requirePc();
+    if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+  }
+
+  /** RFC 4733 tones through the sender's RTCDTMFSender; resolves when they have been played. */
+  async sendDtmf(tones: string, durationMs: number): Promise<void> {
+    const sender = this.audioTransceiver(this.requirePc())?.sender;
+    const dtmf = sender?.dtmf;
+    if (dtmf === undefined || dtmf === null || !dtmf.canInsertDTMF) throw new Error('this call cannot send RFC 4733 DTMF (no telephone-event negotiated)');
+    const gap = 70;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        dtmf.removeEventListener('tonechange', onTone);
+        resolve();
+      };
+      const onTone = (event: RTCDTMFToneChangeEvent) => {
+        if (event.tone === '') done();
+      };
+      dtmf.addEventListener('tonechange', onTone);
+      dtmf.insertDTMF(tones, Math.max(40, durationMs), gap);
+      setTimeout(done, tones.length * (durationMs + gap) + 1000);
+    });
+  }
+
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+    if (this.track) this.track.enabled = !muted;
+  }
+
+  /** The microphone changed: swap the track in place (no renegotiation, no second m-line). */
+  async replaceMicrophone(track: MediaStreamTrack): Promise<void> {
+    const sender = this.pc ? this.audioTransceiver(this.pc)?.sender : undefined;
+    const clone = track.clone();
+    clone.enabled = !this.muted;
+    if (sender) await sender.replaceTrack(clone);
+    this.track?.stop();
+    this.track = clone;
+  }
+
+  /** The speaker changed. */
+  async setSpeaker(deviceId: string | undefined): Promise<void> {
+    if (this.audio && 'setSinkId' in this.audio && deviceId !== undefined) await this.audio.setSinkId(deviceId);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.track?.stop();
+    this.pc?.close();
+    if (this.audio) {
+      this.audio.pause();
+      this.audio.srcObject = null;
+      this.audio.remove();
+    }
+  }
+
+  get dialog(): string | undefined {
+    return this.earlyDialog;
+  }
+
+  private async ensure(iceServers: readonly IceServerConfig[]): Promise<RTCPeerConnection> {
+    if (this.closed) throw new Error('the call\'s media is closed');
+    if (this.pc) return this.pc;
+    const pc = new RTCPeerConnection({
+      iceServers: iceServers.map((s) => ({ urls: [...s.urls], ...(s.username ? { username: s.username } : {}), ...(s.credential ? { credential: s.credential } : {}) })),
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+    });
+    pc.addEventListener('track', (event) => this.play(event.streams[0] ?? new MediaStream([event.track])));
+    this.pc = pc;
+    return pc;
+  }
+
+  private requirePc(): RTCPeerConnection {
+    if (this.pc === undefined || this.closed) throw new Error('the call has no media yet');
+    return this.pc;
+  }
+
+  private audioTransceiver(pc: RTCPeerConnection): RTCRtpTransceiver | undefined {
+    return pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio' && t.currentDirection !== 'stopped');
+  }
+
+  private async sendTrack(): Promise<MediaStreamTrack> {
+    if (this.track === undefined) {
+      this.track = (await this.options.microphone()).clone();
+      this.track.enabled = !this.muted;
+    }
+    return this.track;
+  }
+
+  private play(stream: MediaStream): void {
+    if (this.audio === undefined) {
+      this.audio = document.createElement('audio');
+      this.audio.autoplay = true;
+      this.audio.dataset['callId'] = this.options.callId;
+      this.options.attachAudio(this.audio);
+    }
+    this.audio.srcObject = stream;
+    void this.setSpeaker(this.options.speakerId()).catch(() => undefined);
+    void this.audio.play().catch(() => undefined);
+  }
+
+  /** The local description once gathering completes, or when the bound passes (with what was gathered so far). */
+  private gathered(pc: RTCPeerConnection): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const finish = () => {
+        clearTimeout(timer);
+        pc.removeEventListener('icegatheringstatechange', onChange);
+        const sdp = pc.localDescription?.sdp;
+        if (sdp === undefined) reject(new Error('no local description'));
+        else resolve(sdp);
+      };
+      const onChange = () => {
+        if (pc.iceGatheringState === 'complete') finish();
+      };
+      const timer = setTimeout(finish, this.options.gatherBoundMs);
+      pc.addEventListener('icegatheringstatechange', onChange);
+      if (pc.iceGatheringState === 'complete') finish();
+    });
+  }
+}
