@@ -94,17 +94,18 @@ export function createHost(options: HostOptions): Host {
   };
   const notice = (level: 'info' | 'warning' | 'error', text: string) => broadcast({ type: 'notice', level, text });
 
-  let calls!: CallManager;
+  // The media owner and the calls refer to each other; the owner only calls back later.
+  const late: { calls?: CallManager } = {};
   const mediaOwner = new MediaOwner({
     ...(options.mediaGraceMs === undefined ? {} : { graceMs: options.mediaGraceMs }),
-    callsActive: () => calls.active,
+    callsActive: () => late.calls?.active ?? false,
     onOwnerGone: (why) => {
-      if (calls.active) notice('warning', `Calls ended: ${why}.`);
-      void calls.endAll('window-closed');
+      if (late.calls?.active) notice('warning', `Calls ended: ${why}.`);
+      void late.calls?.endAll('window-closed');
       for (const session of sessions.values()) deliver(session, { type: 'media-owner', state: mediaOwner.stateFor(session) });
     },
   });
-  const accounts = new AccountManager({
+  const accounts: AccountManager = new AccountManager({
     settings, log,
     onStatus: (status) => broadcast({ type: 'account-status', status }),
     onIncomingCall: (runtime, call) => calls.incoming(runtime, call),
@@ -114,7 +115,7 @@ export function createHost(options: HostOptions): Host {
     endCalls: (accountId) => calls.endAll('account-removed', accountId),
     ...(options.accountRuntime ? { runtime: options.accountRuntime } : {}),
   });
-  calls = new CallManager({
+  const calls: CallManager = new CallManager({
     mediaOwner, notice,
     account: (id) => accounts.runtime(id),
     onUpdate: (call) => broadcast({ type: 'call-updated', call }),
@@ -133,6 +134,7 @@ export function createHost(options: HostOptions): Host {
       if (!calls.views().some((c) => c.accountId === hostCall.accountId && c.phase !== 'ended')) accounts.callsEnded(hostCall.accountId);
     },
   });
+  late.calls = calls;
   const offList = diagnostics.onListChanged((list) => broadcast({ type: 'diagnostics-listed', calls: list }));
   const offNotice = diagnostics.onNotice((text) => notice('warning', text));
   void accounts.reconcile();

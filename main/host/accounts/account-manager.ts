@@ -126,15 +126,14 @@ export class AccountManager {
     const accountId = config.account.id;
     const diagnostics = new DiagnosticsStream();
     const detach = this.options.attachDiagnostics(accountId, diagnostics);
-    let runtime: AccountRuntime | undefined;
-    runtime = new AccountRuntime({
+    const runtime: AccountRuntime = new AccountRuntime({
       ...this.options.runtime,
       config, diagnostics,
       createSdpHandler: this.options.mediaFactory(() => runtime),
       onStatus: (status) => {
         if (this.running.get(accountId)?.runtime === runtime || this.running.get(accountId) === undefined) this.report(status);
       },
-      onIncomingCall: (call) => this.options.onIncomingCall(runtime!, call),
+      onIncomingCall: (call) => this.options.onIncomingCall(runtime, call),
     });
     this.running.set(accountId, { runtime, fingerprint, detach });
     runtime.start();
