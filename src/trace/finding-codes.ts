@@ -7,7 +7,7 @@ export const FINDING_CODES = [
   'missing-ack', 'missing-ack-non2xx', 'missing-prack', 'unreliable-early-media', 'trying-with-to-tag',
   'no-provisional', 'request-timeout', 'unroutable-contact', 'route-set-mismatch', 'ack-cseq-mismatch',
   'cancel-after-final', 'cancel-before-provisional', 'bye-before-ack', 'rseq-violation', 'auth-loop', 'glare',
-  'post-dial-delay',
+  'post-dial-delay', 'require-ignored', 'prack-failed',
 ] as const;
 
 export type FindingCode = typeof FINDING_CODES[number];

@@ -133,6 +133,24 @@ export const CATALOGUE: Readonly<Record<FindingCode, FindingEntry>> = {
       'Check that both sides do not start offers at the same time (session refresh timers, hold/resume).',
     ],
   },
+  'require-ignored': {
+    title: 'Require: 100rel ignored (no 420 Bad Extension)',
+    rfc: 'RFC 3261 §8.2.2.3, RFC 3262 §3',
+    nextSteps: [
+      'A UAS that does not support 100rel must answer an INVITE that requires it with 420 Bad Extension (Unsupported: 100rel).',
+      'A UAS that supports it must send its provisional responses (but 100) reliably: Require: 100rel and RSeq.',
+      'Check the far end\'s 100rel setting, and whether a proxy or SBC strips Require/RSeq on the way.',
+    ],
+  },
+  'prack-failed': {
+    title: 'PRACK answered with an error',
+    rfc: 'RFC 3262 §3, §4',
+    nextSteps: [
+      'A PRACK matching an outstanding reliable provisional must get a 2xx; only one that matches none gets 481.',
+      'A 481 usually means the PRACK reached the wrong place (Route, Contact of the 18x) or arrived after the UAS sent its 2xx.',
+      'A 501/405 means the far end sent reliable provisionals without implementing PRACK: check its 100rel setting.',
+    ],
+  },
   'post-dial-delay': {
     title: 'Long post-dial delay',
     rfc: 'RFC 6076 §4.2',

@@ -89,6 +89,23 @@ export function isReliableProvisional(sip: SipResponse): boolean {
   return sip.status > 100 && sip.status < 200 && sip.rseq !== undefined && sip.require.some((t) => t.toLowerCase() === '100rel');
 }
 
+/**
+ * The INVITE a response answers, as the responder got it: the copy with the same Call-ID
+ * and CSeq that went to the response's sender (a capture may hold a copy per hop), else any copy.
+ */
+export function inviteFor(ctx: FindingContext, response: ParsedMessage<SipResponse>): ParsedMessage<SipRequest> | undefined {
+  const copies = ctx.requests.filter((r) => r.index < response.index && r.sip.method === 'INVITE' && r.sip.cseq.seq === response.sip.cseq.seq
+    && r.sip.callId === response.sip.callId && r.sip.from.tag === response.sip.from.tag);
+  return copies.find((r) => receiverOf(r) === senderOf(response)) ?? copies.at(-1);
+}
+
+/** What an INVITE says of 100rel (RFC 3262): required, supported, or neither; unknown without the INVITE. */
+export function hundredRelOf(invite: ParsedMessage<SipRequest> | undefined): 'required' | 'supported' | 'none' | 'unknown' {
+  if (invite === undefined) return 'unknown';
+  if (invite.sip.require.some((t) => t.toLowerCase() === '100rel')) return 'required';
+  return invite.sip.supported.some((t) => t.toLowerCase() === '100rel') ? 'supported' : 'none';
+}
+
 export function hasSdp(sip: SipMessage): boolean {
   if (sip.bodyLength === 0) return false;
   const type = sip.contentType;

@@ -2,7 +2,7 @@
 // trying-with-to-tag (RFC 3261 §8.2.6.2).
 import type { SipResponse } from '../../message/index.js';
 import {
-  hasSdp, hopOf, isReliableProvisional, receiverOf, senderOf, seconds,
+  hasSdp, hopOf, hundredRelOf, inviteFor, isReliableProvisional, receiverOf, senderOf, seconds,
   type DetectedFinding, type FindingContext, type ParsedMessage,
 } from './finding-context.js';
 
@@ -49,6 +49,10 @@ function unreliableEarlyMedia(ctx: FindingContext): DetectedFinding[] {
     const sip = m.sip;
     if (sip.cseq.method !== 'INVITE' || sip.status < 180 || sip.status > 189 || m.retransmission) continue;
     if (!hasSdp(sip) || sip.require.some((t) => t.toLowerCase() === '100rel')) continue;
+    // Only a caller that offered 100rel could have had it reliably: to one that did not, an
+    // unreliable 18x is the only choice the RFCs leave (RFC 3262 §3). One that required it
+    // is require-ignored's case.
+    if (hundredRelOf(inviteFor(ctx, m)) !== 'supported') continue;
     out.push(ctx.finding('unreliable-early-media', 'warning', [m.index],
       `The ${sip.status} on ${hopOf(m)} carries SDP without 100rel (no Require: 100rel, no RSeq): if it is lost the caller `
       + 'never gets the early-media answer, and the caller may play local ringback over the far end\'s media.',

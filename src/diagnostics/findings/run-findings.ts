@@ -4,6 +4,7 @@ import type { Finding, TraceMessage } from '../model-types.js';
 import { ackFindings } from './ack-findings.js';
 import { cancelFindings } from './cancel-findings.js';
 import { FindingContext, type CallDraft, type DetectedFinding, type FindingOptions } from './finding-context.js';
+import { prackFindings } from './prack-findings.js';
 import { progressFindings } from './progress-findings.js';
 import { reliabilityFindings } from './reliability-findings.js';
 import { routingFindings } from './routing-findings.js';
@@ -12,7 +13,7 @@ import { sequenceFindings } from './sequence-findings.js';
 export type { FindingOptions } from './finding-context.js';
 
 const DETECTORS: ReadonlyArray<(ctx: FindingContext) => DetectedFinding[]> = [
-  ackFindings, reliabilityFindings, progressFindings, routingFindings, cancelFindings, sequenceFindings,
+  ackFindings, reliabilityFindings, prackFindings, progressFindings, routingFindings, cancelFindings, sequenceFindings,
 ];
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;

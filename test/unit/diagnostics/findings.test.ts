@@ -114,15 +114,64 @@ describe('missing-prack and rseq-violation', () => {
 });
 
 describe('unreliable-early-media', () => {
-  it('183 with SDP and no 100rel', () => {
-    const t = new Trace().add(0, UAC, UAS, invite).add(10, UAS, UAC, response(183, 'INVITE', { toTag: 'b1', body: sdp }));
+  const offering = request('INVITE', { body: sdp, headers: ['Supported: 100rel'] });
+  it('183 with SDP and no 100rel, to a caller that offered 100rel', () => {
+    const t = new Trace().add(0, UAC, UAS, offering).add(10, UAS, UAC, response(183, 'INVITE', { toTag: 'b1', body: sdp }));
     expect(t.codes()).toEqual(['unreliable-early-media']);
   });
+  it('not to a caller that did not offer 100rel: an unreliable 183 is the only RFC-correct choice then (RFC 3262 §3)', () => {
+    const t = new Trace().add(0, UAC, UAS, invite).add(10, UAS, UAC, response(183, 'INVITE', { toTag: 'b1', body: sdp }));
+    expect(t.codes()).toEqual([]);
+  });
   it('not for a 180 without a body, nor for a reliable 183', () => {
-    const t = new Trace().add(0, UAC, UAS, invite).add(10, UAS, UAC, ringing)
+    const t = new Trace().add(0, UAC, UAS, offering).add(10, UAS, UAC, ringing)
       .add(20, UAS, UAC, response(183, 'INVITE', { toTag: 'b1', body: sdp, headers: ['Require: 100rel', 'RSeq: 1'] }))
       .add(30, UAC, UAS, request('PRACK', { toTag: 'b1', cseq: 2, headers: ['RAck: 1 1 INVITE'] }));
     expect(t.codes()).toEqual([]);
+  });
+});
+
+describe('require-ignored', () => {
+  const requiring = request('INVITE', { body: sdp, headers: ['Require: 100rel', 'Supported: 100rel'] });
+  it('an unreliable 180 and a 200 to an INVITE that required 100rel, instead of 420 (RFC 3261 §8.2.2.3)', () => {
+    const t = new Trace().add(0, UAC, UAS, requiring).add(10, UAS, UAC, ringing).add(1000, UAS, UAC, ok).add(1010, UAC, UAS, ack);
+    const f = t.model().calls[0]!.findings.find((x) => x.code === 'require-ignored')!;
+    expect(t.codes()).toEqual(['require-ignored']);
+    expect(f.severity).toBe('error');
+    expect(f.messages).toEqual([0, 1, 2]);
+    expect(f.explanation).toMatch(/Require: 100rel.*unreliable 180.*420 Bad Extension; it then answered 200/);
+  });
+  it('not when the UAS refuses with 420, nor when its provisionals are reliable, nor when 100rel was only supported', () => {
+    const refused = new Trace().add(0, UAC, UAS, requiring).add(10, UAS, UAC, response(420, 'INVITE', { toTag: 'b1', headers: ['Unsupported: 100rel'] }))
+      .add(20, UAC, UAS, request('ACK', { toTag: 'b1' }));
+    expect(refused.codes()).toEqual([]);
+    const reliable = new Trace().add(0, UAC, UAS, requiring)
+      .add(10, UAS, UAC, response(180, 'INVITE', { toTag: 'b1', headers: ['Require: 100rel', 'RSeq: 1'] }))
+      .add(20, UAC, UAS, request('PRACK', { toTag: 'b1', cseq: 2, headers: ['RAck: 1 1 INVITE'] }))
+      .add(30, UAS, UAC, response(200, 'PRACK', { toTag: 'b1', cseq: 2 }));
+    expect(reliable.codes()).toEqual([]);
+    const supportedOnly = new Trace().add(0, UAC, UAS, request('INVITE', { body: sdp, headers: ['Supported: 100rel'] })).add(10, UAS, UAC, ringing);
+    expect(supportedOnly.codes()).toEqual([]);
+  });
+});
+
+describe('prack-failed', () => {
+  const reliable183 = response(183, 'INVITE', { toTag: 'b1', body: sdp, headers: ['Require: 100rel', 'RSeq: 1'] });
+  const prack = request('PRACK', { toTag: 'b1', cseq: 2, headers: ['RAck: 1 1 INVITE'] });
+  it('a 501 to a PRACK (the UAS sent reliable provisionals without implementing PRACK)', () => {
+    const t = new Trace().add(0, UAC, UAS, invite).add(10, UAS, UAC, reliable183).add(20, UAC, UAS, prack)
+      .add(30, UAS, UAC, response(501, 'PRACK', { toTag: 'b1', cseq: 2 })).add(1000, UAS, UAC, ok).add(1010, UAC, UAS, ack);
+    const f = t.model().calls[0]!.findings.find((x) => x.code === 'prack-failed')!;
+    expect(f).toMatchObject({ severity: 'error', messages: [2, 3] });
+    expect(f.explanation).toMatch(/PRACK \(RAck 1 1 INVITE\) got 501 .*does not implement PRACK/);
+  });
+  it('a 481 says the PRACK matched nothing; a 200 is no finding', () => {
+    const t481 = new Trace().add(0, UAC, UAS, invite).add(10, UAS, UAC, reliable183).add(20, UAC, UAS, prack)
+      .add(30, UAS, UAC, response(481, 'PRACK', { toTag: 'b1', cseq: 2 }));
+    expect(t481.model().calls[0]!.findings.find((x) => x.code === 'prack-failed')?.explanation).toMatch(/matched it to no reliable provisional/);
+    const t200 = new Trace().add(0, UAC, UAS, invite).add(10, UAS, UAC, reliable183).add(20, UAC, UAS, prack)
+      .add(30, UAS, UAC, response(200, 'PRACK', { toTag: 'b1', cseq: 2 }));
+    expect(t200.codes()).toEqual([]);
   });
 });
 
@@ -183,6 +232,27 @@ describe('unroutable-contact', () => {
     expect(new Trace().add(0, UAC, PUBLIC_UAS, invite).add(100, PUBLIC_UAS, UAC, rr).codes()).toEqual([]);
     const same = { ...UAS, address: '192.168.1.20' };
     expect(new Trace().add(0, UAC, same, invite).add(100, same, UAC, natOk).codes()).toEqual([]);
+  });
+  // A WebRTC client over WebSocket through an edge proxy to a UDP far end, both legs captured:
+  // the proxy record-routes twice (WS and UDP side) and aliases the client's Contact.
+  function proxiedWebSocketCall(farContact: string): Trace {
+    const WS_CLIENT = { transport: 'WS', address: '192.0.2.10', port: 40000 };
+    const rr = ['Record-Route: <sip:192.0.2.1:5060;r2=on;lr>', 'Record-Route: <sip:192.0.2.1:8080;transport=ws;r2=on;lr>'];
+    const clientVia = 'df7jal23ls0d.invalid;branch=z9hG4bK-ws-1;rport=40000;received=192.0.2.10';
+    const near = request('INVITE', { body: sdp, contact: 'sip:alice@df7jal23ls0d.invalid;transport=ws', via: ['df7jal23ls0d.invalid;branch=z9hG4bK-ws-1'] });
+    const far = request('INVITE', { body: sdp, contact: farContact, via: ['192.0.2.1:5060;branch=z9hG4bK-p-1', clientVia], headers: rr });
+    const farOk = response(200, 'INVITE', { toTag: 'b1', body: sdp, via: ['192.0.2.1:5060;branch=z9hG4bK-p-1', clientVia], headers: rr });
+    const nearOk = response(200, 'INVITE', { toTag: 'b1', body: sdp, via: [clientVia], headers: rr });
+    return new Trace().add(0, WS_CLIENT, PROXY, near).add(5, PROXY, UAS, far).add(100, UAS, PROXY, farOk).add(105, PROXY, WS_CLIENT, nearOk);
+  }
+  it('not for a WebSocket client\'s .invalid Contact that the record-routing edge proxy aliased (add_contact_alias)', () => {
+    expect(proxiedWebSocketCall('sip:alice@df7jal23ls0d.invalid;transport=ws;alias=192.0.2.10~40000~5').codes()).toEqual([]);
+  });
+  it('not for one with RFC 5626 ob (the proxy keeps the flow)', () => {
+    expect(proxiedWebSocketCall('sip:alice@df7jal23ls0d.invalid;transport=ws;ob').codes()).toEqual([]);
+  });
+  it('but when the proxy record-routes without aliasing, nobody can reach the .invalid Contact', () => {
+    expect(proxiedWebSocketCall('sip:alice@df7jal23ls0d.invalid;transport=ws').codes()).toEqual(['unroutable-contact']);
   });
   it('a WebSocket caller\'s .invalid Contact without Record-Route', () => {
     const wsInvite = request('INVITE', { body: sdp, contact: 'sip:alice@df7jal23ls0d.invalid;transport=ws' });
