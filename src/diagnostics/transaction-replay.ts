@@ -86,8 +86,10 @@ export function replayStates(method: string, role: ReplayRole, transport: string
         } else {
           go(step.at, 'Completed', cause);
           if (reliable) {
-            go(step.at, 'Terminated', serverSide ? 'Completed on a reliable transport (Timer J = 0)'
-              : 'Completed on a reliable transport (Timer K = 0)');
+            // §17.1.2.2 / §17.2.2: Timer K (client) and Timer J (server) are zero on a reliable transport.
+            // An observer sees both ends finish at once: it names both, not the server's alone.
+            const timers = role === 'client' ? 'Timer K' : role === 'server' ? 'Timer J' : 'Timers J and K';
+            go(step.at, 'Terminated', `Completed on a reliable transport (${timers} = 0)`);
           }
         }
       }
@@ -101,5 +103,5 @@ export function replayStates(method: string, role: ReplayRole, transport: string
 
 /** Transitions that messages (not timers or transport failures) caused: comparable across live and import. */
 export function isMessageDriven(change: StateChange): boolean {
-  return / (received|sent|seen)$/.test(change.cause) || /\(Timer [DIJK] = 0\)$/.test(change.cause);
+  return / (received|sent|seen)$/.test(change.cause) || /\(Timers? [DIJK](?: and [DIJK])? = 0\)$/.test(change.cause);
 }
