@@ -240,9 +240,10 @@ export const callCommand: CliCommand = {
     const ok = endedCleanly(end, answered);
     const measured = session && media ? await media.finish(session) : undefined;
     const { earlyMedia, answered: answeredAt } = timeline.timings;
-    const mediaReport = measured && mediaSection(measured, {
+    // A call that never got as far as a session (busy, unanswered) has no media to report.
+    const mediaReport = measured && (answered || measured.negotiated) ? mediaSection(measured, {
       startedAt: begin, ...(earlyMedia === undefined ? {} : { earlyMediaAt: earlyMedia }), ...(answeredAt === undefined ? {} : { answeredAt }),
-    });
+    }) : undefined;
     if (mediaReport) for (const line of mediaLines(mediaReport)) say(`${line}\n`);
     const report = {
       command: 'call', target, from: ua.from, server: ua.connection.servers[0]!.display,
