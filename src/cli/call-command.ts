@@ -16,6 +16,8 @@ import { UserAgent, type UserAgentOptions } from '../ua/user-agent.js';
 import { LiveRecorder } from '../diagnostics/live-recorder.js';
 import { DiagnosticsStream } from '../trace/events.js';
 import type { CallEnded } from '../ua/call/types.js';
+import { CallMedia, mediaOptionNames, mediaUsage, parseMediaOptions } from './call-media.js';
+import { mediaLines, mediaSection } from './media-report.js';
 
 export const CONNECTION_USAGE = `Connection options (call and listen):
   --server SERVER       wss://host[:port][/path], ws://... (loopback), or
@@ -39,13 +41,16 @@ const USAGE = `Usage: callscope call [options] <target>
 
 Place one call to <target> (a SIP URI, or a user at the server's host), handle
 reliable provisionals (PRACK) and early media, stay up --duration seconds,
-hang up, and report each step. Exit 0 when the call was answered and ended
-cleanly, 1 otherwise (with the reason in one line), 2 for a usage error.
+hang up, and report each step and the audio. Exit 0 when the call was
+answered and ended cleanly (and, with media, audio flowed both ways), 1
+otherwise (with the reason in one line), 2 for a usage error.
 
 Call options:
   --duration S          seconds to stay up once answered (default 5)
   --ring-timeout S      give up (CANCEL) when not answered within S seconds (default 60)
   --delayed-offer       send the INVITE without SDP; the offer comes back in a reliable 18x or the 2xx
+
+${mediaUsage('call')}
 
 ${faultUsage('caller')}
 
@@ -173,7 +178,9 @@ export const callCommand: CliCommand = {
       return code;
     };
     const faultNames = faultOptionNames('caller');
-    const parsed = parseArgv(args, ['--duration', '--ring-timeout', ...faultNames.values], ['--delayed-offer', ...faultNames.flags]);
+    const mediaNames = mediaOptionNames('call');
+    const parsed = parseArgv(args, ['--duration', '--ring-timeout', ...faultNames.values, ...mediaNames.values],
+      ['--delayed-offer', ...faultNames.flags, ...mediaNames.flags]);
     if (typeof parsed === 'string') return fail(parsed, 2);
     const faults = parseFaults(parsed.values, 'caller');
     if (typeof faults === 'string') return fail(faults, 2);
@@ -184,8 +191,11 @@ export const callCommand: CliCommand = {
     if (typeof ringTimeout === 'string') return fail(ringTimeout, 2);
     const options = await userAgentOptions(parsed.values);
     if (typeof options === 'string') return fail(options, 2);
+    const mediaChoice = parseMediaOptions(parsed.values);
+    if ('error' in mediaChoice) return fail(mediaChoice.error, mediaChoice.code);
     const json = parsed.values.get('--json') as string | undefined;
     const say = json === '-' ? io.stderr : io.stdout;
+    if (mediaChoice.note) io.stderr(`callscope call: ${mediaChoice.note}\n`);
 
     const faultList = describeFaults(faults);
     const diagnostics = new DiagnosticsStream();
@@ -196,11 +206,15 @@ export const callCommand: CliCommand = {
     const ua = started.value;
     const clock = ua.endpoint.clock;
     const target = ua.target(parsed.positionals[0]!);
+    const media = await CallMedia.start(mediaChoice, options.server, () => clock.now(), options.localHost);
+    const session = media?.session();
     const begin = clock.now();
     const call = ua.agent.call(target, {
       ringTimeoutMs: (ringTimeout ?? 60) * 1000,
       ...(parsed.values.get('--delayed-offer') === true ? { delayedOffer: true } : {}),
+      ...(session ? { sdp: session } : {}),
     });
+    call.on('answered', () => session?.markAnswered());
     const timeline = new CallTimeline(call, begin);
     const ms = (at: number) => `${Math.round(at - begin)} ms`.padStart(9);
     say(`calling ${target} from ${ua.from} via ${ua.connection.servers[0]!.display}\n`);
@@ -224,20 +238,29 @@ export const callCommand: CliCommand = {
     const end = await call.ended;
     stopInterrupt();
     const ok = endedCleanly(end, answered);
+    const measured = session && media ? await media.finish(session) : undefined;
+    const { earlyMedia, answered: answeredAt } = timeline.timings;
+    // A call that never got as far as a session (busy, unanswered) has no media to report.
+    const mediaReport = measured && (answered || measured.negotiated) ? mediaSection(measured, {
+      startedAt: begin, ...(earlyMedia === undefined ? {} : { earlyMediaAt: earlyMedia }), ...(answeredAt === undefined ? {} : { answeredAt }),
+    }) : undefined;
+    if (mediaReport) for (const line of mediaLines(mediaReport)) say(`${line}\n`);
     const report = {
       command: 'call', target, from: ua.from, server: ua.connection.servers[0]!.display,
       ...(faultList.length > 0 ? { faults: faultList } : {}),
       outcome: ok ? 'answered and ended cleanly' : end.cause,
       ...(end.status === undefined ? {} : { finalStatus: end.status }),
       reason: end.reason,
-      calls: [callReport(timeline, recorder.model())],
+      calls: [{ ...callReport(timeline, recorder.model()), ...(mediaReport ? { media: mediaReport } : {}) }],
     };
     await ua.close();
+    await media?.close();
     try {
       await writeReport(io, json, report);
     } catch (error) {
       return fail(`cannot write the report to ${json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 1);
     }
+    if (ok && mediaChoice.expectAudio && mediaReport?.audio !== 'two-way') return fail(mediaReport?.audio ?? 'no media measurements (the media session did not close in time)', 1);
     if (ok) return 0;
     return fail(answered ? `the call did not end cleanly: ${end.reason}` : end.reason, 1);
   },

@@ -10,16 +10,23 @@ import { describeFaults } from '../ua/call/faults.js';
 import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
 import type { IncomingCall } from '../ua/call/incoming-call.js';
 import { UserAgent } from '../ua/user-agent.js';
+import { backgroundClock } from '../util/clock.js';
 import { LiveRecorder } from '../diagnostics/live-recorder.js';
 import { DiagnosticsStream } from '../trace/events.js';
+import { CallMedia, mediaOptionNames, mediaUsage, parseMediaOptions } from './call-media.js';
+import { mediaLines, mediaSection, type MediaSection } from './media-report.js';
+import type { MediaSession } from '../media/media-session.js';
+import type { SdpHandler } from '../ua/sdp/sdp-handler.js';
 
 const USAGE = `Usage: callscope listen [options]
 
 Take incoming calls and report what every transaction did. Each call rings
 (180; reliable when the caller supports 100rel), or with --early-media gets a
 183 with SDP first, then is answered after --answer-after seconds, or rejected
-with --reject CODE. Exit 0 when --count calls were handled as asked (answered
-and ended cleanly, or rejected with CODE), 1 otherwise, 2 for a usage error.
+with --reject CODE. Each answered call's audio is measured and reported.
+Exit 0 when --count calls were handled as asked (answered and ended cleanly
+and, with media, audio flowed both ways; or rejected with CODE), 1
+otherwise, 2 for a usage error.
 
 Listen options:
   --answer-after S      seconds to ring before answering (default 0)
@@ -28,6 +35,8 @@ Listen options:
   --count N             stop after N calls (default 1)
   --duration S          hang up S seconds after answering (default: wait for the caller's BYE)
   --timeout S           give up when no call has come within S seconds
+
+${mediaUsage('listen')}
 
 ${faultUsage('callee')}
 
@@ -44,8 +53,9 @@ export const listenCommand: CliCommand = {
       return code;
     };
     const faultNames = faultOptionNames('callee');
-    const parsed = parseArgv(args, ['--answer-after', '--reject', '--count', '--duration', '--timeout', ...faultNames.values],
-      ['--early-media', ...faultNames.flags]);
+    const mediaNames = mediaOptionNames('listen');
+    const parsed = parseArgv(args, ['--answer-after', '--reject', '--count', '--duration', '--timeout', ...faultNames.values, ...mediaNames.values],
+      ['--early-media', ...faultNames.flags, ...mediaNames.flags]);
     if (typeof parsed === 'string') return fail(parsed, 2);
     const faults = parseFaults(parsed.values, 'callee');
     if (typeof faults === 'string') return fail(faults, 2);
@@ -66,14 +76,23 @@ export const listenCommand: CliCommand = {
     }
     const options = await userAgentOptions(parsed.values);
     if (typeof options === 'string') return fail(options, 2);
+    const mediaChoice = parseMediaOptions(parsed.values);
+    if ('error' in mediaChoice) return fail(mediaChoice.error, mediaChoice.code);
     const json = parsed.values.get('--json') as string | undefined;
     const say = json === '-' ? io.stderr : io.stdout;
+    if (mediaChoice.note) io.stderr(`callscope listen: ${mediaChoice.note}\n`);
+    // Each call's media session, by the SdpHandler the call was given.
+    const media = await CallMedia.start(mediaChoice, options.server, () => (options.clock ?? backgroundClock).now(), options.localHost);
+    const sessions = new Map<SdpHandler, MediaSession>();
 
     const faultList = describeFaults(faults);
     const diagnostics = new DiagnosticsStream();
     const recorder = new LiveRecorder();
     recorder.attach(diagnostics);
-    const started = await UserAgent.start({ ...options, diagnostics, ...(faultList.length > 0 ? { faults } : {}) });
+    const started = await UserAgent.start({
+      ...options, diagnostics, ...(faultList.length > 0 ? { faults } : {}),
+      ...(media ? { createSdpHandler: () => { const session = media.session(); sessions.set(session, session); return session; } } : {}),
+    });
     if (!started.ok) return fail(started.error, 1);
     const ua = started.value;
     const clock = ua.endpoint.clock;
@@ -99,6 +118,7 @@ export const listenCommand: CliCommand = {
       say(`${ms(clock.now())}  call ${timelines.length} from ${'user' in caller && caller.user ? caller.user : call.invite.getHeader('From')?.value ?? '?'} (${call.reliable ? '100rel' : 'no 100rel'})\n`);
       call.on('answered', () => {
         answered.add(call);
+        sessions.get(call.media)?.markAnswered();
         say(`${ms(clock.now())}  answered\n`);
         if (duration !== undefined) clock.setTimer(duration * 1000, () => call.hangup());
       });
@@ -144,16 +164,33 @@ export const listenCommand: CliCommand = {
       return endedCleanly(end, answered.has(call));
     };
     const failures = timelines.filter((t) => !asked(t.call as IncomingCall));
+    const mediaReports = new Map<CallTimeline, MediaSection>();
+    for (const [i, t] of timelines.entries()) {
+      const session = sessions.get(t.call.media);
+      const measured = session && media ? await media.finish(session) : undefined;
+      if (!measured || !answered.has(t.call as IncomingCall)) continue;
+      const section = mediaSection(measured, { startedAt: t.timings.started, ...(t.timings.answered === undefined ? {} : { answeredAt: t.timings.answered }) });
+      mediaReports.set(t, section);
+      say(`call ${i + 1} `);
+      for (const line of mediaLines(section)) say(`${line}\n`);
+    }
+    const silent = mediaChoice.expectAudio && reject === undefined
+      ? timelines.find((t) => answered.has(t.call as IncomingCall) && mediaReports.get(t)?.audio !== 'two-way') : undefined;
     const problem = timelines.length < count ? `only ${timelines.length} of ${count} call(s) came`
-      : failures.length > 0 ? `call ${timelines.indexOf(failures[0]!) + 1}: ${failures[0]!.call.endedWith?.reason ?? failures[0]!.call.state}` : undefined;
+      : failures.length > 0 ? `call ${timelines.indexOf(failures[0]!) + 1}: ${failures[0]!.call.endedWith?.reason ?? failures[0]!.call.state}`
+      : silent ? `call ${timelines.indexOf(silent) + 1}: ${mediaReports.get(silent)?.audio ?? 'no media measurements (the media session did not close in time)'}` : undefined;
     const model = recorder.model();
     const report = {
       command: 'listen', as: ua.from, server: ua.connection.servers[0]!.display,
       ...(faultList.length > 0 ? { faults: faultList } : {}),
       outcome: problem ?? (reject !== undefined ? `rejected ${count} call(s) with ${reject}` : `answered ${count} call(s), ended cleanly`),
-      calls: timelines.map((t) => callReport(t, model)),
+      calls: timelines.map((t) => {
+        const section = mediaReports.get(t);
+        return { ...callReport(t, model), ...(section ? { media: section } : {}) };
+      }),
     };
     await ua.close();
+    await media?.close();
     try {
       await writeReport(io, json, report);
     } catch (error) {

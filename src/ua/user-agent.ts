@@ -13,6 +13,7 @@ import type { ReliableProvisionalPolicy } from './call/incoming-call.js';
 import { Registration, newInstanceId } from './registration/registration.js';
 import { connectToServer, type ServerConnection } from './connection/server-connection.js';
 import { StaticSdpHandler } from './sdp/static-sdp.js';
+import type { SdpHandler } from './sdp/sdp-handler.js';
 import type { DiagnosticsStream } from '../trace/events.js';
 import type { Clock } from '../util/clock.js';
 
@@ -34,6 +35,8 @@ export interface UserAgentOptions {
   readonly reliableProvisionals?: ReliableProvisionalPolicy;
   /** A session description to offer and answer with (default: PCMU over RTP/AVP). */
   readonly sdp?: string;
+  /** The media of each call (default: a StaticSdpHandler with `sdp`, signalling only). */
+  readonly createSdpHandler?: () => SdpHandler;
   /** UDP: local address and port to bind (to be reachable as a far end). */
   readonly localHost?: string;
   readonly localPort?: number;
@@ -96,7 +99,7 @@ export class UserAgent {
       contactUser,
       ...(authenticator ? { authenticator } : {}),
       ...(options.reliableProvisionals ? { reliableProvisionals: options.reliableProvisionals } : {}),
-      createSdpHandler: () => new StaticSdpHandler(options.sdp === undefined ? {} : { sdp: options.sdp }),
+      createSdpHandler: options.createSdpHandler ?? (() => new StaticSdpHandler(options.sdp === undefined ? {} : { sdp: options.sdp })),
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.sessionTimer ? { sessionTimer: options.sessionTimer } : {}),
       ...(options.infoPackages ? { infoPackages: options.infoPackages } : {}),

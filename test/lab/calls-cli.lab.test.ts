@@ -76,7 +76,7 @@ describe('callscope call', () => {
   it('answers the proxy\'s 407 for lab account alice; the report redacts the digest response and never holds the password', async () => {
     const farEnd = await lab().startUas('uas-ringing-answer');
     const alice = lab().account('alice');
-    const run = await cli('call', ...wss(), '--user', 'alice', '--password', alice.password, '--duration', '0', '--json', '-',
+    const run = await cli('call', ...wss(), '--user', 'alice', '--password', alice.password, '--duration', '0', '--media', 'none', '--json', '-',
       `farend-${farEnd.port}`);
     expect(run.code).toBe(0);
     expect(run.stdout + run.stderr).not.toContain(alice.password);
@@ -122,8 +122,8 @@ describe('callscope listen', () => {
   it('one CLI calls the other: call over WSS, listen on UDP as farend-<port>', async () => {
     const port = lab().allocatePeerPort();
     const listening = await listen('--server', `sip:127.0.0.1:${lab().proxy.ports.udp}`, '--local', `127.0.0.1:${port}`, '--t1', '50',
-      '--answer-after', '0.1', '--count', '1');
-    const calling = await cli('call', ...wss(), '--duration', '0.2', '--json', '-', `farend-${port}`);
+      '--answer-after', '0.1', '--count', '1', '--media', 'none');
+    const calling = await cli('call', ...wss(), '--duration', '0.2', '--media', 'none', '--json', '-', `farend-${port}`);
     const listened = await listening.result;
     expect(calling.code).toBe(0);
     expect(listened.code).toBe(0);
