@@ -24,6 +24,9 @@ export {
   createWebSocketTransport, SIP_SUBPROTOCOL, type WebSocketServer, type WebSocketTransport, type WebSocketTransportOptions,
 } from './transport/ws-transport.js';
 export {
+  createWebSocketServerTransport, type WebSocketServerTransport, type WebSocketServerTransportOptions,
+} from './transport/ws-server-transport.js';
+export {
   createMemoryTransportPair, type MemoryDelivery, type MemoryInterceptor, type MemoryPacket, type MemoryTransport,
   type MemoryTransportPairOptions,
 } from './transport/memory-transport.js';

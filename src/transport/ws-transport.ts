@@ -43,7 +43,8 @@ export const SIP_SUBPROTOCOL = 'sip';
 const CRLF = new Uint8Array([13, 10]);
 let flowCounter = 0;
 
-function isCrlfKeepAlive(data: Uint8Array): 'ping' | 'pong' | undefined {
+/** RFC 5626 §4.4.1 keep-alives sent as WebSocket messages: CRLFCRLF is a ping, CRLF its pong. */
+export function crlfKeepAlive(data: Uint8Array): 'ping' | 'pong' | undefined {
   if (data.length === 2 && data[0] === 13 && data[1] === 10) return 'pong';
   if (data.length === 4 && data[0] === 13 && data[1] === 10 && data[2] === 13 && data[3] === 10) return 'ping';
   return undefined;
@@ -64,7 +65,7 @@ class WebSocketLink implements FlowLink {
     socket.on('message', (raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
       const data = toBytes(raw);
       // Not RFC 7118, but some servers send RFC 5626 CRLF keep-alives as WebSocket messages.
-      const keepAlive = isCrlfKeepAlive(data);
+      const keepAlive = crlfKeepAlive(data);
       if (keepAlive === 'ping') socket.send(CRLF, { binary: isBinary });
       else if (keepAlive === 'pong') handlers.onPong();
       else handlers.onMessage(data, this);

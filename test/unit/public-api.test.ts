@@ -13,7 +13,7 @@ const PUBLIC_VALUES = [
   'serializeMessage', 'serializeMessageText', 'verdictForParseError',
   // transports
   'SIP_SUBPROTOCOL', 'TransportError', 'createMemoryTransportPair', 'createTcpTransport', 'createTlsTransport',
-  'createUdpTransport', 'createWebSocketTransport', 'describeCertificateError', 'formatAddress', 'isReliable',
+  'createUdpTransport', 'createWebSocketServerTransport', 'createWebSocketTransport', 'describeCertificateError', 'formatAddress', 'isReliable',
   // transactions
   'DEFAULT_TIMERS', 'INVITE_CLIENT_TRANSITIONS', 'INVITE_SERVER_TRANSITIONS', 'IllegalTransitionError',
   'NON_INVITE_CLIENT_TRANSITIONS', 'NON_INVITE_SERVER_TRANSITIONS', 'TransactionLayer',
