@@ -33,18 +33,27 @@ function missingAck(ctx: FindingContext): DetectedFinding[] {
     const oks = twoHundreds(ctx, tx);
     if (oks.length === 0) continue;
     const first = oks[0]!;
-    if (ackFor(ctx, first)) continue;
+    const ack = ackFor(ctx, first);
     const repeats = oks.filter((m) => m.retransmission);
     if (repeats.length === 0) continue;
-    const times = repeats.map((m) => `+${seconds(m.at - first.at)}`).join(', ');
+    // The caller's own trace shows its ACK leaving, never whether it arrived. What does show
+    // it: the 2xx still coming after the ACK. A callee that got the ACK sends at most the one
+    // retransmission that crossed it; two or more mean the ACK was lost or not taken.
+    const lateRepeats = ack ? repeats.filter((m) => m.index > ack.index) : repeats;
+    if (ack && (ack.direction !== 'sent' || lateRepeats.length < 2)) continue;
+    const times = lateRepeats.map((m) => `+${seconds(m.at - first.at)}`).join(', ');
     const bye = ctx.requests.find((m) => m.index > first.index && m.sip.method === 'BYE' && m.sip.from.tag === first.sip.to.tag
       && senderOf(m) === senderOf(first));
     const teardown = bye ? ` The callee then hung up with BYE ${seconds(bye.at - first.at)} after the first 2xx (64·T1 = ${seconds(64 * ctx.t1)}).` : '';
     const invite = ctx.txMessages(tx)[0];
-    out.push(ctx.finding('missing-ack', 'error', [...(invite ? [invite.index] : []), ...oks.map((m) => m.index), ...(bye ? [bye.index] : [])],
-      `The ${first.sip.status} to the INVITE on ${hopOf(first)} was retransmitted ${repeats.length} time(s) (${times}) `
-      + `and no ACK for it reached ${senderOf(first)}: the callee keeps retransmitting (T1, 2·T1, ... capped at T2) `
-      + `until 64·T1 and then ends the call.${teardown}`,
+    const what = ack
+      ? `The ${first.sip.status} to the INVITE on ${hopOf(first)} was ACKed here ${seconds(ack.at - first.at)} after it arrived, yet it was `
+        + `retransmitted ${lateRepeats.length} more time(s) (${times}): the ACK did not reach ${senderOf(first)}, or was not taken there `
+        + '(lost on the way, dropped or misrouted by a proxy, or not matched to the 2xx). '
+      : `The ${first.sip.status} to the INVITE on ${hopOf(first)} was retransmitted ${repeats.length} time(s) (${times}) `
+        + `and no ACK for it reached ${senderOf(first)}: `;
+    out.push(ctx.finding('missing-ack', 'error', [...(invite ? [invite.index] : []), ...oks.map((m) => m.index), ...(ack ? [ack.index] : []), ...(bye ? [bye.index] : [])],
+      `${what}The callee keeps retransmitting (T1, 2·T1, ... capped at T2) until 64·T1 and then ends the call.${teardown}`,
       `${first.sip.to.tag ?? ''}|${first.sip.cseq.seq}`));
   }
   return out;

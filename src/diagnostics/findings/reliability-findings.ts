@@ -29,13 +29,20 @@ function missingPrack(ctx: FindingContext): DetectedFinding[] {
     const prack = ctx.requests.find((m) => m.index > first.index && m.sip.method === 'PRACK' && m.sip.rack !== undefined
       && m.sip.rack.rseq === sip.rseq && m.sip.rack.cseq === sip.cseq.seq && m.sip.rack.method === 'INVITE'
       && receiverOf(m) === senderOf(first));
-    if (prack) continue;
+    // The caller's own trace shows its PRACK leaving, never whether the callee took it; the
+    // reliable provisional still coming after it (more than the one that may cross it) does.
+    const lateRepeats = prack ? repeats.filter((m) => m.index > prack.index) : repeats;
+    if (prack && (prack.direction !== 'sent' || lateRepeats.length < 2)) continue;
     const invite = ctx.requests.find((m) => m.sip.method === 'INVITE' && m.sip.cseq.seq === sip.cseq.seq && m.index < first.index);
     const offered = invite ? invite.sip.supported.concat(invite.sip.require).some((t) => t.toLowerCase() === '100rel') : undefined;
-    const times = repeats.map((m) => `+${seconds(m.at - first.at)}`).join(', ');
-    out.push(ctx.finding('missing-prack', 'error', [...(invite ? [invite.index] : []), ...group.map((m) => m.index)],
-      `The reliable ${sip.status} (RSeq ${sip.rseq}) on ${hopOf(first)} was retransmitted ${repeats.length} time(s) (${times}) `
-      + `and no PRACK for it reached ${senderOf(first)}.`
+    const times = lateRepeats.map((m) => `+${seconds(m.at - first.at)}`).join(', ');
+    out.push(ctx.finding('missing-prack', 'error', [...(invite ? [invite.index] : []), ...group.map((m) => m.index), ...(prack ? [prack.index] : [])],
+      (prack
+        ? `The reliable ${sip.status} (RSeq ${sip.rseq}) on ${hopOf(first)} was PRACKed here ${seconds(prack.at - first.at)} after it arrived, `
+          + `yet it was retransmitted ${lateRepeats.length} more time(s) (${times}): the PRACK did not reach ${senderOf(first)}, or was not `
+          + 'matched to the response there (lost, dropped by a proxy, or a wrong RAck); the callee gives up with a 5xx after 64·T1.'
+        : `The reliable ${sip.status} (RSeq ${sip.rseq}) on ${hopOf(first)} was retransmitted ${repeats.length} time(s) (${times}) `
+          + `and no PRACK for it reached ${senderOf(first)}.`)
       + (offered === false ? ' The INVITE did not offer 100rel (no Supported/Require: 100rel), so the caller may not know it must PRACK.' : '')
       + (hasSdp(sip) ? ' Its early media (SDP) will be lost when the callee gives up.' : ''),
       `${sip.to.tag ?? ''}|${sip.cseq.seq}|${sip.rseq}`));

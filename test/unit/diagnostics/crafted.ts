@@ -63,6 +63,18 @@ export class Trace {
     return this;
   }
 
+  /** A message this user agent sent (its own trace: no source address, as the live recorder keeps it). */
+  sent(at: number, to: Endpoint, text: string): this {
+    this.inputs.push({ at, direction: 'sent', dst: to, transport: to.transport, raw: new TextEncoder().encode(text) });
+    return this;
+  }
+
+  /** A message this user agent received. */
+  received(at: number, from: Endpoint, text: string): this {
+    this.inputs.push({ at, direction: 'received', src: from, transport: from.transport, raw: new TextEncoder().encode(text) });
+    return this;
+  }
+
   /** The same message again (a retransmission) at each of the times. */
   repeat(times: readonly number[], from: Endpoint, to: Endpoint, text: string): this {
     for (const at of times) this.add(at, from, to, text);

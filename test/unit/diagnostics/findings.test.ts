@@ -69,6 +69,34 @@ describe('missing-ack', () => {
   });
 });
 
+describe('missing-ack seen from the caller (its own trace: the ACK left, did it arrive?)', () => {
+  const calleeBye = request('BYE', { fromTag: 'b1', toTag: 'a1', cseq: 1, uri: 'sip:x@192.0.2.10:5060', via: ['192.0.2.20:5060;branch=z9hG4bK-cbye'] });
+  it('the 2xx keeps coming after our ACK (each re-ACKed), then the callee hangs up: missing-ack, not bye-before-ack', () => {
+    const t = new Trace().sent(0, UAS, invite).received(10, UAS, ringing).received(1000, UAS, ok).sent(1001, UAS, ack);
+    for (const at of [1500, 2500, 4500, 8500]) t.received(at, UAS, ok).sent(at + 1, UAS, ack);
+    t.received(33000, UAS, calleeBye);
+    const model = t.model();
+    expect(model.calls[0]!.findings.map((f) => f.code)).toEqual(['missing-ack']);
+    const f = model.calls[0]!.findings[0]!;
+    expect(f.explanation).toMatch(/was ACKed here 0\.001 s after it arrived, yet it was retransmitted 4 more time\(s\) \(\+0\.5 s, \+1\.5 s, \+3\.5 s, \+7\.5 s\)/);
+    expect(f.explanation).toMatch(/BYE 32 s after/);
+  });
+
+  it('not for the one retransmission that crossed our ACK, nor when our ACK ended them', () => {
+    const crossed = new Trace().sent(0, UAS, invite).received(1000, UAS, ok).sent(1001, UAS, ack).received(1500, UAS, ok).sent(1501, UAS, ack);
+    expect(crossed.codes()).toEqual([]);
+    const clean = new Trace().sent(0, UAS, invite).received(1000, UAS, ok).sent(1001, UAS, ack);
+    expect(clean.codes()).toEqual([]);
+  });
+
+  it('the callee\'s own trace with the ACK received is no finding, however many 2xx went before it', () => {
+    const t = new Trace().received(0, UAC, invite).sent(1000, UAC, ok);
+    for (const at of [1500, 2500, 4500]) t.sent(at, UAC, ok);
+    t.received(4600, UAC, ack);
+    expect(t.codes()).toEqual([]);
+  });
+});
+
 describe('missing-ack-non2xx', () => {
   const busy = response(486, 'INVITE', { toTag: 'b1' });
   it('486 retransmitted with no ACK', () => {
@@ -96,6 +124,16 @@ describe('missing-prack and rseq-violation', () => {
     const t = new Trace().add(0, UAC, UAS, invite).add(10, UAS, UAC, rel(1)).repeat([510], UAS, UAC, rel(1))
       .add(520, UAC, UAS, prack(1)).add(530, UAS, UAC, response(200, 'PRACK', { toTag: 'b1', cseq: 2 }));
     expect(t.codes()).toEqual([]);
+  });
+  it('seen from the caller: the reliable 183 still retransmitted after our PRACK (answered 200) is missing-prack', () => {
+    const prackOk = response(200, 'PRACK', { toTag: 'b1', cseq: 2 });
+    const t = new Trace().sent(0, UAS, invite).received(10, UAS, rel(1)).sent(11, UAS, prack(1)).received(20, UAS, prackOk)
+      .received(510, UAS, rel(1)).received(1510, UAS, rel(1)).received(3510, UAS, rel(1));
+    const f = t.model().calls[0]!.findings;
+    expect(f.map((x) => x.code)).toEqual(['missing-prack']);
+    expect(f[0]!.explanation).toMatch(/was PRACKed here 0\.001 s after it arrived, yet it was retransmitted 3 more time\(s\)/);
+    const crossed = new Trace().sent(0, UAS, invite).received(10, UAS, rel(1)).sent(11, UAS, prack(1)).received(510, UAS, rel(1)).received(520, UAS, prackOk);
+    expect(crossed.codes()).toEqual([]);
   });
   it('RSeq jumping by two', () => {
     const t = new Trace().add(0, UAC, UAS, invite).add(10, UAS, UAC, rel(1, 180)).add(20, UAC, UAS, prack(1))
