@@ -35,6 +35,13 @@ export interface CallAgentOptions {
   readonly infoPackages?: readonly string[];
   /** REFER in our calls (RFC 3515): `accept` (default) places the new call here; `decline` answers 603. */
   readonly transfers?: 'accept' | 'decline';
+  /**
+   * Looks at each new INVITE before a call is made of it (after the §8.2 checks): returns
+   * false when it answered the INVITE itself (a challenge, a 404), true to take the call.
+   */
+  readonly screenInvite?: (invite: SipRequest, transaction: InviteServerTransaction, inbound: InboundMessage) => boolean;
+  /** Faults for one incoming call, chosen by its INVITE (instead of `faults`). */
+  readonly faultsFor?: (invite: SipRequest) => CallFaults | undefined;
 }
 
 export interface PlaceCallOptions {
@@ -133,17 +140,19 @@ export class CallAgent {
       endpoint.reply(transaction, 480, { reason: 'Temporarily Unavailable (not taking calls)' });
       return;
     }
+    if (this.options.screenInvite && !this.options.screenInvite(request, transaction, inbound)) return;
     // RFC 4028 §9: a session interval below our minimum, from a caller that supports timers, gets 422 with Min-SE.
     const minSe = sessionIntervalTooSmall(request, this.options.sessionTimer?.minSe ?? MIN_SESSION_INTERVAL);
     if (minSe !== undefined) {
       endpoint.reply(transaction, 422, { headers: [minSeHeader(minSe)] });
       return;
     }
+    const faults = this.options.faultsFor?.(request) ?? this.options.faults;
     const call = IncomingCall.accept({
       ...this.context(undefined),
       invite: request, transaction, inbound,
       reliableProvisionals: this.options.reliableProvisionals ?? 'supported',
-      ...(this.options.faults ? { faults: this.options.faults } : {}),
+      ...(faults ? { faults } : {}),
     });
     if (!call) return;
     transaction.tagCall(call.callTag);

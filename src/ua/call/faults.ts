@@ -31,6 +31,10 @@ export interface CallFaults {
   readonly tryingToTag?: boolean;
   /** Callee: BYE right after its 2xx, without waiting for the ACK. */
   readonly byeBeforeAck?: boolean;
+  /** Callee: act as if no ACK ever arrived: retransmit the 2xx, then BYE after 64·T1. */
+  readonly ignoreAck?: boolean;
+  /** Callee: answer PRACKs 200 but act as if none arrived: retransmit the reliable 18x, then 504 after 64·T1. */
+  readonly ignorePrack?: boolean;
   /** Callee: the second reliable provisional skips one RSeq. */
   readonly rseqGap?: boolean;
   /** Either side: this host in our Contact (and no `ob`), e.g. 10.0.0.7, 192.168.1.20, ua.invalid. */
@@ -108,6 +112,16 @@ export const FAULTS: readonly FaultDescription[] = [
     name: 'byeBeforeAck', flag: '--bye-before-ack', side: 'callee', rfc: 'RFC 3261 §15',
     does: 'send BYE right after the 2xx, without waiting for the ACK',
     shows: ['bye-before-ack'],
+  },
+  {
+    name: 'ignoreAck', flag: '--ignore-ack', side: 'callee', rfc: 'RFC 3261 §13.3.1.4',
+    does: 'act as if the ACK never arrived: retransmit the 2xx (T1, 2·T1, ... T2), then BYE after 64·T1, as when the ACK is lost on the way',
+    shows: ['missing-ack'],
+  },
+  {
+    name: 'ignorePrack', flag: '--ignore-prack', side: 'callee', rfc: 'RFC 3262 §3',
+    does: 'answer each PRACK 200 but act as if none arrived: retransmit the reliable 18x, then 504 after 64·T1',
+    shows: ['missing-prack'],
   },
   {
     name: 'rseqGap', flag: '--rseq-gap', side: 'callee', rfc: 'RFC 3262 §3',

@@ -233,6 +233,8 @@ export class IncomingCall extends CallBase {
 
   protected override receiveAck(_dialog: Dialog, ack: SipRequest): void {
     if (ack.cseq.seq !== this.invite.cseq.seq || !this.answerRetransmitter?.running) return;
+    // FAULT ignore-ack (RFC 3261 §13.3.1.4): as if it were lost, the 2xx goes on until 64·T1.
+    if (this.faults.ignoreAck) return;
     // §13.3.1.4: "Response retransmissions cease when an ACK request for the response is received."
     this.answerRetransmitter.stop();
     this.setState('confirmed', 'ACK received');
@@ -306,6 +308,11 @@ export class IncomingCall extends CallBase {
 
   private async receivePrack(prack: SipRequest, transaction: ServerTransaction): Promise<void> {
     const endpoint = this.ctx.endpoint;
+    if (this.faults.ignorePrack) {
+      // FAULT ignore-prack (RFC 3262 §3): a 200 for the PRACK, but the reliable 18x goes on until 64·T1.
+      endpoint.reply(transaction, 200);
+      return;
+    }
     const acknowledged = this.provisionals.acknowledge(prack.rack, this.invite.cseq);
     if (!acknowledged) {
       // RFC 3262 §3: "If a PRACK request is received by the UA core that does not

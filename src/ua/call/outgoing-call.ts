@@ -144,7 +144,7 @@ export class OutgoingCall extends CallBase {
       onTransportError: (error) => {
         if (current()) this.finish({ cause: 'transport-error', status: 503, reason: `the INVITE could not be sent: ${error.message}` });
       },
-    }, { target: endpoint.outboundTarget, callTag: this.ctx.callTag });
+    }, { target: endpoint.firstHopFor(invite), callTag: this.ctx.callTag });
     if (cancelEarly) {
       this.cancelReason = 'cancelled at once (fault --cancel-early)';
       this.setState('cancelling', 'CANCEL at once (fault --cancel-early)');
@@ -428,9 +428,10 @@ export class OutgoingCall extends CallBase {
     const invite = this.invite!;
     this.cancel = 'sent';
     const { endpoint } = this.ctx;
+    // §9.1: the CANCEL goes where the INVITE went.
     endpoint.send(prebuilt ?? buildCancel(invite), {
       onResponse: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined,
-    }, { target: endpoint.outboundTarget, callTag: this.ctx.callTag });
+    }, { target: endpoint.firstHopFor(invite), callTag: this.ctx.callTag });
     // §9.1: "If there is no final response for the original request in 64*T1
     // seconds ..., the client SHOULD then consider the original transaction cancelled".
     const limit = 64 * endpoint.transactions.timers.t1;

@@ -51,6 +51,12 @@ export interface EndpointOptions {
   readonly product?: string;
   /** Methods to advertise in Allow; default the ones the UA core implements. */
   readonly allow?: readonly string[];
+  /**
+   * A server's own next hop for a request, before the rules of targetFor(): a WebSocket
+   * server reaches a client only over the connection (flow) the client opened (RFC 7118
+   * §5, RFC 5626 §5.3), so it looks the flow up by the Request-URI. Undefined: the rules.
+   */
+  readonly route?: (request: SipRequest) => RequestTarget | undefined;
 }
 
 /**
@@ -144,11 +150,18 @@ export class SipEndpoint {
    * WebSocket, every request goes on the one connection, whatever it says.
    */
   targetFor(request: SipRequest): RequestTarget {
+    const routed = this.options.route?.(request);
+    if (routed) return routed;
     const protocol = this.transport.protocol;
     if (protocol === 'WS' || protocol === 'WSS') return this.outboundTarget;
     const next = request.routes[0]?.uri ?? request.requestUri;
     const address = addressOfUri(next, protocol);
     return address ? { transport: this.transport, destination: address } : this.outboundTarget;
+  }
+
+  /** Where a request outside a dialog goes first: a flow the route option names, else the outbound proxy (§8.1.2). */
+  firstHopFor(request: SipRequest): RequestTarget {
+    return this.options.route?.(request) ?? this.outboundTarget;
   }
 
   /** Sends a request in a client transaction to its next hop (or to `target`). */

@@ -16,7 +16,7 @@ describe('fault options on the command line', () => {
       values: ['--auth-retries', '--private-contact'],
     });
     expect(faultOptionNames('callee')).toEqual({
-      flags: ['--unreliable-early-media', '--trying-to-tag', '--bye-before-ack', '--rseq-gap'],
+      flags: ['--unreliable-early-media', '--trying-to-tag', '--bye-before-ack', '--ignore-ack', '--ignore-prack', '--rseq-gap'],
       values: ['--private-contact', '--post-dial-delay'],
     });
   });

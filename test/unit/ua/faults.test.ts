@@ -47,7 +47,8 @@ describe('the fault catalogue', () => {
     expect(new Set(FAULTS.map((f) => f.flag)).size).toBe(FAULTS.length);
     expect(FAULTS.map((f) => f.shows[0])).toEqual([
       'missing-ack', 'missing-prack', 'ack-cseq-mismatch', 'cancel-before-provisional', 'cancel-after-final', 'route-set-mismatch',
-      'auth-loop', 'unreliable-early-media', 'trying-with-to-tag', 'bye-before-ack', 'rseq-violation', 'unroutable-contact', 'post-dial-delay',
+      'auth-loop', 'unreliable-early-media', 'trying-with-to-tag', 'bye-before-ack', 'missing-ack', 'missing-prack', 'rseq-violation',
+      'unroutable-contact', 'post-dial-delay',
     ]);
     expect(describeFaults({ dropAck: true, postDialDelayMs: 6000, privateContact: '10.0.0.7' }))
       .toEqual(['--drop-ack', '--private-contact 10.0.0.7', '--post-dial-delay 6']);
@@ -241,6 +242,31 @@ describe('callee faults', () => {
     await advance(10 * T1, 5);
     expect(alice.requests('BYE')).toEqual([]);
     expect(await incoming[0]!.ended).toMatchObject({ cause: 'hangup-local', byeStatus: 200 });
+  });
+
+  it('ignore-ack: the ACK arrives and is ignored; the 2xx goes on until the BYE at 64·T1: missing-ack seen from both sides', async () => {
+    const { alice, bob, advance, aliceCodes, bobCodes } = lab();
+    const incoming = answering(bob, { faults: { ignoreAck: true } });
+    const call = alice.agent().call('sip:bob@127.0.0.1:5070');
+    await advance(64 * T1 + 300, 2);
+    expect(alice.requests('ACK').length).toBeGreaterThan(3);
+    expect(gaps(sendTimes(bob, /^SIP\/2\.0 200 OK/)).slice(0, 3)).toEqual([T1, 2 * T1, 4 * T1]);
+    expect(await incoming[0]!.ended).toMatchObject({ cause: 'no-ack' });
+    expect(await call.ended).toMatchObject({ cause: 'hangup-remote' });
+    expect(aliceCodes()).toEqual(['missing-ack']);
+    expect(bobCodes()).toEqual([]);
+  });
+
+  it('ignore-prack: each PRACK gets 200, the reliable 183 goes on, 504 at 64·T1: missing-prack seen from the caller', async () => {
+    const { alice, bob, advance, aliceCodes } = lab();
+    answering(bob, { early: true, faults: { ignorePrack: true } });
+    const call = alice.agent().call('sip:bob@127.0.0.1:5070');
+    await advance(64 * T1 + 300, 2);
+    expect(alice.requests('PRACK')).toHaveLength(1);
+    expect(bob.responses(200, 'PRACK')).toHaveLength(1);
+    expect(sendTimes(bob, /^SIP\/2\.0 183 /).length).toBeGreaterThanOrEqual(5);
+    expect(await call.ended).toMatchObject({ cause: 'rejected', status: 504 });
+    expect(aliceCodes()).toEqual(['missing-prack']);
   });
 
   it('rseq-gap: 180 with RSeq n (PRACKed), 183 with n+2 (never PRACKed), 504 at 64·T1', async () => {
