@@ -33,6 +33,8 @@ export interface BrowserHostOptions {
   /** The built renderer; defaults to `<package root>/dist/renderer`. */
   readonly rendererDir?: string;
   readonly log?: (message: string) => void;
+  /** Start the built-in test line when no account is saved (default true). */
+  readonly testLine?: boolean;
 }
 
 export interface BrowserHost {
@@ -52,7 +54,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     throw new Error(`the renderer is not built (${join(rendererDir, 'index.html')} is missing); run \`npm run build\``);
   }
 
-  const host = createHost({ mode: 'browser', dataDir: options.dataDir, vault: createFileKeyVault({ dataDir: options.dataDir }), stores: defaultStores, log });
+  const host = createHost({
+    mode: 'browser', dataDir: options.dataDir, vault: createFileKeyVault({ dataDir: options.dataDir }), stores: defaultStores, log,
+    testLine: { start: options.testLine === false ? 'off' : 'when-no-account' },
+  });
   const server = createServer();
   const port = (): number => (server.address() as AddressInfo).port;
   const allowedHosts = (): readonly string[] => loopbackHosts(port());
@@ -126,12 +131,15 @@ export interface BrowserHostCliOptions {
   readonly port: number | undefined;
   readonly dataDir: string | undefined;
   readonly help: boolean;
+  /** --no-test-line: do not start the built-in test line by itself. */
+  readonly noTestLine?: true;
 }
 
 export function parseBrowserHostArgs(argv: readonly string[]): BrowserHostCliOptions {
   let port: number | undefined;
   let dataDir: string | undefined;
   let help = false;
+  let noTestLine = false;
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, inline] = (argv[i] ?? '').split(/=(.*)/s, 2) as [string, string | undefined];
     const value = (): string => {
@@ -142,10 +150,11 @@ export function parseBrowserHostArgs(argv: readonly string[]): BrowserHostCliOpt
     if (flag === '--port') port = parsePort(value());
     else if (flag === '--data-dir') dataDir = value();
     else if (flag === '--help' || flag === '-h') help = true;
+    else if (flag === '--no-test-line') noTestLine = true;
     else if (flag === '--browser') continue; // accepted for symmetry with `npm start -- --browser`
     else throw new Error(`unknown option ${flag} (try --help)`);
   }
-  return { port, dataDir, help };
+  return { port, dataDir, help, ...(noTestLine ? { noTestLine: true as const } : {}) };
 }
 
 function parsePort(text: string, source = '--port'): number {
@@ -154,9 +163,10 @@ function parsePort(text: string, source = '--port'): number {
   return port;
 }
 
-const USAGE = `Usage: node dist/main/browser-host.js [--port N] [--data-dir DIR]
+const USAGE = `Usage: node dist/main/browser-host.js [--port N] [--data-dir DIR] [--no-test-line]
   --port N        listen on 127.0.0.1:N (default ${DEFAULT_PORT}, env CALLSCOPE_PORT; 0 = any free port)
-  --data-dir DIR  where settings live (default ${defaultDataDir()}, env CALLSCOPE_DATA_DIR)`;
+  --data-dir DIR  where settings live (default ${defaultDataDir()}, env CALLSCOPE_DATA_DIR)
+  --no-test-line  do not start the built-in test line when no account is saved`;
 
 /** Run browser mode until SIGINT/SIGTERM. Returns the process exit code on early failure. */
 export async function runBrowserHostCli(argv: readonly string[]): Promise<number | undefined> {
@@ -177,7 +187,7 @@ export async function runBrowserHostCli(argv: readonly string[]): Promise<number
   const dataDir = cli.dataDir ?? defaultDataDir();
   let running: BrowserHost;
   try {
-    running = await startBrowserHost({ port: explicitPort ?? DEFAULT_PORT, dataDir });
+    running = await startBrowserHost({ port: explicitPort ?? DEFAULT_PORT, dataDir, ...(cli.noTestLine ? { testLine: false } : {}) });
   } catch (error) {
     const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     if (!busy) {
@@ -189,7 +199,7 @@ export async function runBrowserHostCli(argv: readonly string[]): Promise<number
       return 1;
     }
     console.error(`callscope: port ${DEFAULT_PORT} is in use (another Callscope?); using a free port instead`);
-    running = await startBrowserHost({ port: 0, dataDir });
+    running = await startBrowserHost({ port: 0, dataDir, ...(cli.noTestLine ? { testLine: false } : {}) });
   }
   console.log(
     [

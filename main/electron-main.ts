@@ -46,7 +46,7 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   const vault = createSafeStorageVault(safeStorage, createFileKeyVault({ dataDir }));
-  const host = createHost({ mode: 'electron', dataDir, vault, version: app.getVersion(), stores: defaultStores });
+  const host = createHost({ mode: 'electron', dataDir, vault, version: app.getVersion(), stores: defaultStores, testLine: { start: 'when-no-account' } });
   serveRenderer(defaultRendererDir());
   restrictPermissions();
   exposeApi(host);

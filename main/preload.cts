@@ -32,6 +32,7 @@ const OPERATIONS = [
   'normalizeTarget', 'dial', 'answer', 'reject', 'hangup', 'hold', 'resume', 'sendDtmf', 'transfer', 'attendedTransfer',
   'listDiagnostics', 'subscribeCall', 'unsubscribeCall', 'getMessage', 'exportCall', 'importTraceChunk',
   'getHistory', 'deleteHistoryEntry', 'clearHistory', 'markMissedSeen',
+  'getTestLine', 'setTestLine',
 ] as const satisfies readonly OperationName[];
 type MissingOperation = Exclude<OperationName, (typeof OPERATIONS)[number]>;
 const complete: [MissingOperation] extends [never] ? true : MissingOperation = true;

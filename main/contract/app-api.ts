@@ -28,6 +28,7 @@ import {
   answerMediaRequestSchema, claimMediaOwnerSchema, reportMediaRequestSchema, type MediaOwnerState, type MediaRequest,
 } from './media.js';
 import type { ApiResult } from './result.js';
+import { setTestLineRequestSchema, type TestLineView } from './test-line.js';
 
 export * from './result.js';
 export type * from './accounts.js';
@@ -35,7 +36,9 @@ export type * from './calls.js';
 export type * from './diagnostics.js';
 export type * from './history.js';
 export type * from './media.js';
+export type * from './test-line.js';
 export { isLoopbackHostname } from './accounts.js';
+export { TEST_LINE_ACCOUNT_ID } from './test-line.js';
 
 // ---------------------------------------------------------------------------------------
 // Operations
@@ -78,6 +81,11 @@ export const requestSchemas = {
   deleteHistoryEntry: historyEntryRequestSchema,
   clearHistory: noArguments,
   markMissedSeen: noArguments,
+
+  /** The built-in test line: whether it runs, its account, its numbers. */
+  getTestLine: noArguments,
+  /** Starts or stops the test line (and its account). */
+  setTestLine: setTestLineRequestSchema,
 } as const;
 
 export type OperationName = keyof typeof requestSchemas;
@@ -149,6 +157,8 @@ export interface ResultValues {
   deleteHistoryEntry: HistoryPage;
   clearHistory: HistoryPage;
   markMissedSeen: HistoryPage;
+  getTestLine: TestLineView;
+  setTestLine: TestLineView;
 }
 
 export type ResultOf<K extends OperationName> = ResultValues[K];

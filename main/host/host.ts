@@ -20,6 +20,8 @@ import { CallError, CallManager } from './calls/call-manager.js';
 import { historyEntryOf } from './calls/call-history.js';
 import { StoreError, type DiagnosticsStore, type HistoryStore } from './diagnostics/types.js';
 import { MediaOwner, MediaOwnerError } from './media/media-owner.js';
+import { TestLineHost, type TestLineTuning } from './test-line/test-line-host.js';
+import { TEST_LINE_ACCOUNT_ID } from '../contract/test-line.js';
 
 export interface HostStores {
   readonly diagnostics: DiagnosticsStore;
@@ -40,6 +42,11 @@ export interface HostOptions {
   readonly mediaGraceMs?: number;
   /** For tests: account timers and back-off. */
   readonly accountRuntime?: AccountManagerOptions['runtime'];
+  /**
+   * The built-in test line: `when-no-account` (the app) starts it at launch when no account
+   * is saved; `off` (default, for tests of other things) only when asked (setTestLine).
+   */
+  readonly testLine?: { readonly start: 'when-no-account' | 'off'; readonly tuning?: TestLineTuning };
 }
 
 /** One page's connection to the host. */
@@ -135,9 +142,15 @@ export function createHost(options: HostOptions): Host {
     },
   });
   late.calls = calls;
+  const testLine = new TestLineHost({ setAccount: (config) => accounts.setBuiltIn(config), log, ...(options.testLine?.tuning ? { tuning: options.testLine.tuning } : {}) });
   const offList = diagnostics.onListChanged((list) => broadcast({ type: 'diagnostics-listed', calls: list }));
   const offNotice = diagnostics.onNotice((text) => notice('warning', text));
   void accounts.reconcile();
+  if (options.testLine?.start === 'when-no-account') {
+    // A fresh install opens with something to call: the test line, registered, no input needed.
+    void settings.read().then(({ accounts: saved }) => (saved.length === 0 && !closed ? testLine.set(true) : undefined))
+      .catch((error: unknown) => log(`callscope: the test line: ${errorMessage(error)}`));
+  }
 
   const settingsChanged = async () => {
     broadcast({ type: 'settings-changed', settings: await settings.read() });
@@ -161,11 +174,13 @@ export function createHost(options: HostOptions): Host {
     getSettings: () => settings.read(),
     saveAccount: async (request) => {
       const { id, ...fields } = request;
+      if (id === TEST_LINE_ACCOUNT_ID) throw builtInAccount();
       const saved = await settings.saveAccount(id, fields);
       await settingsChanged();
       return saved;
     },
     deleteAccount: async (request) => {
+      if (request.id === TEST_LINE_ACCOUNT_ID) throw builtInAccount();
       await calls.endAll('account-removed', request.id);
       const view = await settings.deleteAccount(request.id);
       await settingsChanged();
@@ -223,6 +238,9 @@ export function createHost(options: HostOptions): Host {
       broadcast({ type: 'history-changed', missed: page.missed });
       return page;
     },
+
+    getTestLine: async () => testLine.view(),
+    setTestLine: (request) => testLine.set(request.enabled),
   };
 
   const ownerSession = (session: Session) => ({
@@ -293,11 +311,16 @@ export function createHost(options: HostOptions): Host {
       offList();
       offNotice();
       await accounts.close();
+      await testLine.close();
       await diagnostics.close();
       sessions.clear();
       ownListeners.clear();
     },
   };
+}
+
+function builtInAccount(): AccountError {
+  return new AccountError('conflict', 'The test line\'s account is built in: it cannot be edited or removed; turn the test line off instead.');
 }
 
 function failureFor(operation: OperationName, error: unknown, log: (message: string) => void): ApiResult<never> {

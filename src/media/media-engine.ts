@@ -21,6 +21,8 @@ export interface MediaEngineOptions {
 
 export interface SessionRequest extends Omit<MediaSessionOptions, 'now'> {
   readonly kind: MediaKind;
+  /** WebRTC options for this session, over the engine's. */
+  readonly webrtc?: Omit<WebRtcSessionOptions, keyof MediaSessionOptions>;
 }
 
 export class MediaEngine {
@@ -37,11 +39,11 @@ export class MediaEngine {
 
   /** A new session; throws MediaError with one sentence when its source cannot be used (a WAV file). */
   createSession(request: SessionRequest): MediaSession {
-    const { kind, ...media } = request;
+    const { kind, webrtc, ...media } = request;
     const common = { ...media, ...(this.options.now ? { now: this.options.now } : {}) };
     const session: MediaSession = kind === 'rtp'
       ? new RtpMediaSession({ ...this.options.rtp, ...common })
-      : new WebRtcMediaSession({ ...this.options.webrtc, ...common });
+      : new WebRtcMediaSession({ ...this.options.webrtc, ...webrtc, ...common });
     this.open.add(session);
     void session.closed.then(() => this.open.delete(session));
     return session;

@@ -109,9 +109,11 @@ export const TEST_LINE_DIRECTORY: readonly TestLineNumber[] = [
   },
   {
     number: 'no-dtls', title: 'DTLS never completes', kind: 'fault',
-    does: 'Answers with a=setup:passive (it says you are the DTLS client) while it acts as the DTLS client itself (RFC 5763 §5, RFC 4145 §4): '
-      + 'ICE connects, both ends wait for a ClientHello answer that never comes, and no audio flows. Needs a WebRTC offer (488 otherwise).',
-    lookFor: 'The media section: ICE connected, DTLS not, both a=setup values; the media verdict DTLS failed. No SIP finding.',
+    does: 'Answers with a=setup:active, saying it will open the DTLS connection (RFC 4145 §4, RFC 5763 §5), while it waits as the '
+      + 'DTLS server itself: you wait as the server too, ICE connects, nobody sends a ClientHello, and no audio flows. '
+      + 'Needs a WebRTC offer with a=setup:actpass (488 otherwise).',
+    lookFor: 'The media section: ICE connected, DTLS never; both a=setup values (yours actpass, the line\'s active) and your DTLS role '
+      + '(server); the media verdict DTLS failed. No SIP finding.',
     media: { verdict: 'dtls-failed' },
   },
 ];

@@ -3,9 +3,12 @@
 // when the offer or answer is first needed, so the caller's offer picks it. Two numbers
 // tell the caller something the media then does not do, on purpose:
 //  - `send-nothing` (one-way): the engine answers recvonly, the caller reads sendrecv;
-//  - `dtls-role-clash` (no-dtls): the caller reads the opposite a=setup of the one the
-//    engine acts on (RFC 4145 §4: "active" opens the connection, RFC 5763 §5: it is the
-//    DTLS client), so both ends are clients, or both servers, and DTLS never completes.
+//  - `dtls-role-clash` (no-dtls): the engine answers a=setup:passive and waits as the DTLS
+//    server, and the caller reads a=setup:active (RFC 4145 §4: "active" opens the
+//    connection; RFC 5763 §5: it is the DTLS client), so the caller waits as the server
+//    too: ICE connects, nobody sends a ClientHello, DTLS never completes. (The other way
+//    round, both clients, fails earlier and differently: a ClientHello that reaches the
+//    caller before the answer makes it the server, and the answer is then refused.)
 import type { AudioSource, AudioSourceSpec } from '../media/audio/sources.js';
 import type { MediaKind, MediaMeasurement } from '../media/measure/measurements.js';
 import type { MediaEngine } from '../media/media-engine.js';
@@ -67,8 +70,10 @@ export class LineMedia implements SdpHandler {
 
   async createAnswer(offer: string, options: { direction?: MediaDirection } = {}): Promise<string> {
     const kind = offeredKind(offer);
-    if (this.trick === 'dtls-role-clash' && kind !== 'webrtc') {
-      throw new MediaError('this number needs a WebRTC offer (UDP/TLS/RTP/SAVPF): plain RTP has no DTLS to fail');
+    if (this.trick === 'dtls-role-clash') {
+      if (kind !== 'webrtc') throw new MediaError('this number needs a WebRTC offer (UDP/TLS/RTP/SAVPF): plain RTP has no DTLS to fail');
+      // JSEP (RFC 8829 §5.2.1) offers actpass; an offerer that chose its role cannot be led into the clash.
+      if (!/^a=setup:actpass/m.test(offer)) throw new MediaError('this number needs an offer with a=setup:actpass');
     }
     const session = this.sessionOf(kind);
     const offered = flowOf(sdpDirection(offer));
@@ -105,7 +110,10 @@ export class LineMedia implements SdpHandler {
       if (this.session.kind !== kind) throw new MediaError(`this call's media is ${this.session.kind}; a ${kind} offer cannot change it`);
       return this.session;
     }
-    this.session = this.engine.createSession({ kind, play: this.source });
+    this.session = this.engine.createSession({
+      kind, play: this.source,
+      ...(this.trick === 'dtls-role-clash' ? { webrtc: { answerSetup: 'passive' as const } } : {}),
+    });
     return this.session;
   }
 

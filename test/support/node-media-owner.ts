@@ -1,11 +1,18 @@
 // A page standing in for the renderer in host tests: it opens a host session, claims the
 // media, and answers the host's media requests with static SDP (one StaticSdpHandler per
-// call id), as the renderer's RTCPeerConnections would with real media. It records what it
-// was asked, and can stop answering (a hung page) or fail (a page error).
+// call id), as the renderer's RTCPeerConnections would with real media — or, given
+// `createHandler`, with any SdpHandler (a media-engine WebRTC session, for real audio). It
+// records what it was asked, and can stop answering (a hung page) or fail (a page error).
 import type { AppEvent } from '../../main/contract/app-api.js';
 import type { MediaReply, MediaRequest } from '../../main/contract/media.js';
 import type { Host, HostSession } from '../../main/host/host.js';
+import type { SdpHandler } from '../../src/ua/sdp/sdp-handler.js';
 import { StaticSdpHandler } from '../../src/ua/sdp/static-sdp.js';
+
+export interface NodeMediaOwnerOptions {
+  /** The media of each call (default: static SDP, plain RTP, no audio). */
+  readonly createHandler?: (callId: string) => SdpHandler;
+}
 
 export class NodeMediaOwner {
   readonly session: HostSession;
@@ -15,11 +22,16 @@ export class NodeMediaOwner {
   failKinds = new Map<MediaRequest['kind'], string>();
   /** When true, media requests get no answer at all. */
   silent = false;
-  private readonly handlers = new Map<string, StaticSdpHandler>();
+  private readonly handlers = new Map<string, SdpHandler>();
   private readonly waiters: Array<{ match: (event: AppEvent) => boolean; resolve: (event: AppEvent) => void }> = [];
 
-  constructor(host: Host, readonly pageId = `page-${Math.random().toString(36).slice(2, 12)}`) {
+  constructor(host: Host, readonly pageId = `page-${Math.random().toString(36).slice(2, 12)}`, private readonly options: NodeMediaOwnerOptions = {}) {
     this.session = host.openSession((event) => this.receive(event));
+  }
+
+  /** The media of a call (its handler), once the host asked for it. */
+  handler(callId: string): SdpHandler | undefined {
+    return this.handlers.get(callId);
   }
 
   async claim(force = false): Promise<void> {
@@ -55,13 +67,14 @@ export class NodeMediaOwner {
   private async answer(requestId: number, request: MediaRequest): Promise<void> {
     this.requests.push(request);
     const failure = this.failKinds.get(request.kind);
-    const reply: MediaReply = failure !== undefined ? { ok: false, error: failure } : await this.perform(request);
+    const reply: MediaReply = failure !== undefined ? { ok: false, error: failure }
+      : await this.perform(request).catch((error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }));
     await this.session.invoke('answerMediaRequest', { requestId, reply });
   }
 
   private async perform(request: MediaRequest): Promise<MediaReply> {
     let handler = this.handlers.get(request.callId);
-    if (handler === undefined) this.handlers.set(request.callId, (handler = new StaticSdpHandler()));
+    if (handler === undefined) this.handlers.set(request.callId, (handler = this.options.createHandler?.(request.callId) ?? new StaticSdpHandler()));
     switch (request.kind) {
       case 'create-offer':
         return { ok: true, sdp: await handler.createOffer(request.direction === undefined ? {} : { direction: request.direction }) };
@@ -72,9 +85,11 @@ export class NodeMediaOwner {
         else await handler.applyFinalAnswer(request.sdp);
         return { ok: true };
       case 'rollback':
+        if (this.options.createHandler) await handler.rollback?.();
         return { ok: true };
       case 'close':
-        this.handlers.delete(request.callId);
+        // Kept (closed) for the test to measure; a static handler has nothing to release.
+        handler.close();
         return { ok: true };
       case 'send-dtmf':
         return { ok: true };

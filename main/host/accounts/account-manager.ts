@@ -46,6 +46,8 @@ export class AccountManager {
   private readonly deferred = new Set<string>();
   private reconciling: Promise<void> = Promise.resolve();
   private closed = false;
+  /** An account the host made itself (the test line's): run like the saved ones, never saved. */
+  private builtIn: AccountConfig | undefined;
 
   constructor(private readonly options: AccountManagerOptions) {}
 
@@ -62,6 +64,20 @@ export class AccountManager {
     const next = this.reconciling.then(() => this.reconcileNow(), () => this.reconcileNow());
     this.reconciling = next.catch((error: unknown) => this.options.log(`callscope: accounts: ${error instanceof Error ? error.message : String(error)}`));
     return next;
+  }
+
+  /**
+   * Runs `config` as a built-in account next to the saved ones (its secrets in memory
+   * only), or, with undefined, stops it: its calls end and its status says `disabled`.
+   */
+  async setBuiltIn(config: AccountConfig | undefined): Promise<void> {
+    const previous = this.builtIn;
+    this.builtIn = config;
+    await this.reconcile();
+    if (config === undefined && previous !== undefined) {
+      const { account } = previous;
+      this.report({ accountId: account.id, state: 'disabled', aor: addressOfRecord(account), insecureTls: false });
+    }
   }
 
   /** An account's calls all ended: apply an edit that waited for them. */
@@ -86,7 +102,8 @@ export class AccountManager {
   private async reconcileNow(): Promise<void> {
     if (this.closed) return;
     const { accounts } = await this.options.settings.read();
-    const wanted = new Set(accounts.map((a) => a.id));
+    const builtIn = this.builtIn;
+    const wanted = new Set([...accounts.map((a) => a.id), ...(builtIn ? [builtIn.account.id] : [])]);
     for (const id of [...this.running.keys()]) {
       if (!wanted.has(id)) {
         await this.options.endCalls(id);
@@ -95,6 +112,7 @@ export class AccountManager {
     }
     for (const id of [...this.statuses.keys()]) if (!wanted.has(id)) this.statuses.delete(id);
     for (const account of accounts) await this.reconcileOne(account);
+    if (builtIn) await this.reconcileConfig(builtIn);
   }
 
   private async reconcileOne(account: AccountView): Promise<void> {
@@ -107,7 +125,13 @@ export class AccountManager {
       this.report({ accountId: account.id, state: 'disabled', aor: addressOfRecord(account), insecureTls: account.tls.acceptInvalidCertificate });
       return;
     }
-    const config = accountConfig(account, await this.options.settings.revealSecrets(account.id));
+    await this.reconcileConfig(accountConfig(account, await this.options.settings.revealSecrets(account.id)));
+  }
+
+  /** Starts, keeps, or (after its calls) restarts the user agent of an enabled account. */
+  private async reconcileConfig(config: AccountConfig): Promise<void> {
+    const { account } = config;
+    const running = this.running.get(account.id);
     const fingerprint = fingerprintOf(config);
     if (running?.fingerprint === fingerprint) return;
     if (running !== undefined) {

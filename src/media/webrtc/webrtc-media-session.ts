@@ -21,6 +21,11 @@ export interface WebRtcSessionOptions extends MediaSessionOptions {
   readonly iceServers?: ReadonlyArray<{ urls: string | string[] }>;
   /** How long to wait for ICE gathering to complete before sending what was found (default 1000 ms). */
   readonly gatheringTimeoutMs?: number;
+  /**
+   * The a=setup of our answers (default libwebrtc's: active, RFC 5763 §5 "SHOULD"): `passive`
+   * makes us the DTLS server, for a peer that cannot be the server (RFC 4145 §4).
+   */
+  readonly answerSetup?: 'active' | 'passive';
 }
 
 const FRAME_SAMPLES = OPUS_RATE / 100; // RTCAudioSource takes exactly 10 ms
@@ -64,7 +69,10 @@ export class WebRtcMediaSession extends MediaSessionBase {
       // libwebrtc answers with what both allow: our direction intersected with the offer's, reversed (RFC 3264 §6.1).
       transceiver.direction = options.direction ?? 'sendrecv';
     }
-    await pc.setLocalDescription(await pc.createAnswer());
+    const answer = await pc.createAnswer();
+    const setup = this.webrtcOptions.answerSetup;
+    await pc.setLocalDescription(setup === undefined ? answer
+      : { type: 'answer', sdp: (answer.sdp ?? '').replace(/^a=setup:(active|passive)/gm, `a=setup:${setup}`) });
     this.negotiated = true;
     return this.gathered();
   }

@@ -9,7 +9,7 @@ import { waitFor } from '../../support/wait-for.js';
 describe('callscope testline', { timeout: 20_000 }, () => {
   it('prints its URL, credentials and numbers; a client registers with them and calls; every call is logged', async () => {
     const cli = startCli('testline', '--port', '0', '--t1', '25', '--stop-after', '4');
-    const banner = await waitFor(() => /callscope test line on (ws:\S+) \(this machine only\)\n.*password (\S+) \(realm/s.exec(cli.output()), 'the banner');
+    const banner = await waitFor(() => /callscope test line on (ws:\S+) \(this machine only\)\n.*password (\S+) \(realm/s.exec(cli.output()) ?? undefined, 'the banner');
     const [, url, password] = banner;
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/sip\/[A-Za-z0-9_-]{24}$/);
     expect(cli.output()).toMatch(/register as sip:test@127\.0\.0\.1 with digest user test/);

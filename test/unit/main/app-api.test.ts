@@ -43,9 +43,9 @@ describe('app API contract', () => {
   it('has a schema for every operation', () => {
     expect([...operationNames].sort()).toEqual([
       'answer', 'answerMediaRequest', 'attendedTransfer', 'claimMediaOwner', 'clearHistory', 'deleteAccount', 'deleteHistoryEntry',
-      'dial', 'exportCall', 'getAppInfo', 'getHistory', 'getMessage', 'getSettings', 'getStatus', 'hangup', 'hold',
+      'dial', 'exportCall', 'getAppInfo', 'getHistory', 'getMessage', 'getSettings', 'getStatus', 'getTestLine', 'hangup', 'hold',
       'importTraceChunk', 'listDiagnostics', 'markMissedSeen', 'normalizeTarget', 'reject', 'reportMedia', 'resume',
-      'retryRegistration', 'saveAccount', 'sendDtmf', 'subscribeCall', 'testConnection', 'transfer', 'unsubscribeCall',
+      'retryRegistration', 'saveAccount', 'sendDtmf', 'setTestLine', 'subscribeCall', 'testConnection', 'transfer', 'unsubscribeCall',
     ]);
     for (const name of operationNames) expect(requestSchemas[name]).toBeDefined();
   });

@@ -161,6 +161,7 @@ describe('browser host bridge', () => {
 describe('browser host options', () => {
   it('parses --port and --data-dir', () => {
     expect(parseBrowserHostArgs(['--port', '0', '--data-dir=/tmp/x'])).toEqual({ port: 0, dataDir: '/tmp/x', help: false });
+    expect(parseBrowserHostArgs(['--no-test-line'])).toEqual({ port: undefined, dataDir: undefined, help: false, noTestLine: true });
     expect(() => parseBrowserHostArgs(['--port', 'http'])).toThrow(/--port must be 0-65535/);
     expect(() => parseBrowserHostArgs(['--bogus'])).toThrow(/unknown option --bogus/);
   });
