@@ -89,6 +89,9 @@ describe('the test line: service numbers', { timeout: 20_000 }, () => {
     expect(ladder(p, call.callId, { repeats: false })).toEqual([
       '→ INVITE', '← 183 Session Progress', '→ PRACK', '← 200 OK', '← 200 OK', '→ ACK', '→ BYE', '← 200 OK',
     ]);
+    // The INVITE client transaction as the README describes it (RFC 6026: Accepted after the 2xx).
+    const invite = p.model(call.callId).transactions.find((t) => t.method === 'INVITE')!;
+    expect(invite.states.map((s) => s.to)).toEqual(['Proceeding', 'Accepted', 'Terminated']);
     expect(p.codes(call.callId)).toEqual([]);
   });
 

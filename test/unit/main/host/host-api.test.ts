@@ -10,6 +10,7 @@ import { createHost, type Host } from '../../../../main/host/host.js';
 import { createFileKeyVault } from '../../../../main/secret-vault.js';
 import { memoryStores } from '../../../support/memory-stores.js';
 import { NodeMediaOwner } from '../../../support/node-media-owner.js';
+import { waitFor } from '../../../support/wait-for.js';
 
 let dataDir: string;
 let host: Host;
@@ -107,5 +108,25 @@ describe('phone operations at the host boundary', () => {
     expect(everything).not.toContain(PASSWORD);
     expect(everything).not.toContain(TURN_SECRET);
     expect(everything).not.toContain(Buffer.from(PASSWORD).toString('base64'));
+  });
+});
+
+describe('the built-in test line at the host boundary', () => {
+  it('is off unless the host was told to start it; setTestLine starts it, its account registers and is never saved; off again says disabled', async () => {
+    const events: Array<{ type: string; status?: { accountId: string; state: string } }> = [];
+    host.onEvent((event) => events.push(event as (typeof events)[number]));
+    const before = await host.invoke('getTestLine', undefined);
+    expect(before).toMatchObject({ ok: true, value: { enabled: false, state: 'stopped', accountId: 'test-line' } });
+    expect(before.ok && (before.value as { numbers: unknown[] }).numbers).toHaveLength(13);
+    const on = await host.invoke('setTestLine', { enabled: true });
+    expect(on).toMatchObject({ ok: true, value: { enabled: true, state: 'running', account: { id: 'test-line', builtIn: true, label: 'Test line' } } });
+    await waitFor(() => events.some((e) => e.type === 'account-status' && e.status?.accountId === 'test-line' && e.status.state === 'registered'), 'registered');
+    expect(await host.invoke('getSettings', undefined)).toMatchObject({ ok: true, value: { accounts: [] } });
+    expectFailure(await host.invoke('saveAccount', { id: 'test-line', serverUrl: 'wss://sip.example.com', user: 'a' }), 'conflict', /built in/);
+    const files = await readdir(dataDir);
+    for (const file of files) expect(await readFile(join(dataDir, file), 'utf8').catch(() => '')).not.toMatch(/test-line|sip\/[A-Za-z0-9_-]{24}/);
+    expect(await host.invoke('setTestLine', { enabled: false })).toMatchObject({ ok: true, value: { enabled: false, state: 'stopped' } });
+    expect(events.filter((e) => e.type === 'account-status' && e.status?.accountId === 'test-line').at(-1)?.status?.state).toBe('disabled');
+    expectFailure(await host.invoke('setTestLine', { enabled: true, port: 80 }), 'invalid-request', /unknown field/);
   });
 });
