@@ -3,11 +3,13 @@
 // (its CPU measured alone); this process is the callers: one registered user agent, N
 // WebRTC calls to `echo`, each sending a tone of its own frequency. A level passes when
 // every call is up and hears its own tone back (Goertzel share ≥ 0.5 over the window) with
-// at least 80% of the expected packets. Levels rise until one fails or the last is done;
-// bounded (levels, window, a total time limit). The callers cost CPU too, on the same
-// cores: on a 2-core machine the figure is the line's share of a shared box, not its limit.
+// at least 80% of the expected packets. Levels rise until one fails twice in a row (a
+// busy machine has passing spikes) or the last is done; bounded (levels, window, a total
+// time limit). The callers cost CPU too, on the same cores, and so does everything else
+// running: the load average is printed with each level, since the count depends on it
+// more than on the line; the CPU per call is the steadier figure.
 import { fork } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MediaEngine } from '../src/media/media-engine.js';
 import type { MediaSession } from '../src/media/media-session.js';
@@ -109,6 +111,12 @@ async function runLevel(ua: UserAgent, engine: MediaEngine, line: LineProcess, n
   };
 }
 
+function report(result: LevelResult): void {
+  log(`  ${String(result.calls).padStart(5)}  ${String(result.answered).padStart(8)}  ${String(result.intact).padStart(6)}  ${result.lineCpuPercent.toFixed(0).padStart(22)}  `
+    + `${(result.lineCpuPercent / result.calls).toFixed(1).padStart(7)}%  ${result.callersCpuPercent.toFixed(0).padStart(10)}%  ${loadavg()[0]!.toFixed(1).padStart(8)}`
+    + (result.worst ? `  — ${result.worst}` : ''));
+}
+
 function concat(chunks: Int16Array[]): Int16Array {
   const out = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
@@ -125,7 +133,7 @@ if (unavailable !== undefined) {
   process.exit(0);
 }
 log(`Test line: concurrent WebRTC echo calls with audio intact (${cpus().length} cores; the callers run on the same machine)`);
-log(`  level  answered  intact  line CPU (% of a core)  per call  callers CPU`);
+log(`  level  answered  intact  line CPU (% of a core)  per call  callers CPU  load avg`);
 const began = performance.now();
 const line = await startLine();
 const engine = new MediaEngine();
@@ -138,10 +146,12 @@ for (const n of LEVELS) {
     log(`  (stopped: the ${TIME_LIMIT_MS / 1000} s time limit)`);
     break;
   }
-  const result = await runLevel(ua, engine, line, n);
-  log(`  ${String(n).padStart(5)}  ${String(result.answered).padStart(8)}  ${String(result.intact).padStart(6)}  ${result.lineCpuPercent.toFixed(0).padStart(22)}  `
-    + `${(result.lineCpuPercent / n).toFixed(1).padStart(7)}%  ${result.callersCpuPercent.toFixed(0).padStart(10)}%`
-    + (result.worst ? `  — ${result.worst}` : ''));
+  let result = await runLevel(ua, engine, line, n);
+  report(result);
+  if (result.intact < n) {
+    result = await runLevel(ua, engine, line, n);
+    report(result);
+  }
   if (result.intact < n) break;
   best = result;
 }
