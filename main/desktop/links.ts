@@ -3,8 +3,8 @@
 // ready; on Linux and Windows the first launch's URL is in argv before any window
 // exists), and a page that is still loading would never hear of them; that is how a link
 // used to open the app without dialling.
-import { parseLinkTarget } from './link-target.js';
-import type { LinkTarget } from './link-target.js';
+import { LINK_SCHEMES, parseLinkTarget } from './link-target.js';
+import type { LinkScheme, LinkTarget } from './link-target.js';
 
 export interface LinkDispatcherOptions {
   /** Hands the text to the pages (`host.dialRequest`). */
@@ -57,4 +57,21 @@ export class LinkDispatcher {
     this.#pending = undefined;
     this.options.deliver(link.target, this.options.dialAtOnce());
   }
+}
+
+export interface ProtocolClientRegistration {
+  readonly scheme: LinkScheme;
+  /** Windows: the executable and the arguments before the URL. */
+  readonly path?: string;
+  readonly args?: readonly string[];
+}
+
+/**
+ * The `app.setAsDefaultProtocolClient` calls of a packaged build (none in development,
+ * where the executable is Electron itself). On Windows the URL comes after "--", so that
+ * Chromium can never read a crafted URL as one of its switches.
+ */
+export function protocolClientRegistrations(platform: string, isPackaged: boolean, execPath: string): readonly ProtocolClientRegistration[] {
+  if (!isPackaged) return [];
+  return LINK_SCHEMES.map((scheme) => (platform === 'win32' ? { scheme, path: execPath, args: ['--'] } : { scheme }));
 }

@@ -48,13 +48,12 @@ export function lockDownContents(contents: LockableContents): void {
 export interface MainWindowOptions {
   /** The built preload (dist/main/preload.cjs). */
   readonly preload: string;
-  /** Show when ready, or stay hidden in the tray. */
-  readonly show: boolean;
 }
 
 /**
- * The one app window. `BrowserWindow` is Electron's class (or a test's fake); the options
- * are written out here in full so that reviewers and Electronegativity read them in one place.
+ * The one app window, created hidden (the shell shows it once painted, or keeps it in the
+ * tray). `BrowserWindow` is Electron's class (or a test's fake); the options are written out
+ * here in full so that reviewers and Electronegativity read them in one place.
  */
 export function createMainWindow<W>(BrowserWindow: new (options: BrowserWindowConstructorOptions) => W, options: MainWindowOptions): W {
   return new BrowserWindow({

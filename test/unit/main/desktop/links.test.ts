@@ -1,6 +1,6 @@
 // A link reaches host.dialRequest once the window's page is up, however early it came.
 import { describe, expect, it } from 'vitest';
-import { LinkDispatcher } from '../../../../main/desktop/links.js';
+import { LinkDispatcher, protocolClientRegistrations } from '../../../../main/desktop/links.js';
 
 function dispatcher(dialAtOnce = false) {
   const delivered: [string, boolean][] = [];
@@ -64,5 +64,24 @@ describe('LinkDispatcher', () => {
     expect(shown()).toBe(0);
     expect(logs).toHaveLength(2);
     expect(logs[0]).toMatch(/ignored a link: only sip:, sips:, tel:, callto: links/);
+  });
+});
+
+describe('protocolClientRegistrations', () => {
+  it('registers nothing in development (the executable is Electron itself)', () => {
+    expect(protocolClientRegistrations('linux', false, '/usr/lib/electron')).toEqual([]);
+  });
+
+  it('registers every scheme in a packaged build', () => {
+    expect(protocolClientRegistrations('linux', true, '/opt/Callscope/callscope')).toEqual([
+      { scheme: 'sip' }, { scheme: 'sips' }, { scheme: 'tel' }, { scheme: 'callto' },
+    ]);
+    expect(protocolClientRegistrations('darwin', true, '/Applications/Callscope.app')).toHaveLength(4);
+  });
+
+  it('puts the URL after "--" on Windows, where it is a command-line argument', () => {
+    expect(protocolClientRegistrations('win32', true, 'C:\\Callscope\\Callscope.exe')).toContainEqual({
+      scheme: 'tel', path: 'C:\\Callscope\\Callscope.exe', args: ['--'],
+    });
   });
 });

@@ -36,7 +36,7 @@ function fakeContents() {
 
 describe('the app window', () => {
   it('is created sandboxed, context-isolated, without Node, with only the preload as bridge', () => {
-    const window = createMainWindow(FakeWindow, { preload: '/app/dist/main/preload.cjs', show: true });
+    const window = createMainWindow(FakeWindow, { preload: '/app/dist/main/preload.cjs' });
     expect(window).toBeInstanceOf(FakeWindow);
     const preferences = window.options.webPreferences ?? {};
     expect(preferences).toMatchObject({
