@@ -72,8 +72,7 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   for (const { scheme, path, args } of protocolClientRegistrations(process.platform, app.isPackaged, process.execPath)) {
-    if (path === undefined) app.setAsDefaultProtocolClient(scheme);
-    else app.setAsDefaultProtocolClient(scheme, path, [...(args ?? [])]);
+    app.setAsDefaultProtocolClient(scheme, path, [...args]);
   }
   const dataDir = app.getPath('userData');
   const vault = createSafeStorageVault(safeStorage, createFileKeyVault({ dataDir }));

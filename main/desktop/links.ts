@@ -61,9 +61,9 @@ export class LinkDispatcher {
 
 export interface ProtocolClientRegistration {
   readonly scheme: LinkScheme;
-  /** Windows: the executable and the arguments before the URL. */
-  readonly path?: string;
-  readonly args?: readonly string[];
+  /** The executable and the arguments before the URL (used by Windows; ignored elsewhere). */
+  readonly path: string;
+  readonly args: readonly string[];
 }
 
 /**
@@ -73,5 +73,5 @@ export interface ProtocolClientRegistration {
  */
 export function protocolClientRegistrations(platform: string, isPackaged: boolean, execPath: string): readonly ProtocolClientRegistration[] {
   if (!isPackaged) return [];
-  return LINK_SCHEMES.map((scheme) => (platform === 'win32' ? { scheme, path: execPath, args: ['--'] } : { scheme }));
+  return LINK_SCHEMES.map((scheme) => ({ scheme, path: execPath, args: platform === 'win32' ? ['--'] : [] }));
 }

@@ -73,8 +73,9 @@ describe('protocolClientRegistrations', () => {
   });
 
   it('registers every scheme in a packaged build', () => {
-    expect(protocolClientRegistrations('linux', true, '/opt/Callscope/callscope')).toEqual([
-      { scheme: 'sip' }, { scheme: 'sips' }, { scheme: 'tel' }, { scheme: 'callto' },
+    const path = '/opt/Callscope/callscope';
+    expect(protocolClientRegistrations('linux', true, path)).toEqual([
+      { scheme: 'sip', path, args: [] }, { scheme: 'sips', path, args: [] }, { scheme: 'tel', path, args: [] }, { scheme: 'callto', path, args: [] },
     ]);
     expect(protocolClientRegistrations('darwin', true, '/Applications/Callscope.app')).toHaveLength(4);
   });
