@@ -115,8 +115,9 @@ beforeAll(async () => {
   await import('../../../main/electron-main.js');
   process.argv = argv;
   fake.ready();
-  await waitFor(() => fake.BrowserWindow.all.length === 1 && fake.calls.some((c) => c.startsWith('tooltip Callscope —')), 'the shell to start');
-});
+  // The host starts for real (settings, stores): seconds on a busy machine.
+  await waitFor(() => fake.BrowserWindow.all.length === 1 && fake.calls.some((c) => c.startsWith('tooltip Callscope —')), 'the shell to start', 30_000);
+}, 60_000);
 
 afterAll(async () => {
   fake.app.emit('before-quit');
