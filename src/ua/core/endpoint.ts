@@ -260,6 +260,11 @@ export class SipEndpoint {
       });
       return;
     }
+    if (request.method === 'SUBSCRIBE') {
+      // RFC 6665 §4.2.1.1: no event package is served outside a dialog (refer lives in the REFER's dialog).
+      this.reply(transaction, 489, { reason: 'Bad Event', headers: [{ name: 'Allow-Events', value: 'refer' }] });
+      return;
+    }
     // §8.2.1: a method we know of but do not take outside a dialog.
     this.reply(transaction, 405, { allow: this.allow });
   }

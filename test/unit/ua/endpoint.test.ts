@@ -43,6 +43,12 @@ describe('SipEndpoint (the UA core\'s common ground)', () => {
     expect(ok!.getHeader('Server')?.value).toBe('Callscope');
   });
 
+  it('answers SUBSCRIBE outside a dialog with 489 (RFC 6665 §4.2.1.1: refer is served only in the REFER\'s dialog)', () => {
+    const [bad] = setup().ask('SUBSCRIBE');
+    expect(bad!.status).toBe(489);
+    expect(bad!.getHeader('Allow-Events')?.value).toBe('refer');
+  });
+
   it('answers an in-dialog request for an unknown dialog with 481 (§12.2.2)', () => {
     expect(setup().ask('BYE', { toTag: 'nope' }).map((r) => r.status)).toEqual([481]);
   });
