@@ -59,7 +59,9 @@ export type { DigestAlgorithm, DigestCredentials } from './ua/auth/digest.js';
 export {
   Registration, newInstanceId, type RegistrationOptions, type RegistrationState, type RegistrationStateName,
 } from './ua/registration/registration.js';
-export { CallAgent, type CallAgentOptions, type IncomingCallListener, type PlaceCallOptions } from './ua/call/call-agent.js';
+export {
+  CallAgent, type CallAgentOptions, type CallReplaced, type CallReplacedListener, type IncomingCallListener, type PlaceCallOptions,
+} from './ua/call/call-agent.js';
 export type {
   Call, CallDirection, CallEndCause, CallEnded, CallEventMap, CallEventName, CallListener, CallState, DtmfOptions, DtmfOutcome,
   DtmfTone, HangupOptions, InDialogHandler, InfoOutcome, InfoSpec, ModifyOutcome, ReasonHeader, TransferOutcome,

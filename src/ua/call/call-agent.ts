@@ -17,6 +17,7 @@ import { OutgoingCall } from './outgoing-call.js';
 import type { CallBase } from './call-base.js';
 import { replacesVerdict } from './replaces-rules.js';
 import type { SdpHandler } from '../sdp/sdp-handler.js';
+import type { Call } from './types.js';
 import { minSeHeader, sessionIntervalTooSmall, MIN_SESSION_INTERVAL, type SessionTimerOptions } from '../mid-call/session-timer.js';
 
 export interface CallAgentOptions {
@@ -57,11 +58,19 @@ export interface PlaceCallOptions {
 
 export type IncomingCallListener = (call: IncomingCall) => void;
 
+/** An INVITE with Replaces took the place of one of our calls (RFC 3891): `by` is answered, `replaced` is ending. */
+export interface CallReplaced {
+  readonly replaced: Call;
+  readonly by: IncomingCall;
+}
+export type CallReplacedListener = (event: CallReplaced) => void;
+
 /** How long an ended call's dialogs are remembered, for RFC 3891 §3's 603 to a late Replaces (ms). */
 const ENDED_DIALOG_MEMORY_MS = 32_000;
 
 export class CallAgent {
   private readonly listeners = new Set<IncomingCallListener>();
+  private readonly replacedListeners = new Set<CallReplacedListener>();
   /** Every call of this agent that has not ended, placed or taken: what an INVITE with Replaces can name. */
   private readonly live = new Set<CallBase>();
   /** Dialogs of ended calls (callId|local|remote), with when they ended. */
@@ -114,6 +123,16 @@ export class CallAgent {
   onIncomingCall(listener: IncomingCallListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` when an INVITE with Replaces has taken the place of one
+   * of this agent's calls (after the new call's 2xx, before the old one's
+   * BYE): where a UI moves its "current call" from `replaced` to `by`.
+   */
+  onCallReplaced(listener: CallReplacedListener): () => void {
+    this.replacedListeners.add(listener);
+    return () => this.replacedListeners.delete(listener);
   }
 
   /** Stops taking INVITEs and CANCELs (calls in progress carry on). */
@@ -203,7 +222,16 @@ export class CallAgent {
       // response, and shuts down the replaced dialog by sending a BYE" (CANCEL
       // for an early dialog we initiated).
       const replaced = replaces.call;
-      call.on('answered', () => replaced.replaceWith(call));
+      call.on('answered', () => {
+        for (const listener of this.replacedListeners) {
+          try {
+            listener({ replaced, by: call });
+          } catch {
+            // A listener's failure is its own; the replaced call still ends.
+          }
+        }
+        replaced.replaceWith(call);
+      });
       void call.answer();
     }
   }

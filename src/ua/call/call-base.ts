@@ -15,26 +15,12 @@ import { sendInDialog, type InDialogOutcome, type SendInDialogOptions } from '..
 import { MidCall, type MidCallOptions } from '../mid-call/mid-call.js';
 import type { ReplacesTarget } from '../mid-call/replaces.js';
 import type { SdpHandler } from '../sdp/sdp-handler.js';
-import { reasonHeaderFields, reasonHeaderOf } from './reason-header.js';
+import { Handover, type LocalEnd, type ReplaceableDialog } from './handover.js';
+import { reasonHeaderFields } from './reason-header.js';
 import type {
   Call, CallDirection, CallEndCause, CallEnded, CallEventName, CallListener, CallState, DtmfOptions, DtmfOutcome, HangupOptions, InDialogHandler,
   InfoOutcome, InfoSpec, ModifyOutcome, ReasonHeader, TransferOutcome,
 } from './types.js';
-
-/** How we end a call ourselves: hung up by the user, or replaced by another call (RFC 3891). */
-export interface LocalEnd {
-  readonly cause: 'hangup-local' | 'replaced';
-  readonly reason: string;
-  readonly reasonHeader?: ReasonHeader;
-}
-
-/** What an INVITE with Replaces needs of the call whose dialog it names (RFC 3891 §3). */
-export interface ReplaceableDialog {
-  /** `terminated` once we have sent BYE (or CANCEL) in it, though the call has not quite ended. */
-  readonly state: 'early' | 'confirmed' | 'terminated';
-  /** Who created the dialog: an early dialog may be replaced only at its UAC (RFC 3891 §3). */
-  readonly role: 'uac' | 'uas';
-}
 
 export interface CallContext {
   readonly endpoint: SipEndpoint;
@@ -64,10 +50,8 @@ export abstract class CallBase implements Call {
   protected readonly midCall: MidCall;
   private sessionKey: string | undefined;
   private earlyKey: string | undefined;
-  /** Transfers of ours (REFERs we sent) that involve this call and have not settled yet. */
-  private transfersRunning = 0;
-  /** A transfer of ours that involved this call succeeded: its end is the transfer's. */
-  private transferDone = false;
+  /** This call's part in transfers of ours (its end after one is the transfer's). */
+  private readonly handover: Handover;
   private lastDialogs: readonly DialogId[] = [];
 
   protected constructor(protected readonly ctx: CallContext, readonly direction: CallDirection, readonly callId: string, initial: CallState) {
@@ -77,6 +61,15 @@ export abstract class CallBase implements Call {
       cause: direction === 'outgoing' ? 'call placed' : 'INVITE received',
     });
     this.ended = new Promise((resolve) => { this.resolveEnded = resolve; });
+    this.handover = new Handover({
+      isEnded: () => this.isEnded,
+      graceMs: () => ctx.endpoint.transactions.timers.t2,
+      setTimer: (ms, callback) => { this.setTimer(ms, callback); },
+      endIfUp: (reason) => {
+        const dialog = this.dialogFor(this.sessionKey);
+        if (dialog && this.established) void this.byeAndEnd(dialog, { cause: 'transferred', reason });
+      },
+    });
     this.events.on('answered', (e) => { this.sessionKey = e.dialog; });
     // RFC 3311 §5.1: UPDATE with an offer in an early dialog once its first offer/answer is done (reliably).
     this.events.on('early-media', (e) => { if (e.reliable) this.earlyKey = e.dialog; });
@@ -220,43 +213,14 @@ export abstract class CallBase implements Call {
 
   /** Blind transfer (RFC 3515): REFER the peer to `target`; resolves with the final NOTIFY's status. */
   transfer(target: string): Promise<TransferOutcome> {
-    return this.transferring(this.midCall.transfer(target), [this]);
+    return Handover.during(this.midCall.transfer(target), [this.handover]);
   }
 
   /** Attended transfer (RFC 5589 §7): REFER the peer to the peer of `other`, with Replaces naming `other`'s dialog. */
   transferTo(other: Call): Promise<TransferOutcome> {
     const target = other instanceof CallBase && other !== this ? other.replacesTarget() : undefined;
     if (!target || !(other instanceof CallBase)) return Promise.resolve({ ok: false, reason: 'the other call is not an established call of this user agent' });
-    return this.transferring(this.midCall.transferTo(target), [this, other]);
-  }
-
-  /**
-   * While a transfer of ours runs, the calls it hands over (ours with the
-   * transferee; for an attended transfer, also ours with the target) expect
-   * a BYE: the transferee's once its new call is answered, the target's once
-   * the INVITE with Replaces took this call's place (RFC 5589 §7.1, RFC 3891
-   * §3). A BYE then ends them as transferred. After a success, a call whose
-   * peer sends no BYE within T2 gets ours.
-   */
-  private async transferring(pending: Promise<TransferOutcome>, calls: readonly CallBase[]): Promise<TransferOutcome> {
-    for (const call of calls) call.transfersRunning += 1;
-    const outcome = await pending;
-    for (const call of calls) {
-      call.transfersRunning -= 1;
-      if (outcome.ok) call.handedOver();
-    }
-    return outcome;
-  }
-
-  private handedOver(): void {
-    if (this.isEnded) return;
-    this.transferDone = true;
-    this.setTimer(this.ctx.endpoint.transactions.timers.t2, () => {
-      const dialog = this.dialogFor(this.sessionKey);
-      if (!this.isEnded && dialog && this.established) {
-        void this.byeAndEnd(dialog, { cause: 'transferred', reason: 'the transfer succeeded and the peer did not end this call (RFC 5589)' });
-      }
-    });
+    return Handover.during(this.midCall.transferTo(target), [this.handover, other.handover]);
   }
 
   /** DTMF by SIP INFO, one INFO per tone (application/dtmf-relay). */
@@ -384,18 +348,9 @@ export abstract class CallBase implements Call {
 
   protected abstract receiveBye(dialog: Dialog, request: SipRequest, transaction: ServerTransaction): void;
 
-  /**
-   * How the peer's BYE ended the call: hung up, or, once a transfer we made
-   * has succeeded (RFC 5589: the transferee or the replaced target ends our
-   * call), transferred; with the BYE's Reason header (RFC 3326).
-   */
+  /** How the peer's BYE ended the call: hung up, or transferred (by a transfer of ours); with its Reason header. */
   protected remoteEnd(bye: SipRequest, reason: string): { cause: CallEndCause; reason: string; reasonHeader?: ReasonHeader } {
-    const reasonHeader = reasonHeaderOf(bye);
-    const why = this.transferDone ? 'after our transfer succeeded' : this.transfersRunning > 0 ? 'while our transfer was in progress' : undefined;
-    return {
-      cause: why ? 'transferred' : 'hangup-remote', reason: why ? `${reason} ${why}` : reason,
-      ...(reasonHeader ? { reasonHeader } : {}),
-    };
+    return this.handover.endedBy(bye, reason);
   }
 
   /** An ACK for a 2xx in this dialog (UAS). */

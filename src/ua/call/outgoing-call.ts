@@ -8,7 +8,8 @@ import { formatUri } from '../../message/index.js';
 import type { HeaderSpec, SipRequest, SipResponse } from '../../message/index.js';
 import { InviteClientTransaction } from '../../transaction/invite-client-transaction.js';
 import type { ClientTransaction, ServerTransaction } from '../../transaction/transaction-layer.js';
-import { CallBase, type CallContext, type LocalEnd } from './call-base.js';
+import { CallBase, type CallContext } from './call-base.js';
+import type { LocalEnd } from './handover.js';
 
 import { faultyContact, withoutRecordRoute, type CallFaults } from './faults.js';
 import type { ReliableProvisionalPolicy } from './incoming-call.js';

@@ -144,8 +144,9 @@ export interface CallEventMap {
   /** Transferee: the peer asked us, with REFER, to call `target` (RFC 3515). */
   'transfer-requested': { readonly at: number; readonly target: string; readonly referredBy?: string };
   /**
-   * Progress of a blind transfer: as transferor, what a NOTIFY reported; as
-   * transferee, what we reported. `final` with the last one.
+   * Progress of a transfer (blind or attended): as transferor, what a NOTIFY
+   * reported; as transferee, what we reported. `final` with the last one (also
+   * when the subscription ran out: RFC 6665 "terminated;reason=timeout").
    */
   'transfer-progress': {
     readonly at: number; readonly role: 'transferor' | 'transferee'; readonly status: number;

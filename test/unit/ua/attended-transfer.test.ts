@@ -47,6 +47,8 @@ describe('attended transfer (RFC 5589 §7.1, RFC 3891)', () => {
     const transferCalls = collect(fromAlice!, 'transfer-call');
     fromAlice!.on('transfer-call', (e) => { bobNew = e.call; });
     const replaced = collect(carolOriginal!, 'replaced');
+    const agentSaw: unknown[] = [];
+    t.carol.agent().onCallReplaced((e) => agentSaw.push([e.replaced, e.by, e.replaced.isEnded]));
     const progress = collect(t.toBob, 'transfer-progress');
 
     const result = t.toBob.transferTo(t.toCarol);
@@ -74,6 +76,7 @@ describe('attended transfer (RFC 5589 §7.1, RFC 3891)', () => {
     expect(t.carol.responses(180, 'INVITE')).toEqual([]);
     expect(carolNew.state).toBe('confirmed');
     expect(replaced).toEqual([{ at: expect.any(Number), by: carolNew }]);
+    expect(agentSaw).toEqual([[carolOriginal, carolNew, false]]);
     expect(await carolOriginal!.ended).toMatchObject({ cause: 'replaced', byeStatus: 200 });
     expect(t.carol.requests('BYE').map((b) => b.callId)).toEqual([t.toCarol.callId]);
 
