@@ -89,6 +89,22 @@ describe('blind transfer (REFER)', () => {
     expect(await t.carolCalls[0]!.ended).toMatchObject({ cause: 'hangup-remote' });
   });
 
+  it('a transferee that does not end the original call after a successful transfer gets the transferor\'s BYE after T2', async () => {
+    const t = await transferSetup((carol) => void carol.answer());
+    // Alice's BYE is lost on the way (retransmissions too), so Bob hears nothing after the final NOTIFY.
+    t.alice.intercept(dropping(/^BYE /));
+    const result = t.original.transfer(CAROL);
+    await t.advance(200, 5);
+    expect(await result).toMatchObject({ ok: true, status: 200 });
+    expect(t.bob.requests('BYE')).toEqual([]);
+    await t.advance(t.timers.t2 + 100, 10);
+    const [bye] = t.bob.requests('BYE');
+    expect(bye!.callId).toBe(t.call.callId);
+    const finalNotifyAt = sendTimes(t.alice, /^NOTIFY /).at(-1)!;
+    expect(sendTimes(t.bob, /^BYE /)[0]! - finalNotifyAt).toBeGreaterThanOrEqual(t.timers.t2);
+    expect(await t.original.ended).toMatchObject({ cause: 'transferred', byeStatus: 200, reason: expect.stringContaining('did not end this call') });
+  });
+
   it('the target is busy: the final NOTIFY says 486, the transfer fails, and the original call goes on', async () => {
     const t = await transferSetup((carol) => carol.reject(486));
     const result = t.original.transfer(CAROL);
