@@ -16,6 +16,9 @@ import type { LiveCallInfo } from './types.js';
 const EVENT_SLACK_BYTES = 64 * 1024;
 const CALL_ID_LINE = /^(?:Call-ID|i)[ \t]*:[ \t]*(\S+)/im;
 
+/** Messages and new transactions count against a call's message limit; other events only against its bytes. */
+type EventKind = 'message' | 'transaction' | 'event';
+
 export interface RouterHooks {
   /** Something was recorded for a claimed call. */
   changed(bucket: CallBucket): void;
@@ -173,7 +176,7 @@ export class CallRouter {
       }
       case 'transaction-created': {
         const bucket = this.bucketFor(accountId, event.callId);
-        if (this.recordEvent(bucket, event, OTHER_EVENT_COST, 'message')) account.transactions.set(event.transactionId, bucket);
+        if (this.recordEvent(bucket, event, OTHER_EVENT_COST, 'transaction')) account.transactions.set(event.transactionId, bucket);
         return;
       }
       case 'transaction-tagged':
@@ -214,7 +217,7 @@ export class CallRouter {
     }
   }
 
-  private recordEvent(bucket: CallBucket, event: DiagnosticsEvent, cost: number, kind: 'message' | 'event'): boolean {
+  private recordEvent(bucket: CallBucket, event: DiagnosticsEvent, cost: number, kind: EventKind): boolean {
     if (!this.admit(bucket, cost, kind)) return false;
     bucket.record(event, cost, this.options.clock.now());
     this.changed(bucket);
@@ -232,10 +235,11 @@ export class CallRouter {
   }
 
   /** Whether the budgets have room for `cost` more bytes in `bucket` (making room by forgetting unclaimed Call-IDs). */
-  private admit(bucket: CallBucket, cost: number, kind: 'message' | 'event'): boolean {
+  private admit(bucket: CallBucket, cost: number, kind: EventKind): boolean {
     const { limits } = this.options;
     const own = bucket.claimed ? 'per-call' : 'unclaimed';
-    const full = kind === 'message'
+    // A new transaction takes room like a message (its request will); later events of known ones get some slack.
+    const full = kind !== 'event'
       ? bucket.view.messageCount >= bucket.messageLimit || bucket.bytes + cost > bucket.byteLimit
       : bucket.bytes + cost > bucket.byteLimit + EVENT_SLACK_BYTES;
     if (full) return this.refuse(bucket, own, kind);
@@ -250,7 +254,7 @@ export class CallRouter {
     return true;
   }
 
-  private refuse(bucket: CallBucket, reason: DropReason, kind: 'message' | 'event'): false {
+  private refuse(bucket: CallBucket, reason: DropReason, kind: EventKind): false {
     const first = kind === 'message' && bucket.dropped[reason] === 0;
     bucket.drop(reason, kind === 'message');
     if (first && bucket.claimed) this.options.hooks.firstDrop(bucket, reason);

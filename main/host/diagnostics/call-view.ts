@@ -205,6 +205,11 @@ export class CallView {
     return out;
   }
 
+  /** Nobody needs the changes so far (the first watcher starts from a snapshot). */
+  forgetChanged(): void {
+    this.changed.clear();
+  }
+
   private push(m: Omit<PendingMessage, 'sip' | 'parseFailure'>, known?: ParseResult): PendingMessage {
     // The stream states a message's transaction and retransmission just after the message itself,
     // before the next message: everything before this one can be matched now.

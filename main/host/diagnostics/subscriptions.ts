@@ -25,14 +25,15 @@ interface Subscription {
   media: number;
 }
 
-/** How much slower than its own build cost a call's findings may be rebuilt. */
-const BUILD_COST_FACTOR = 20;
+/** A call whose full build is slow is rebuilt at most every 10× its cost (10% of a core), and at least every 5 s. */
+const BUILD_COST_FACTOR = 10;
+const SLOWEST_REBUILD_MS = 5000;
 
 export class Subscriptions {
   private nextId = 1;
   private readonly all = new Map<number, Subscription>();
   private readonly watchers = new Map<CallBucket, Set<Subscription>>();
-  private readonly timers = new Map<CallBucket, TimerHandle>();
+  private readonly timers = new Map<CallBucket, { handle: TimerHandle; due: number }>();
   private readonly lastFlush = new Map<CallBucket, number>();
 
   constructor(private readonly options: {
@@ -44,6 +45,7 @@ export class Subscriptions {
   subscribeLive(key: string, bucket: CallBucket, owner: number, send: (update: CallDiagnosticsUpdate) => void): SubscribeCallResult {
     this.checkRoom(owner);
     const snapshot = this.liveSnapshot(key, bucket);
+    if (!this.watchers.has(bucket)) bucket.view.forgetChanged();
     const subscription: Subscription = {
       id: this.nextId++, owner, key, send, bucket, seq: 0, rows: snapshot.messages.length,
       dialogsVersion: bucket.dialogsVersion, findingsVersion: bucket.findingsVersion, notesVersion: bucket.notesVersion,
@@ -84,22 +86,27 @@ export class Subscriptions {
 
   /** The call changed: its watchers get an update soon (at most every updateIntervalMs). */
   changed(bucket: CallBucket): void {
-    if (this.timers.has(bucket) || !this.watchers.has(bucket)) return;
+    if (!this.watchers.has(bucket)) return;
+    const now = this.options.clock.now();
     const last = this.lastFlush.get(bucket) ?? Number.NEGATIVE_INFINITY;
-    const wait = Math.max(0, last + this.options.limits.updateIntervalMs - this.options.clock.now());
-    this.schedule(bucket, wait);
+    const due = Math.max(now, last + this.options.limits.updateIntervalMs);
+    const pending = this.timers.get(bucket);
+    // A flush already due by then will do (one waiting only for the findings' next build will not).
+    if (pending && pending.due <= due) return;
+    pending?.handle.cancel();
+    this.schedule(bucket, due - now);
   }
 
   /** Sends what is left now, with a fresh build (the call is about to be saved). */
   flushNow(bucket: CallBucket): void {
-    this.timers.get(bucket)?.cancel();
+    this.timers.get(bucket)?.handle.cancel();
     this.timers.delete(bucket);
     if (this.watchers.has(bucket)) this.flush(bucket, true);
   }
 
   /** The call was saved: its watchers keep their subscription, with no more updates. */
   detach(bucket: CallBucket): void {
-    this.timers.get(bucket)?.cancel();
+    this.timers.get(bucket)?.handle.cancel();
     this.timers.delete(bucket);
     this.lastFlush.delete(bucket);
     for (const subscription of this.watchers.get(bucket) ?? []) subscription.bucket = undefined;
@@ -107,7 +114,7 @@ export class Subscriptions {
   }
 
   close(): void {
-    for (const timer of this.timers.values()) timer.cancel();
+    for (const timer of this.timers.values()) timer.handle.cancel();
     this.timers.clear();
     this.watchers.clear();
     this.all.clear();
@@ -130,14 +137,16 @@ export class Subscriptions {
   }
 
   private nextBuildAt(bucket: CallBucket): number {
-    return bucket.lastBuildAt + Math.max(this.options.limits.findingsIntervalMs, BUILD_COST_FACTOR * bucket.lastBuildCostMs);
+    const interval = Math.max(this.options.limits.findingsIntervalMs, Math.min(SLOWEST_REBUILD_MS, BUILD_COST_FACTOR * bucket.lastBuildCostMs));
+    return bucket.lastBuildAt + interval;
   }
 
   private schedule(bucket: CallBucket, wait: number): void {
-    this.timers.set(bucket, this.options.clock.setTimer(wait, () => {
+    const handle = this.options.clock.setTimer(wait, () => {
       this.timers.delete(bucket);
       this.flush(bucket, false);
-    }));
+    });
+    this.timers.set(bucket, { handle, due: this.options.clock.now() + wait });
   }
 
   private flush(bucket: CallBucket, final: boolean): void {
@@ -193,7 +202,7 @@ export class Subscriptions {
     set?.delete(subscription);
     if (set && set.size === 0) {
       this.watchers.delete(bucket);
-      this.timers.get(bucket)?.cancel();
+      this.timers.get(bucket)?.handle.cancel();
       this.timers.delete(bucket);
     }
   }
