@@ -30,7 +30,8 @@ interface Entry {
   readonly file: string;
   bytes: number;
   readonly item: CallListItem;
-  onDisk: boolean;
+  /** Being written, on disk, or only in memory (it could not be written). */
+  state: 'writing' | 'disk' | 'memory';
 }
 
 export interface RecentCallsOptions {
@@ -85,26 +86,29 @@ export class RecentCalls {
   /** Keeps a call that just ended: listed and in memory at once, on disk once written. */
   add(id: string, call: StoredCall, fileText: string): Promise<void> {
     this.entries.delete(id);
-    const entry: Entry = { id, file: callFileName(id), bytes: Buffer.byteLength(fileText), item: storedListItem(call), onDisk: false };
+    const entry: Entry = { id, file: callFileName(id), bytes: Buffer.byteLength(fileText), item: storedListItem(call), state: 'writing' };
     this.entries.set(id, entry);
     this.remember(id, call);
     this.options.changed();
     return this.serialized(async () => {
       if (this.entries.get(id) !== entry) return;
       if (entry.bytes > this.options.limits.recentDiskBytes) {
+        entry.state = 'memory';
         this.options.notice(`diagnostics of call ${entry.item.title} are too large to keep on disk (${formatBytes(entry.bytes)}); they are kept in memory until Callscope closes`);
         return;
       }
       try {
         await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
         await this.writeAtomically(entry.file, fileText);
-        entry.onDisk = true;
+        entry.state = 'disk';
       } catch (error) {
+        entry.state = 'memory';
         this.options.notice(`diagnostics of call ${entry.item.title} could not be saved (${errorText(error)}); they are kept in memory until Callscope closes`);
         return;
       }
       await this.prune(id);
       await this.saveIndex();
+      this.trimMemory(id);
     });
   }
 
@@ -122,7 +126,7 @@ export class RecentCalls {
       return cached;
     }
     const entry = this.entries.get(id);
-    if (!entry?.onDisk) throw new StoreError('not-found', 'no saved diagnostics for this call (they may have been removed to make room)');
+    if (entry?.state !== 'disk') throw new StoreError('not-found', 'no saved diagnostics for this call (they may have been removed to make room)');
     return this.serialized(async () => {
       let text: string;
       try {
@@ -166,17 +170,22 @@ export class RecentCalls {
   private remember(id: string, call: StoredCall): void {
     this.memory.delete(id);
     this.memory.set(id, call);
+    this.trimMemory(id);
+  }
+
+  /** Least recently used first, never `keep` nor a call still being written, until count and bytes fit. */
+  private trimMemory(keep: string): void {
     const { recentInMemory, recentMemoryBytes } = this.options.limits;
     let bytes = this.memoryBytes;
-    for (const [oldId, old] of this.memory) {
-      if (this.memory.size <= recentInMemory && bytes <= recentMemoryBytes) break;
-      if (oldId === id) continue;
-      this.memory.delete(oldId);
-      bytes -= old.bytes;
-      const entry = this.entries.get(oldId);
-      // Not on disk (it could not be written): out of memory means gone.
-      if (entry && !entry.onDisk) {
-        this.entries.delete(oldId);
+    for (const [id, call] of this.memory) {
+      if (this.memory.size <= recentInMemory && bytes <= recentMemoryBytes) return;
+      const entry = this.entries.get(id);
+      if (id === keep || entry?.state === 'writing') continue;
+      this.memory.delete(id);
+      bytes -= call.bytes;
+      // Not on disk: out of memory means gone.
+      if (entry?.state === 'memory') {
+        this.entries.delete(id);
         this.options.changed();
       }
     }
@@ -191,11 +200,13 @@ export class RecentCalls {
   /** Oldest first, never the call just added, until count and size fit. */
   private async prune(keep: string): Promise<void> {
     const { recentOnDisk, recentDiskBytes } = this.options.limits;
-    const onDisk = () => [...this.entries.values()].filter((e) => e.onDisk);
-    let total = onDisk().reduce((sum, e) => sum + e.bytes, 0);
-    for (const entry of onDisk()) {
-      if (onDisk().length <= recentOnDisk && total <= recentDiskBytes) break;
+    const onDisk = [...this.entries.values()].filter((e) => e.state === 'disk');
+    let count = onDisk.length;
+    let total = onDisk.reduce((sum, e) => sum + e.bytes, 0);
+    for (const entry of onDisk) {
+      if (count <= recentOnDisk && total <= recentDiskBytes) break;
       if (entry.id === keep) continue;
+      count--;
       total -= entry.bytes;
       this.forget(entry);
       await unlink(join(this.options.dir, entry.file)).catch(() => undefined);
@@ -216,7 +227,7 @@ export class RecentCalls {
   }
 
   private async saveIndex(): Promise<void> {
-    const calls = [...this.entries.values()].filter((e) => e.onDisk).map(({ id, file, bytes, item }) => ({ id, file, bytes, item }));
+    const calls = [...this.entries.values()].filter((e) => e.state === 'disk').map(({ id, file, bytes, item }) => ({ id, file, bytes, item }));
     try {
       await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
       await this.writeAtomically(INDEX_FILE, JSON.stringify({ version: 1, calls }));
@@ -229,10 +240,13 @@ export class RecentCalls {
     // Calls saved while this ran are newer than any on disk: they go after them.
     const early = [...this.entries.values()];
     this.entries.clear();
-    await this.loadFromDisk();
-    for (const entry of early) {
-      this.entries.delete(entry.id);
-      this.entries.set(entry.id, entry);
+    try {
+      await this.loadFromDisk();
+    } finally {
+      for (const entry of early) {
+        this.entries.delete(entry.id);
+        this.entries.set(entry.id, entry);
+      }
     }
   }
 
@@ -265,7 +279,7 @@ export class RecentCalls {
         continue;
       }
       files.delete(file);
-      this.entries.set(id, { id, file, bytes, item, onDisk: true });
+      this.entries.set(id, { id, file, bytes, item, state: 'disk' });
     }
     // Files the index does not name (written just before a crash, a rebuilt index) or that changed: read them.
     const found: Entry[] = [];
@@ -278,7 +292,7 @@ export class RecentCalls {
         continue;
       }
       const bytes = (await stat(path)).size;
-      found.push({ id: read.id, file, bytes, item: storedListItem(read.call), onDisk: true });
+      found.push({ id: read.id, file, bytes, item: storedListItem(read.call), state: 'disk' });
     }
     for (const entry of found.sort((a, b) => a.item.startedAt - b.item.startedAt)) this.entries.set(entry.id, entry);
     if (this.entries.size > 0) this.options.changed();
