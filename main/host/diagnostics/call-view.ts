@@ -43,7 +43,6 @@ interface ViewTransaction {
   client?: Endpoint;
   server?: Endpoint;
   finalStatus?: number;
-  model?: TransactionModel;
 }
 
 function endpoint(peer: Peer): Endpoint {
@@ -228,7 +227,6 @@ export class CallView {
   }
 
   private touch(tx: ViewTransaction): void {
-    tx.model = undefined;
     this.changed.add(tx);
   }
 
@@ -289,11 +287,11 @@ export class CallView {
     }));
   }
 
+  /** The transaction as the model builder gives it (built when asked: a call keeps no second copy). */
   private model(tx: ViewTransaction): TransactionModel {
-    if (tx.model) return tx.model;
     const c = tx.created;
     const state = tx.states[tx.states.length - 1]?.to ?? initialState(c.method, c.role);
-    tx.model = {
+    return {
       id: c.transactionId, key: c.key, matchKey: tx.matchKey || c.key, method: c.method, role: c.role, kind: c.kind,
       transport: c.transport, callId: c.callId, source: 'stream', states: [...tx.states], state, timers: [...tx.timers],
       retransmissions: { requests: tx.requests, responses: tx.responses }, messages: [...tx.messages],
@@ -304,6 +302,5 @@ export class CallView {
       ...(tx.server ? { server: tx.server } : {}),
       ...(tx.finalStatus === undefined ? {} : { finalStatus: tx.finalStatus }),
     };
-    return tx.model;
   }
 }
