@@ -26,8 +26,8 @@ export class CallBucket {
   readonly dropped: Record<DropReason, number> = { 'per-call': 0, total: 0, unclaimed: 0 };
   droppedEvents = 0;
   lastActivity: number;
-  /** Wall-clock ms minus the stream's monotonic ms, at the first event. */
-  readonly epochMs: number;
+  /** Wall-clock ms of the stream's time 0 (wall clock minus the first event's time). */
+  epochMs: number | undefined;
   // The last full build.
   dialogs: readonly DialogModel[] = [];
   findings: readonly Finding[] = [];
@@ -50,11 +50,10 @@ export class CallBucket {
   constructor(
     readonly accountId: string,
     readonly sipCallId: string,
-    now: { mono: number; wall: number },
+    createdAt: number,
     private readonly limits: DiagnosticsLimits,
   ) {
-    this.lastActivity = now.mono;
-    this.epochMs = now.wall - now.mono;
+    this.lastActivity = createdAt;
   }
 
   get claimed(): boolean {
@@ -74,12 +73,14 @@ export class CallBucket {
     return this.claimed ? this.limits.perCallBytes : this.limits.pendingBytesPerCallId;
   }
 
-  record(event: DiagnosticsEvent, cost: number, at: number, parsed?: ParseResult): void {
+  /** `now` is the store's clock (for idleness), `wall` the wall clock (to place the stream's times). */
+  record(event: DiagnosticsEvent, cost: number, now: number, wall: number, parsed?: ParseResult): void {
+    this.epochMs ??= wall - event.at;
     this.recorder.record(event);
     this.view.record(event, parsed);
     this.bytes += cost;
     this.events++;
-    this.lastActivity = at;
+    this.lastActivity = now;
     this.modelDirty = true;
   }
 

@@ -149,7 +149,7 @@ export class CallRouter {
           const candidate = this.bucketFor(accountId, callId);
           const cost = raw.byteLength + MESSAGE_EVENT_COST;
           if (this.admit(candidate, cost, 'message')) {
-            candidate.record({ ...event, raw }, cost, this.options.clock.now(), parsed);
+            candidate.record({ ...event, raw }, cost, this.options.clock.now(), this.options.now(), parsed);
             bucket = candidate;
             this.changed(candidate);
           }
@@ -219,7 +219,7 @@ export class CallRouter {
 
   private recordEvent(bucket: CallBucket, event: DiagnosticsEvent, cost: number, kind: EventKind): boolean {
     if (!this.admit(bucket, cost, kind)) return false;
-    bucket.record(event, cost, this.options.clock.now());
+    bucket.record(event, cost, this.options.clock.now(), this.options.now());
     this.changed(bucket);
     return true;
   }
@@ -266,7 +266,7 @@ export class CallRouter {
   }
 
   private create(accountId: string, callId: string): CallBucket {
-    const bucket = new CallBucket(accountId, callId, { mono: this.options.clock.now(), wall: this.options.now() }, this.options.limits);
+    const bucket = new CallBucket(accountId, callId, this.options.clock.now(), this.options.limits);
     const key = bucketKey(accountId, callId);
     this.buckets.set(key, bucket);
     this.pending.set(key, bucket);

@@ -134,13 +134,13 @@ export function createDiagnosticsStore(options: DiagnosticsStoreOptions): HostDi
       const stored: StoredCall = {
         meta: {
           key: `recent:${id}`, source: 'recent', title: info.title, sipCallId: bucket.sipCallId, accountId: bucket.accountId,
-          startedAt: info.startedAt, epochMs: bucket.epochMs,
+          startedAt: info.startedAt, ...(bucket.epochMs === undefined ? {} : { epochMs: bucket.epochMs }),
         },
         model, media: [...bucket.media], bytes: rawBytesOf(model),
       };
       const text = callFileText(model, {
         id, title: info.title, sipCallId: bucket.sipCallId, accountId: bucket.accountId, startedAt: info.startedAt,
-        epochMs: bucket.epochMs, media: bucket.media,
+        ...(bucket.epochMs === undefined ? {} : { epochMs: bucket.epochMs }), media: bucket.media,
       });
       recents.add(id, stored, text).catch((error: unknown) => log(`callscope: saving diagnostics of ${id} failed: ${String(error)}`));
     }
@@ -161,6 +161,7 @@ export function createDiagnosticsStore(options: DiagnosticsStoreOptions): HostDi
 
   /** A live key of a call that was saved meanwhile is its recent key. */
   const resolve = (key: string): { bucket: CallBucket; id: string } | { key: string } => {
+    if (closed) throw new StoreError('internal', 'diagnostics are closed (Callscope is quitting)');
     if (!key.startsWith('live:')) return { key };
     const id = key.slice('live:'.length);
     const bucket = live.get(id);
@@ -170,7 +171,7 @@ export function createDiagnosticsStore(options: DiagnosticsStoreOptions): HostDi
   };
 
   return {
-    attachAccount: (accountId, stream) => router.attach(accountId, stream),
+    attachAccount: (accountId, stream) => (closed ? () => undefined : router.attach(accountId, stream)),
 
     callStarted(info) {
       if (closed || live.has(info.id)) return;
@@ -222,7 +223,10 @@ export function createDiagnosticsStore(options: DiagnosticsStoreOptions): HostDi
       if ('bucket' in target) {
         const { bucket, id } = target;
         const info = bucket.calls.get(id);
-        return exportCallFile({ model: bucket.build(), epochMs: bucket.epochMs, startedAt: info?.startedAt ?? now(), sipCallId: bucket.sipCallId }, format);
+        return exportCallFile({
+          model: bucket.build(), startedAt: info?.startedAt ?? now(), sipCallId: bucket.sipCallId,
+          ...(bucket.epochMs === undefined ? {} : { epochMs: bucket.epochMs }),
+        }, format);
       }
       const call = await stored(target.key);
       return exportCallFile({
@@ -233,7 +237,7 @@ export function createDiagnosticsStore(options: DiagnosticsStoreOptions): HostDi
     },
 
     async importChunk(request: ImportRequest): Promise<ImportChunkResult> {
-      if (closed) throw new StoreError('internal', 'diagnostics are closed');
+      if (closed) throw new StoreError('internal', 'diagnostics are closed (Callscope is quitting)');
       return imports.chunk(request);
     },
 

@@ -168,4 +168,23 @@ describe('diagnostics bounds', () => {
     expect(store.stats().retainedBytes).toBe(0);
     await store.close();
   });
+
+  it('two host calls on one Call-ID (a call to oneself) share its diagnostics; saved when both ended', async () => {
+    const clock = new FakeClock();
+    const { store } = storeOn(clock, tempDir());
+    const wire = new SyntheticWire(clock);
+    store.attachAccount('acc', wire.stream);
+    store.callStarted(callInfo('out', 'loop-call'));
+    store.callStarted(callInfo('in', 'loop-call'));
+    wire.exchange('loop-call', 1);
+    expect(store.list().map((c) => [c.key, c.messageCount])).toEqual([['live:out', 2], ['live:in', 2]]);
+    store.callEnded('out');
+    clock.advance(1);
+    expect(store.list().map((c) => [c.key, c.active])).toEqual([['live:out', false], ['live:in', true]]);
+    store.callEnded('in');
+    clock.advance(1);
+    expect(store.list().map((c) => c.key).sort()).toEqual(['recent:in', 'recent:out']);
+    await store.close();
+  });
 });
+

@@ -124,4 +124,18 @@ describe('recent calls on disk', () => {
     expect(keys(store)).toEqual(['recent:c1']);
     expect((await store.subscribe('recent:c1', 1, () => undefined)).snapshot.messages).toHaveLength(6);
   });
+
+  it('closing saves the calls still live: nothing is lost when Callscope quits', async () => {
+    const dir = tempDir();
+    const clock = new FakeClock();
+    const { store } = storeOn(clock, dir);
+    const wire = new SyntheticWire(clock);
+    store.attachAccount('acc', wire.stream);
+    store.callStarted({ id: 'up', callTag: 't', sipCallId: 'still-up', accountId: 'acc', title: '→ up', startedAt: 1 });
+    wire.exchange('still-up', 1);
+    await store.close();
+    const again = await reopened(dir);
+    expect(keys(again.store)).toEqual(['recent:up']);
+    expect((await again.store.subscribe('recent:up', 1, () => undefined)).snapshot.messages).toHaveLength(2);
+  });
 });
