@@ -113,10 +113,6 @@ export class CallRouter {
     }
   }
 
-  claimedBuckets(): CallBucket[] {
-    return [...this.buckets.values()].filter((b) => b.claimed);
-  }
-
   get pendingCallIds(): number {
     return this.pending.size;
   }

@@ -81,10 +81,6 @@ export class CallView {
     return this.rows.length + this.pending.length;
   }
 
-  get transactionCount(): number {
-    return this.transactions.size;
-  }
-
   /** Every transaction of the call has reached Terminated (true when it had none). */
   allTerminated(): boolean {
     for (const tx of this.transactions.values()) if (tx.states[tx.states.length - 1]?.to !== 'Terminated') return false;
@@ -177,10 +173,6 @@ export class CallView {
   firstStartLine(): string | undefined {
     const pending = this.pending[0];
     return this.rows[0]?.startLine ?? (pending ? pending.sip?.startLine ?? firstLine(pending.raw) : undefined);
-  }
-
-  get rowCount(): number {
-    return this.rows.length;
   }
 
   /** The raw bytes and parse error of message `index`, once settled. */

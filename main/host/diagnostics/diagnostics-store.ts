@@ -127,8 +127,10 @@ export function createDiagnosticsStore(options: DiagnosticsStoreOptions): HostDi
   const save = (bucket: CallBucket): void => {
     finishing.get(bucket)?.cancel();
     finishing.delete(bucket);
-    subscriptions.flushNow(bucket);
+    bucket.view.settle();
     const model = withoutParsedMessages(bucket.build());
+    // Watchers get the last rows and the final findings.
+    subscriptions.flushNow(bucket);
     for (const [id, info] of bucket.calls) {
       if (live.get(id) === bucket) live.delete(id);
       const stored: StoredCall = {

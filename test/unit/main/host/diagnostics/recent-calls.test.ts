@@ -138,4 +138,30 @@ describe('recent calls on disk', () => {
     expect(keys(again.store)).toEqual(['recent:up']);
     expect((await again.store.subscribe('recent:up', 1, () => undefined)).snapshot.messages).toHaveLength(2);
   });
+
+  it('media summaries from the page: in the snapshot, in updates, saved and reopened', async () => {
+    const dir = tempDir();
+    const clock = new FakeClock();
+    const { store } = storeOn(clock, dir);
+    const wire = new SyntheticWire(clock);
+    store.attachAccount('acc', wire.stream);
+    store.callStarted({ id: 'media', callTag: 't', sipCallId: 'with-media', accountId: 'acc', title: '→ media', startedAt: 1 });
+    const summary = (at: number) => ({
+      callId: 'media', at, iceState: 'connected' as const, muted: false,
+      outbound: { packets: at, bytes: at * 160 }, inbound: { packets: at, bytes: at * 160, lost: 0 },
+    });
+    store.addMedia('media', summary(1));
+    const media: number[] = [];
+    const { snapshot } = await store.subscribe('live:media', 1, (u) => media.push(...u.media.map((m) => m.at)));
+    expect(snapshot.media).toEqual([summary(1)]);
+    store.addMedia('media', summary(2));
+    clock.advance(200);
+    expect(media).toEqual([2]);
+    store.callEnded('media');
+    clock.advance(1);
+    await store.close();
+    const again = await reopened(dir);
+    expect((await again.store.subscribe('recent:media', 1, () => undefined)).snapshot.media).toEqual([summary(1), summary(2)]);
+  });
 });
+
