@@ -132,8 +132,8 @@ export class CallBucket {
     return this.currentNotes;
   }
 
-  /** Recomputes the notes; true when they changed. */
-  refreshNotes(): boolean {
+  /** What was dropped, in words (empty when nothing was). */
+  dropNotes(): string[] {
     const limits = this.limits;
     const words: string[] = [];
     if (this.dropped.unclaimed > 0) {
@@ -146,6 +146,13 @@ export class CallBucket {
       words.push(`${formatCount(this.dropped.total)} messages dropped (all live calls together keep at most ${formatBytes(limits.totalBytes)})`);
     }
     if (this.droppedEvents > 0) words.push(`${formatCount(this.droppedEvents)} transaction events dropped with them`);
+    return words;
+  }
+
+  /** Recomputes the notes; true when they changed. */
+  refreshNotes(): boolean {
+    const limits = this.limits;
+    const words = this.dropNotes();
     const stack = this.stackNotes.length > limits.notesPerCall
       ? [...this.stackNotes.slice(0, limits.notesPerCall), `${formatCount(this.stackNotes.length - limits.notesPerCall)} more notes not shown`]
       : this.stackNotes;

@@ -5,6 +5,7 @@
 // imports traces (trace-imports.ts). Memory, disk and work are bounded by limits.ts.
 import { join } from 'node:path';
 import type { CallListItem, ExportedFile, ImportChunkResult, MessageText } from '../../contract/diagnostics.js';
+import type { TraceModel } from '../../../src/diagnostics/model-types.js';
 import { backgroundClock, type Clock, type TimerHandle } from '../../../src/util/clock.js';
 import type { CallBucket, DropReason } from './call-bucket.js';
 import { exportCallFile, type ExportFormat } from './call-export.js';
@@ -16,7 +17,7 @@ import { RecentCalls } from './recent-calls.js';
 import { rawBytesOf, storedMessage, withoutParsedMessages, type StoredCall } from './stored-call.js';
 import { Subscriptions } from './subscriptions.js';
 import { TraceImports, type ImportRequest } from './trace-imports.js';
-import { StoreError, type DiagnosticsStore } from './types.js';
+import { StoreError, type DiagnosticsStore, type LiveCallInfo } from './types.js';
 
 export interface DiagnosticsStoreOptions {
   readonly dataDir: string;
@@ -123,35 +124,39 @@ export function createDiagnosticsStore(options: DiagnosticsStoreOptions): HostDi
     finishing.set(bucket, clock.setTimer(0, () => save(bucket)));
   };
 
-  /** Saves a bucket as recent calls (one per host call on it) and frees it. */
+  /** Saves a bucket as recent calls (one per host call on it) and frees it, whatever happens. */
   const save = (bucket: CallBucket): void => {
     finishing.get(bucket)?.cancel();
     finishing.delete(bucket);
-    bucket.view.settle();
-    const model = withoutParsedMessages(bucket.build());
-    // Watchers get the last rows and the final findings.
-    subscriptions.flushNow(bucket);
-    for (const [id, info] of bucket.calls) {
-      if (live.get(id) === bucket) live.delete(id);
-      const stored: StoredCall = {
-        meta: {
-          key: `recent:${id}`, source: 'recent', title: info.title, sipCallId: bucket.sipCallId, accountId: bucket.accountId,
-          startedAt: info.startedAt, ...(bucket.epochMs === undefined ? {} : { epochMs: bucket.epochMs }),
-        },
-        model, media: [...bucket.media], bytes: rawBytesOf(model),
-      };
-      const text = callFileText(model, {
-        id, title: info.title, sipCallId: bucket.sipCallId, accountId: bucket.accountId, startedAt: info.startedAt,
-        ...(bucket.epochMs === undefined ? {} : { epochMs: bucket.epochMs }), media: bucket.media,
-      });
-      recents.add(id, stored, text).catch((error: unknown) => log(`callscope: saving diagnostics of ${id} failed: ${String(error)}`));
+    try {
+      bucket.view.settle();
+      const model = withoutParsedMessages(bucket.build());
+      // Watchers get the last rows and the final findings.
+      subscriptions.flushNow(bucket);
+      for (const [id, info] of bucket.calls) keepRecent(id, info, bucket, model);
+      const dropped = bucket.dropNotes();
+      if (dropped.length > 0) notice(`diagnostics of call ${bucket.title}: ${dropped.join('; ')}`);
+    } catch (error) {
+      notice(`diagnostics of call ${bucket.title} could not be saved: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      for (const id of bucket.calls.keys()) if (live.get(id) === bucket) live.delete(id);
+      subscriptions.detach(bucket);
+      router.release(bucket);
+      listChanged();
     }
-    if (bucket.droppedMessages > 0) {
-      notice(`diagnostics of call ${bucket.title}: ${formatCount(bucket.droppedMessages)} messages dropped (per-call limit ${formatCount(limits.perCallMessages)})`);
-    }
-    subscriptions.detach(bucket);
-    router.release(bucket);
-    listChanged();
+  };
+
+  const keepRecent = (id: string, info: LiveCallInfo, bucket: CallBucket, model: TraceModel): void => {
+    const epoch = bucket.epochMs === undefined ? {} : { epochMs: bucket.epochMs };
+    const stored: StoredCall = {
+      meta: { key: `recent:${id}`, source: 'recent', title: info.title, sipCallId: bucket.sipCallId, accountId: bucket.accountId, startedAt: info.startedAt, ...epoch },
+      model, media: [...bucket.media], bytes: rawBytesOf(model),
+    };
+    const text = callFileText(model, {
+      id, title: info.title, sipCallId: bucket.sipCallId, accountId: bucket.accountId, startedAt: info.startedAt, media: bucket.media, ...epoch,
+    });
+    live.delete(id);
+    recents.add(id, stored, text).catch((error: unknown) => log(`callscope: saving diagnostics of ${id} failed: ${String(error)}`));
   };
 
   const stored = async (key: string): Promise<StoredCall> => {

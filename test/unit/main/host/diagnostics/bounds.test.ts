@@ -70,7 +70,7 @@ describe('diagnostics bounds', () => {
     store.callEnded('busy');
     clock.advance(1);
     expect(store.list().map((c) => c.key)).toEqual(['recent:busy']);
-    expect(notices[1]).toBe('diagnostics of call → busy: 250 messages dropped (per-call limit 50)');
+    expect(notices[1]).toBe('diagnostics of call → busy: 250 messages dropped (per-call limit 50 messages / 32 MiB); 125 transaction events dropped with them');
     const saved = await store.subscribe('recent:busy', 1, () => undefined);
     expect(saved.snapshot.notes[0]).toBe('250 messages dropped (per-call limit 50 messages / 32 MiB)');
     await store.close();
