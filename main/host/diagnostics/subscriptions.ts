@@ -144,7 +144,11 @@ export class Subscriptions {
   private schedule(bucket: CallBucket, wait: number): void {
     const handle = this.options.clock.setTimer(wait, () => {
       this.timers.delete(bucket);
-      this.flush(bucket, false);
+      try {
+        this.flush(bucket, false);
+      } catch (error) {
+        this.options.log(`callscope: diagnostics update of ${bucket.sipCallId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
     });
     this.timers.set(bucket, { handle, due: this.options.clock.now() + wait });
   }
