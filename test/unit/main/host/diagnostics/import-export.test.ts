@@ -36,7 +36,7 @@ async function upload(store: HostDiagnosticsStore, fileName: string, bytes: Uint
 
 const decode = (file: ExportedFile) => Buffer.from(file.data, 'base64');
 
-describe('exports and imports', () => {
+describe('exports and imports', { timeout: 30_000 }, () => {
   it('pcap, text and JSON exports of a live call come back as the same call when imported in chunks', async () => {
     const dir = tempDir();
     const { store, advance, outgoing } = await followedCall(dir);

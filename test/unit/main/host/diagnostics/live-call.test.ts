@@ -13,7 +13,7 @@ import { comparable, followedCall, infos, PageCopy, removeTempDirs, tempDir } fr
 
 afterAll(removeTempDirs);
 
-describe('a followed call', () => {
+describe('a followed call', { timeout: 30_000 }, () => {
   it('snapshot + updates = a fresh snapshot = the diagnostics model; saved when its transactions end; reopened after a restart', async () => {
     const dir = tempDir();
     // The diagnostics layer's own model of Alice's side, for comparison.

@@ -37,7 +37,7 @@ async function reopened(dataDir: string): Promise<{ store: HostDiagnosticsStore;
 
 const keys = (store: HostDiagnosticsStore) => store.list().map((c) => c.key);
 
-describe('recent calls on disk', () => {
+describe('recent calls on disk', { timeout: 30_000 }, () => {
   it('keep the newest by count, newest first; the oldest files are removed', async () => {
     const dir = tempDir();
     const { store } = await storeWithCalls(dir, 5, { limits: { recentOnDisk: 3 } });
