@@ -2,6 +2,7 @@
 // prints numbers (and whether the message layer meets its targets) and exits 0.
 // Run with --expose-gc (the npm script does) for the transaction layer's memory figures.
 
+import { runDiagnosticsBench } from './diagnostics-bench.js';
 import { runMessageBench } from './message-bench.js';
 import { runTransactionBench } from './transaction-bench.js';
 
@@ -16,3 +17,6 @@ log('');
 log(`INVITE targets: ≥3× faster than sip: ${vsSip.toFixed(1)}× ${vsSip >= 3 ? 'met' : 'NOT met'}; ≥30× faster than JsSIP: ${vsJsSip.toFixed(1)}× ${vsJsSip >= 30 ? 'met' : 'NOT met'}`);
 
 await runTransactionBench(log);
+
+log('');
+await runDiagnosticsBench(log);

@@ -38,13 +38,29 @@ type MissingOperation = Exclude<OperationName, (typeof OPERATIONS)[number]>;
 const complete: [MissingOperation] extends [never] ? true : MissingOperation = true;
 void complete;
 
+// Host events reach the page's listeners. A link's dial request may come before the page
+// has subscribed (the host sends it on the page's first call); the latest one waits here
+// for the first listener instead of being lost.
+const listeners = new Set<AppEventListener>();
+let waitingDialRequest: AppEvent | undefined;
+ipcRenderer.on(EVENT_CHANNEL, (_event: IpcRendererEvent, event: AppEvent): void => {
+  if (listeners.size === 0) {
+    if (event.type === 'dial-request') waitingDialRequest = event;
+    return;
+  }
+  for (const listener of [...listeners]) listener(event);
+});
+
 const api = {
   ...Object.fromEntries(OPERATIONS.map((name) => [name, operation(name)])),
   onEvent(listener: AppEventListener) {
-    const forward = (_event: IpcRendererEvent, event: AppEvent): void => listener(event);
-    ipcRenderer.on(EVENT_CHANNEL, forward);
+    listeners.add(listener);
+    const waiting = waitingDialRequest;
+    waitingDialRequest = undefined;
+    // After the caller has its unsubscribe function, as any other event would come.
+    if (waiting !== undefined) queueMicrotask(() => listeners.has(listener) && listener(waiting));
     return () => {
-      ipcRenderer.removeListener(EVENT_CHANNEL, forward);
+      listeners.delete(listener);
     };
   },
 } as AppApi;

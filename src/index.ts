@@ -62,10 +62,12 @@ export type { DigestAlgorithm, DigestCredentials } from './ua/auth/digest.js';
 export {
   Registration, newInstanceId, type RegistrationOptions, type RegistrationState, type RegistrationStateName,
 } from './ua/registration/registration.js';
-export { CallAgent, type CallAgentOptions, type IncomingCallListener, type PlaceCallOptions } from './ua/call/call-agent.js';
+export {
+  CallAgent, type CallAgentOptions, type CallReplaced, type CallReplacedListener, type IncomingCallListener, type PlaceCallOptions,
+} from './ua/call/call-agent.js';
 export type {
-  Call, CallDirection, CallEndCause, CallEnded, CallEventMap, CallEventName, CallListener, CallState, InDialogHandler,
-  InfoOutcome, InfoSpec, ModifyOutcome, TransferOutcome,
+  Call, CallDirection, CallEndCause, CallEnded, CallEventMap, CallEventName, CallListener, CallState, DtmfOptions, DtmfOutcome,
+  DtmfTone, HangupOptions, InDialogHandler, InfoOutcome, InfoSpec, ModifyOutcome, ReasonHeader, TransferOutcome,
 } from './ua/call/types.js';
 export type { OutgoingCall } from './ua/call/outgoing-call.js';
 export type { IncomingCall, ReliableProvisionalPolicy } from './ua/call/incoming-call.js';
@@ -75,6 +77,7 @@ export type { SessionTimerOptions } from './ua/mid-call/session-timer.js';
 export type { MediaDirection, SdpHandler } from './ua/sdp/sdp-handler.js';
 export { StaticSdpHandler, defaultSdp, type StaticSdpOptions } from './ua/sdp/static-sdp.js';
 export { sdpDirection, setSdpDirection } from './ua/sdp/media-direction.js';
+export { offersTelephoneEvent } from './ua/sdp/telephone-event.js';
 
 // ——— Per-call diagnostics: the model, findings, trace import and export, the report ———
 export * from './diagnostics/index.js';

@@ -216,9 +216,7 @@ export function createHost(options: HostOptions): Host {
     resume: (request) => calls.hold(request.callId, false),
     sendDtmf: async (request) => ({ method: await calls.sendDtmf(request.callId, request.tones) }),
     transfer: (request) => calls.transfer(request.callId, request.target),
-    attendedTransfer: async () => {
-      throw new CallError('unavailable', 'Attended transfer needs the stack\'s REFER with Replaces, which this build does not have yet.');
-    },
+    attendedTransfer: (request) => calls.attendedTransfer(request.callId, request.toCallId),
 
     listDiagnostics: async () => diagnostics.list(),
     subscribeCall: (request, session) => diagnostics.subscribe(request.key, session.id, (update) => deliver(session, { type: 'call-diagnostics', update })),

@@ -137,10 +137,21 @@ export function buildTraceModel(input: BuildInput): TraceModel {
     return tx;
   };
   const stream = input.transactions ?? [];
-  const latestStream = (pred: (s: StreamTransaction) => boolean) => {
-    let found: StreamTransaction | undefined;
-    for (const s of stream) if (pred(s)) found = s;
-    return found;
+  // Indexed once: a live call with thousands of transactions must not be scanned per message.
+  const streamById = new Map<string, StreamTransaction>();
+  const streamByRoleKey = new Map<string, StreamTransaction[]>();
+  for (const s of stream) {
+    if (!streamById.has(s.id)) streamById.set(s.id, s);
+    const roleKey = `${s.role}|${s.key}`;
+    const list = streamByRoleKey.get(roleKey);
+    if (list) list.push(s);
+    else streamByRoleKey.set(roleKey, [s]);
+  }
+  /** The last transaction announced with this role and key when `messagesBefore` was at most `bound`. */
+  const latestStream = (role: TransactionRole, key: string, bound: number) => {
+    const list = streamByRoleKey.get(`${role}|${key}`) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.messagesBefore <= bound) return list[i];
+    return undefined;
   };
 
   const derivedTx = (d: MsgDraft, request: SipMessage & { kind: 'request' }): TxDraft => {
@@ -160,14 +171,14 @@ export function buildTraceModel(input: BuildInput): TraceModel {
     const sip = d.sip;
     let tx: TxDraft | undefined;
     if (d.input.stackTransactionId !== undefined) {
-      const s = stream.find((t) => t.id === d.input.stackTransactionId);
+      const s = streamById.get(d.input.stackTransactionId);
       if (s) tx = streamTx(s);
     }
     if (!tx && sip) {
       if (sip.kind === 'response') {
         if (live) {
           const key = clientKeyOfResponse(sip);
-          const s = key === undefined ? undefined : latestStream((t) => t.role === 'client' && t.key === key && t.messagesBefore <= d.index);
+          const s = key === undefined ? undefined : latestStream('client', key, d.index);
           if (s) tx = streamTx(s);
         } else {
           const key = matchKeyOf(sip);
@@ -177,7 +188,7 @@ export function buildTraceModel(input: BuildInput): TraceModel {
         const candidate = live
           ? (() => {
             const key = serverKey(sip);
-            const s = latestStream((t) => t.role === 'server' && t.key === key && t.messagesBefore <= d.index);
+            const s = latestStream('server', key, d.index);
             return s ? streamTx(s) : undefined;
           })()
           : byMatchKey.get(matchKeyOf(sip) ?? '') ?? byLegacyKey.get(legacyKeyOf(sip));
@@ -185,7 +196,7 @@ export function buildTraceModel(input: BuildInput): TraceModel {
         if (candidate && candidate.method === 'INVITE' && (candidate.finalStatus ?? 0) >= 300) tx = candidate;
       } else if (live) {
         const key = serverKey(sip);
-        const s = latestStream((t) => t.role === 'server' && t.key === key && t.messagesBefore <= d.index + 1);
+        const s = latestStream('server', key, d.index + 1);
         if (s) tx = streamTx(s);
       } else {
         const key = matchKeyOf(sip) ?? legacyKeyOf(sip);

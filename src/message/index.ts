@@ -9,7 +9,7 @@ export { buildResponseTo, randomToken } from './response-to.js';
 export type { ResponseToOptions } from './response-to.js';
 export { formatUri, formatNameAddr, quote } from './format.js';
 export type { ParamsInput } from './format.js';
-export { parseUri, parseNameAddr } from './standalone.js';
+export { parseUri, parseNameAddr, parseReplaces } from './standalone.js';
 export { StreamFramer, parseDatagram, parseWebSocketMessage } from './framing.js';
 export type { FrameEvent, FramingOptions, KeepAlive } from './framing.js';
 export { checkRequestAsUas, verdictForParseError, DEFAULT_UAS_OPTIONS } from './uas-checks.js';

@@ -1,5 +1,6 @@
 // Parse a URI or an address given on its own (a dial string, a configured outbound proxy,
-// a Refer-To target), with the same grammar as inside a message.
+// a Refer-To target), or a Replaces value carried in a Refer-To URI's headers,
+// with the same grammar as inside a message.
 
 import { textToByteString } from './bytes.js';
 import type { Result, SipParseError } from './errors.js';
@@ -7,7 +8,8 @@ import { SyntaxFault } from './errors.js';
 import { addr, addressSite, readAddress } from './name-addr.js';
 import { pos, readParams } from './params.js';
 import { expectEnd, skipLws } from './scan.js';
-import type { NameAddr, Uri } from './types.js';
+import { readReplaces } from './header-extensions.js';
+import type { NameAddr, Replaces, Uri } from './types.js';
 import { parseUriAt, uriSite } from './uri-parser.js';
 
 const URI_SITE = uriSite('bad-request-uri', 'URI');
@@ -37,5 +39,13 @@ export function parseNameAddr(text: string): Result<NameAddr, SipParseError> {
     const params = readParams(s, addr.end, s.length);
     expectEnd(s, pos.end, s.length, 'address');
     return { displayName, uri, params };
+  });
+}
+
+/** Parse a Replaces header value (RFC 3891 §6.1), e.g. one carried as a header of a Refer-To URI. */
+export function parseReplaces(text: string): Result<Replaces, SipParseError> {
+  return attempt(text, (s) => {
+    const i = skipLws(s, 0, s.length);
+    return readReplaces(s, i, s.length);
   });
 }

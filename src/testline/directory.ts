@@ -49,7 +49,7 @@ export const TEST_LINE_DIRECTORY: readonly TestLineNumber[] = [
   },
   {
     number: 'slow', title: 'Slow to ring', kind: 'service',
-    does: 'Sends 100 Trying at once but waits 7 s before 180 Ringing, then answers 2 s later and echoes your audio.',
+    does: 'Sends 100 Trying at once but waits 7 s before 180 Ringing, then answers 1 s later and echoes your audio.',
     lookFor: 'The gap between the INVITE and the 180 in the ladder. Finding: post-dial-delay (a warning above 5 s).',
     finding: 'post-dial-delay', media: { verdict: 'two-way-audio' }, takesSeconds: 9,
   },

@@ -54,6 +54,13 @@ export interface UserAgentOptions {
   readonly infoPackages?: readonly string[];
   /** REFER (RFC 3515): `accept` (default) or `decline`. */
   readonly transfers?: 'accept' | 'decline';
+  /**
+   * An outbound proxy as a preloaded route (RFC 3261 §8.1.2), e.g.
+   * `sip:proxy.example.com;lr`: every request outside a dialog (INVITE,
+   * REGISTER) carries `Route: <that URI;lr>`. The requests still go to
+   * `server`; the route tells it (and the proxies after it) where they pass.
+   */
+  readonly outboundProxy?: string;
 }
 
 export class UserAgent {
@@ -85,12 +92,19 @@ export class UserAgent {
       return { ok: false, error: `--from ${from} is not a SIP URI: ${fromUri.error.message}` };
     }
     const t1 = options.t1;
-    const endpoint = new SipEndpoint({
-      transport: connection.transport, outboundProxy: connection.outboundProxy,
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.diagnostics ? { diagnostics: options.diagnostics } : {}),
-      ...(t1 === undefined ? {} : { timers: { t1, t2: 8 * t1, t4: 10 * t1 } }),
-    });
+    let endpoint: SipEndpoint;
+    try {
+      endpoint = new SipEndpoint({
+        transport: connection.transport, outboundProxy: connection.outboundProxy,
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.diagnostics ? { diagnostics: options.diagnostics } : {}),
+        ...(t1 === undefined ? {} : { timers: { t1, t2: 8 * t1, t4: 10 * t1 } }),
+        ...(options.outboundProxy === undefined ? {} : { preloadedRoute: [options.outboundProxy] }),
+      });
+    } catch (error) {
+      await connection.close();
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
     const authenticator = options.password === undefined ? undefined
       : new Authenticator({ username: options.authUser ?? user, password: options.password });
     const contactUser = 'user' in fromUri.value && fromUri.value.user !== undefined ? fromUri.value.user : user;

@@ -174,7 +174,7 @@ describe('blind transfer through Kamailio', () => {
     const target = lab().farEndUri(farEnd.port);
     expect(await within(original.transfer(target), 'the transfer')).toEqual({ ok: true, status: 200, reason: 'OK' });
     expect(await within(call.ended, 'the end of A\'s first call')).toMatchObject({ cause: 'transferred', byeStatus: 200 });
-    expect(await within(original.ended, 'the end of B\'s call')).toMatchObject({ cause: 'hangup-remote' });
+    expect(await within(original.ended, 'the end of B\'s call')).toMatchObject({ cause: 'transferred' });
 
     // B saw the progress A reported, as message/sipfrag NOTIFYs of the REFER's implicit subscription.
     expect(progress.map((p) => [p.status, p.final])).toEqual([[100, false], [180, false], [200, true]]);

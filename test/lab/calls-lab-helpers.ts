@@ -83,11 +83,14 @@ export async function wssUa(lab: Lab, options: { user?: string; password?: strin
 }
 
 /** A UA on a UDP port of the lab's block, reachable through the proxy as `farend-<port>`. */
-export async function udpUa(lab: Lab, options: { user?: string; agent?: Partial<CallAgentOptions> } = {}): Promise<LabUa & { port: number }> {
+export async function udpUa(lab: Lab, options: {
+  user?: string; agent?: Partial<CallAgentOptions>; preloadedRoute?: readonly string[];
+} = {}): Promise<LabUa & { port: number }> {
   const port = lab.allocatePeerPort();
   const transport = await createUdpTransport({ host: '127.0.0.1', port });
   const endpoint = new SipEndpoint({
     transport, outboundProxy: { protocol: 'UDP', host: '127.0.0.1', port: lab.proxy.ports.udp }, timers: LAB_TIMERS,
+    ...(options.preloadedRoute ? { preloadedRoute: options.preloadedRoute } : {}),
   });
   return { ...labUa(endpoint, options.user ?? `farend-${port}`, () => transport.close(), options.agent ?? {}), port };
 }

@@ -4,7 +4,7 @@
 // and resumes, and reports failures in words (wrong password, untrusted certificate). A
 // Node page stands in for the renderer as the media owner, over the same host channel.
 import { describe, expect, it } from 'vitest';
-import type { AppEvent, CallView } from '../../main/contract/app-api.js';
+import type { AppEvent, CallView, SubscribeCallResult } from '../../main/contract/app-api.js';
 import { NodeMediaOwner } from '../support/node-media-owner.js';
 import { accountState, addAccount, callPhase, hostLab, invoke, phases } from './host-lab-helpers.js';
 import { parseSippTrace } from './sipp-trace.js';
@@ -47,6 +47,38 @@ describe('the host registers an account and runs its calls', () => {
     const asked = p.page.requests.filter((r) => r.callId === dialled.id).map((r) => r.kind === 'apply-answer' ? `apply-${r.provisional ? 'pr' : 'final'}` : r.kind);
     expect(asked).toEqual(['create-offer', 'apply-pr', 'apply-final', 'close']);
     expect(p.stores.entries[0]).toMatchObject({ direction: 'outgoing', outcome: 'answered', cause: 'hangup-local' });
+  });
+
+  it('keeps the call\'s diagnostics live: the INVITE client transaction Calling → Proceeding → Accepted → Terminated, PRACK, ACK and BYE, no findings', async () => {
+    // T1 = 100 ms: the INVITE's Timer M (64·T1, RFC 6026) ends it in 6.4 s instead of 32 s.
+    const p = await phone({ stores: 'real', t1: 100 });
+    const id = await addAccount(lab(), p);
+    await accountState(p, id, 'registered');
+    const farEnd = await lab().startUas('uas-reliable-183');
+    const dialled = await invoke<CallView>(p, 'dial', { accountId: id, target: lab().farEndUri(farEnd.port) });
+    await callPhase(p, 'answered', dialled.id);
+    const { subscriptionId, snapshot } = await invoke<SubscribeCallResult>(p, 'subscribeCall', { key: `live:${dialled.id}` });
+    expect(subscriptionId).toBeGreaterThan(0);
+    expect(snapshot.sipCallId).toBe(dialled.sipCallId);
+    await invoke(p, 'hangup', { callId: dialled.id });
+    await callPhase(p, 'ended', dialled.id);
+    await farEnd.result;
+    // Updates arrive while the call ends; then the call is saved and listed as recent.
+    const recent = await p.page.next((e) => e.type === 'diagnostics-listed' && e.calls.some((c) => c.key === `recent:${dialled.id}`), 45_000);
+    expect(recent).toBeDefined();
+    const saved = await invoke<SubscribeCallResult>(p, 'subscribeCall', { key: `recent:${dialled.id}` });
+    // The proxy challenges the first INVITE (407: Calling → Completed → Terminated); the one with credentials is answered.
+    const invites = saved.snapshot.transactions.filter((t) => t.method === 'INVITE' && t.role === 'client');
+    expect(invites.map((t) => t.finalStatus)).toEqual([407, 200]);
+    const invite = invites[1]!;
+    expect(invite.states.map((s) => s.to)).toEqual(['Proceeding', 'Accepted', 'Terminated']);
+    expect(invite.states[0]!.from).toBe('Calling');
+    expect(saved.snapshot.transactions.map((t) => t.method)).toEqual(expect.arrayContaining(['INVITE', 'PRACK', 'BYE']));
+    expect(saved.snapshot.messages.some((m) => m.startLine.startsWith('ACK '))).toBe(true);
+    expect(saved.snapshot.findings).toEqual([]);
+    const exported = await invoke<{ fileName: string; data: string }>(p, 'exportCall', { key: `recent:${dialled.id}`, format: 'pcap' });
+    expect(exported.fileName).toMatch(/\.pcap$/);
+    expect(Buffer.from(exported.data, 'base64').length).toBeGreaterThan(100);
   });
 
   it('rings for a SIPp caller through Kamailio, answers, and shows the caller\'s BYE as the other side hanging up', async () => {

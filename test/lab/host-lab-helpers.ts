@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { AccountStatus, AppEvent, CallView } from '../../main/contract/app-api.js';
 import { createHost, type Host } from '../../main/host/host.js';
+import { defaultStores } from '../../main/host/stores.js';
 import { createFileKeyVault } from '../../main/secret-vault.js';
 import { NodeMediaOwner } from '../support/node-media-owner.js';
 import { memoryStores, type MemoryStores } from '../support/memory-stores.js';
@@ -27,12 +28,14 @@ export function hostLab(name: string) {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
-  const phone = async (): Promise<Phone> => {
+  /** `real`: the data directory's diagnostics and history stores (default: in memory, for tests about calls). */
+  const phone = async (options: { stores?: 'memory' | 'real'; t1?: number } = {}): Promise<Phone> => {
     const dataDir = await mkdtemp(join(tmpdir(), 'callscope-host-lab-'));
     const stores = memoryStores();
     const host = createHost({
-      mode: 'browser', dataDir, vault: createFileKeyVault({ dataDir }), stores: () => stores, log: () => undefined,
-      mediaGraceMs: 300, accountRuntime: { retry: { baseMs: 200, maxMs: 1000 } },
+      mode: 'browser', dataDir, vault: createFileKeyVault({ dataDir }), log: () => undefined,
+      stores: options.stores === 'real' ? defaultStores : () => stores,
+      mediaGraceMs: 300, accountRuntime: { retry: { baseMs: 200, maxMs: 1000 }, ...(options.t1 === undefined ? {} : { t1: options.t1 }) },
     });
     const page = new NodeMediaOwner(host);
     await page.claim();

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { AppEvent, CallView } from '../../main/contract/app-api.js';
 import { Authenticator } from '../../src/ua/auth/authenticator.js';
 import { sdpDirection } from '../../src/ua/sdp/media-direction.js';
-import { udpUa, type LabUa } from './calls-lab-helpers.js';
+import { Registration, newInstanceId } from '../../src/ua/registration/registration.js';
+import { udpUa, wssUa, type LabUa } from './calls-lab-helpers.js';
 import { accountState, addAccount, callPhase, hostLab, invoke, type Phone } from './host-lab-helpers.js';
 
 const { lab, phone, cleanups } = hostLab('host-midcall');
@@ -15,6 +16,27 @@ async function bob(): Promise<LabUa & { port: number }> {
   const ua = await udpUa(lab(), { user: 'bob', agent: { authenticator: new Authenticator({ username: 'bob', password: lab().account('bob').password }) } });
   cleanups.push(() => ua.close());
   ua.agent.onIncomingCall((call) => void call.answer());
+  return ua;
+}
+
+/** Carol, registered over WSS, answering the first call she gets (a replacing one the agent answers itself). */
+async function registeredCarol(): Promise<LabUa> {
+  const account = lab().account('carol');
+  const ua = await wssUa(lab(), { user: 'carol', password: account.password });
+  const registration = new Registration({
+    endpoint: ua.endpoint, aor: `sip:carol@${lab().proxy.realm}`, credentials: { username: 'carol', password: account.password },
+    instanceId: newInstanceId(),
+  });
+  cleanups.push(async () => {
+    await registration.stop({ timeoutMs: 2000 });
+    await ua.close();
+  });
+  if ((await registration.start()).name !== 'registered') throw new Error('carol did not register');
+  let first = true;
+  ua.agent.onIncomingCall((call) => {
+    if (first) void call.answer();
+    first = false;
+  });
   return ua;
 }
 
@@ -79,12 +101,29 @@ describe('the host in a call', () => {
     const after = await invoke<CallView>(p, 'transfer', { callId: call.id, target: lab().farEndUri(target.port) });
     expect(after.transfer).toMatchObject({ role: 'transferor', kind: 'blind', final: true, ok: true, status: 200 });
     const ended = await callPhase(p, 'ended', call.id);
-    expect(ended.end).toMatchObject({ cause: 'hangup-remote' });
+    expect(ended.end).toMatchObject({ cause: 'transferred', words: 'Transferred' });
     const progress = p.page.events.filter((e): e is Extract<AppEvent, { type: 'call-updated' }> => e.type === 'call-updated' && e.call.id === call.id && e.call.transfer !== undefined);
     expect(progress.map((e) => e.call.phase)).toContain('transferring');
     expect(far.requests('REFER', 'received')).toHaveLength(1);
     // The transferee hangs up the target call: the SIPp far end sees its BYE.
     await waitFor(() => far.requests('BYE', 'sent').length >= 1, 'the transferee\'s BYE to us');
+  });
+
+  it('transfers attended (REFER with Replaces): B is sent to C in place of our call with C, and both our calls end as transferred', async () => {
+    const p = await phone();
+    const { id, far: b, call: toB } = await connected(p);
+    const carol = await registeredCarol();
+    const toC = await invoke<CallView>(p, 'dial', { accountId: id, target: `sip:carol@${lab().proxy.realm}` });
+    await callPhase(p, 'answered', toC.id);
+    const after = await invoke<CallView>(p, 'attendedTransfer', { callId: toB.id, toCallId: toC.id });
+    expect(after.transfer).toMatchObject({ role: 'transferor', kind: 'attended', final: true, ok: true });
+    const [endB, endC] = await Promise.all([callPhase(p, 'ended', toB.id), callPhase(p, 'ended', toC.id)]);
+    expect(endB.end).toMatchObject({ cause: 'transferred', words: 'Transferred' });
+    expect(endC.end).toMatchObject({ cause: 'transferred' });
+    // C got B's INVITE carrying Replaces (RFC 3891) and took it without ringing.
+    const replacing = carol.requests('INVITE', 'received').find((r) => r.getHeader('Replaces') !== undefined);
+    expect(replacing?.getHeader('Replaces')?.value).toContain(endC.sipCallId);
+    expect(b.requests('REFER', 'received')[0]?.getHeader('Refer-To')?.value).toMatch(/Replaces=/);
   });
 
   it('refuses an incoming call with 480 when no window owns the media, and tells the pages why', async () => {

@@ -9,7 +9,7 @@ const PUBLIC_VALUES = [
   // messages
   'DEFAULT_LIMITS', 'DEFAULT_UAS_OPTIONS', 'REASON_PHRASES', 'StreamFramer', 'buildRequest', 'buildResponse', 'buildResponseTo',
   'canonicalHeaderName', 'checkRequestAsUas', 'describeFields', 'describeMessage', 'describeUri', 'formatNameAddr', 'formatUri',
-  'parseDatagram', 'parseMessage', 'parseNameAddr', 'parseUri', 'parseWebSocketMessage', 'quote', 'randomToken',
+  'parseDatagram', 'parseMessage', 'parseNameAddr', 'parseReplaces', 'parseUri', 'parseWebSocketMessage', 'quote', 'randomToken',
   'serializeMessage', 'serializeMessageText', 'verdictForParseError',
   // transports
   'SIP_SUBPROTOCOL', 'TransportError', 'createMemoryTransportPair', 'createTcpTransport', 'createTlsTransport',
@@ -21,7 +21,7 @@ const PUBLIC_VALUES = [
   'DiagnosticsStream', 'FINDING_CODES',
   // the user agent
   'Authenticator', 'CallAgent', 'Registration', 'SipEndpoint', 'StaticSdpHandler', 'UserAgent', 'connectToServer',
-  'defaultSdp', 'newInstanceId', 'parseServerSpec', 'sdpDirection', 'setSdpDirection',
+  'defaultSdp', 'newInstanceId', 'offersTelephoneEvent', 'parseServerSpec', 'sdpDirection', 'setSdpDirection',
   // diagnostics
   'FINDING_CATALOGUE', 'JSON_EXPORT_VERSION', 'LiveRecorder', 'buildTraceModel', 'detectTraceFormat', 'exportJson',
   'exportPcap', 'exportText', 'formatCall', 'formatReport', 'importTrace', 'modelToJson',

@@ -161,6 +161,8 @@ export class AccountRuntime {
     const endpoint = new SipEndpoint({
       transport: connection.transport, outboundProxy: connection.outboundProxy, clock: this.clock,
       diagnostics: this.options.diagnostics,
+      // RFC 3261 §8.1.2: the account's outbound proxy as a preloaded Route on requests outside a dialog.
+      ...(account.outboundProxy === '' ? {} : { preloadedRoute: [account.outboundProxy] }),
       ...(this.options.t1 === undefined ? {} : { timers: { t1: this.options.t1, t2: 8 * this.options.t1, t4: 10 * this.options.t1 } }),
     });
     this.endpoint = endpoint;

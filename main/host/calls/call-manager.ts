@@ -90,10 +90,15 @@ export class CallManager {
       call.reject(500, 'Server Internal Error (no media handler)');
       return;
     }
-    const hostCall = this.track({ id: media.callId, runtime, call, media, peer: callerOf(call) });
+    // RFC 3891: an INVITE with Replaces takes the place of one of our calls; the stack answers it at once.
+    const replaced = call.replaces === undefined ? undefined : [...this.calls.values()].find((c) => c.call === call.replaces);
+    const hostCall = this.track({
+      id: media.callId, runtime, call, media, peer: callerOf(call), ...(replaced ? { replaces: replaced.id } : {}),
+    });
+    if (call.replaces !== undefined) return;
     void call.ring().catch(() => undefined);
     const { autoAnswer } = runtime.config.account;
-    const asked = autoAnswerAfter(call);
+    const asked = call.autoAnswerAfterSeconds;
     if (autoAnswer === 'always' || (autoAnswer === 'when-asked' && asked !== undefined)) {
       const delayMs = Math.min(asked ?? 0, 30) * 1000;
       setTimeout(() => {
@@ -162,10 +167,8 @@ export class CallManager {
       await hostCall.media.sendDtmf(tones, 100);
       return method;
     }
-    for (const tone of tones) {
-      const outcome = await hostCall.call.sendInfo({ contentType: 'application/dtmf-relay', body: `Signal=${tone}\r\nDuration=160\r\n` });
-      if (!outcome.ok) throw new CallError('unavailable', `DTMF by SIP INFO failed: ${outcome.reason}`);
-    }
+    const outcome = await hostCall.call.sendDtmf(tones, { method: 'info' });
+    if (!outcome.ok) throw new CallError('unavailable', `DTMF by SIP INFO failed after ${outcome.sent} tone(s): ${outcome.reason}`);
     return method;
   }
 
@@ -175,6 +178,18 @@ export class CallManager {
     const target = this.normalize(hostCall.accountId, typed);
     hostCall.markTransfer('blind');
     const outcome = await hostCall.call.transfer(target.uri);
+    if (!outcome.ok) hostCall.transferFailed(`Transfer failed: ${outcome.reason}`);
+    return hostCall.view();
+  }
+
+  /** Attended transfer (RFC 5589 §7): the peer of `id` is sent to the peer of `toId`, whose dialog it replaces. */
+  async attendedTransfer(id: string, toId: string): Promise<CallView> {
+    const hostCall = this.find(id);
+    const target = this.find(toId);
+    if (hostCall === target) throw new CallError('invalid', 'A call cannot be transferred to itself.');
+    if (!hostCall.call.established || !target.call.established) throw new CallError('conflict', 'Both calls must be connected for an attended transfer.');
+    hostCall.markTransfer('attended');
+    const outcome = await hostCall.call.transferTo(target.call);
     if (!outcome.ok) hostCall.transferFailed(`Transfer failed: ${outcome.reason}`);
     return hostCall.view();
   }
@@ -204,13 +219,14 @@ export class CallManager {
 
   private track(spec: {
     id: string; runtime: AccountRuntime; call: Call; media: RemoteSdpHandler;
-    peer: { display: string; uri: string }; dialled?: string;
+    peer: { display: string; uri: string }; dialled?: string; replaces?: string;
   }): HostCall {
     const { runtime, call } = spec;
     const stream = runtime.agent?.endpoint.diagnostics;
     const hostCall = new HostCall({
       id: spec.id, accountId: runtime.accountId, call, media: spec.media, peer: spec.peer,
       ...(spec.dialled === undefined ? {} : { dialled: spec.dialled }),
+      ...(spec.replaces === undefined ? {} : { replaces: spec.replaces }),
       clockAt: runtime.agent?.endpoint.clock.now() ?? 0, now: this.now,
       dtmfMethod: runtime.config.account.dtmfMethod,
       onChange: (changed) => this.changed(changed),
@@ -262,15 +278,6 @@ function callerOf(call: IncomingCall): { display: string; uri: string } {
   const address = user === undefined ? host : `${user}@${host}`;
   const display = from.displayName !== undefined && from.displayName !== '' ? from.displayName : (user ?? address);
   return { display, uri: address === '' ? '' : `${uri.scheme}:${address}` };
-}
-
-/** `Call-Info: <...>;answer-after=N` (the de-facto auto-answer request), seconds. */
-function autoAnswerAfter(call: IncomingCall): number | undefined {
-  for (const field of call.invite.getHeaders('Call-Info')) {
-    const match = /;\s*answer-after\s*=\s*(\d{1,4})/i.exec(field.value);
-    if (match) return Number(match[1]);
-  }
-  return undefined;
 }
 
 function newCallId(): string {

@@ -3,7 +3,7 @@
 // stack's CallEnded in, the contract's CallEnd out.
 import type { CallEnd, EndCause } from '../../contract/calls.js';
 import { REASON_PHRASES } from '../../../src/message/index.js';
-import type { CallDirection, CallEnded } from '../../../src/ua/call/types.js';
+import type { CallDirection, CallEnded, ReasonHeader } from '../../../src/ua/call/types.js';
 
 /** Why the host ended a call itself, overriding what the stack says. */
 export type HostEndReason = 'window-closed' | 'media-failure' | 'account-removed' | 'shutting-down';
@@ -26,6 +26,12 @@ function rejectedWords(status: number): { cause: EndCause; words: string } {
   if (status === 488 || status === 606) return { cause: 'media-failure', words: `The other side cannot take this call's media (${text})` };
   if (status >= 500 && status < 600) return { cause: 'unreachable', words: `The network could not complete the call: ${text}` };
   return { cause: 'rejected', words: `Rejected by the network: ${text}` };
+}
+
+/** A Reason header (RFC 3326) as a user reads it: "SIP 486 (Busy Here)", "Q.850 cause 16 (Normal call clearing)". */
+export function reasonHeaderText(reason: ReasonHeader): string {
+  const label = reason.protocol === 'SIP' ? `SIP ${reason.cause}` : `Q.850 cause ${reason.cause}`;
+  return reason.text === undefined ? label : `${label} (${reason.text})`;
 }
 
 export function endOfCall(
@@ -85,6 +91,8 @@ export function endOfCall(
       return make('network-error', 'The call was lost: its session timer ran out without a refresh');
     case 'transferred':
       return make('transferred', 'Transferred');
+    case 'replaced':
+      return make('replaced', 'Replaced by another call (a transfer)');
     default:
       return make(context.answered ? 'hangup-remote' : 'rejected', `Ended: ${detail}`);
   }

@@ -4,7 +4,7 @@
 import type { CallEnd, CallPhase, CallTimings, CallView, TransferProgress } from '../../contract/calls.js';
 import type { MediaSummary } from '../../contract/media.js';
 import type { Call, CallEnded } from '../../../src/ua/call/types.js';
-import { endOfCall, type HostEndReason } from './call-words.js';
+import { endOfCall, reasonHeaderText, type HostEndReason } from './call-words.js';
 import type { RemoteSdpHandler } from '../media/remote-sdp-handler.js';
 
 export interface HostCallOptions {
@@ -194,6 +194,7 @@ export class HostCall {
     this.end = endOfCall(ended, {
       direction: this.call.direction, answered: this.answered,
       ...(this.hostEnd === undefined ? {} : { host: this.hostEnd }),
+      ...(ended.reasonHeader === undefined ? {} : { reasonHeader: reasonHeaderText(ended.reasonHeader) }),
     });
     this.set('ended');
   }

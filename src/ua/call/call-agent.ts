@@ -1,7 +1,9 @@
 // Calls on top of one SipEndpoint: places outgoing calls and takes the
 // INVITEs and CANCELs that arrive outside any dialog, handing each new
 // incoming call to whoever listens. Every call gets its own call tag, which
-// tags all of its client transactions on the diagnostics stream.
+// tags all of its client transactions on the diagnostics stream. An INVITE
+// with Replaces (RFC 3891) takes the place of one of the agent's calls: it
+// is answered at once and the call it names is ended.
 import { randomToken } from '../../message/index.js';
 import type { HeaderSpec, SipRequest } from '../../message/index.js';
 import { InviteServerTransaction } from '../../transaction/invite-server-transaction.js';
@@ -12,7 +14,10 @@ import type { SipEndpoint } from '../core/endpoint.js';
 import type { CallFaults } from './faults.js';
 import { IncomingCall, type ReliableProvisionalPolicy } from './incoming-call.js';
 import { OutgoingCall } from './outgoing-call.js';
+import type { CallBase } from './call-base.js';
+import { replacesVerdict } from './replaces-rules.js';
 import type { SdpHandler } from '../sdp/sdp-handler.js';
+import type { Call } from './types.js';
 import { minSeHeader, sessionIntervalTooSmall, MIN_SESSION_INTERVAL, type SessionTimerOptions } from '../mid-call/session-timer.js';
 
 export interface CallAgentOptions {
@@ -60,8 +65,23 @@ export interface PlaceCallOptions {
 
 export type IncomingCallListener = (call: IncomingCall) => void;
 
+/** An INVITE with Replaces took the place of one of our calls (RFC 3891): `by` is answered, `replaced` is ending. */
+export interface CallReplaced {
+  readonly replaced: Call;
+  readonly by: IncomingCall;
+}
+export type CallReplacedListener = (event: CallReplaced) => void;
+
+/** How long an ended call's dialogs are remembered, for RFC 3891 §3's 603 to a late Replaces (ms). */
+const ENDED_DIALOG_MEMORY_MS = 32_000;
+
 export class CallAgent {
   private readonly listeners = new Set<IncomingCallListener>();
+  private readonly replacedListeners = new Set<CallReplacedListener>();
+  /** Every call of this agent that has not ended, placed or taken: what an INVITE with Replaces can name. */
+  private readonly live = new Set<CallBase>();
+  /** Dialogs of ended calls (callId|local|remote), with when they ended. */
+  private readonly ended = new Map<string, number>();
   private readonly byInvite = new Map<InviteServerTransaction, IncomingCall>();
   /** §8.2.2.2: From tag, Call-ID and CSeq of INVITEs in progress, to spot merged requests. */
   private readonly inProgress = new Set<string>();
@@ -91,14 +111,35 @@ export class CallAgent {
       ...(options.headers ? { headers: options.headers } : {}),
       ...(options.faults ?? this.options.faults ? { faults: options.faults ?? this.options.faults } : {}),
     });
+    this.track(call);
     call.start();
     return call;
+  }
+
+  private track(call: CallBase): void {
+    this.live.add(call);
+    void call.ended.then(() => {
+      this.live.delete(call);
+      const now = this.options.endpoint.clock.now();
+      for (const [key, at] of this.ended) if (now - at > ENDED_DIALOG_MEMORY_MS) this.ended.delete(key);
+      for (const id of call.endedDialogs) this.ended.set(`${id.callId}|${id.localTag}|${id.remoteTag}`, now);
+    });
   }
 
   /** Calls `listener` for each new incoming call; without any listener, INVITEs get 480. */
   onIncomingCall(listener: IncomingCallListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` when an INVITE with Replaces has taken the place of one
+   * of this agent's calls (after the new call's 2xx, before the old one's
+   * BYE): where a UI moves its "current call" from `replaced` to `by`.
+   */
+  onCallReplaced(listener: CallReplacedListener): () => void {
+    this.replacedListeners.add(listener);
+    return () => this.replacedListeners.delete(listener);
   }
 
   /** Stops taking INVITEs and CANCELs (calls in progress carry on). */
@@ -136,7 +177,19 @@ export class CallAgent {
       endpoint.reply(transaction, 482, { reason: 'Loop Detected (merged request, RFC 3261 §8.2.2.2)' });
       return;
     }
-    if (this.listeners.size === 0) {
+    // RFC 3891 §3: an INVITE with Replaces names one of our calls, or is refused.
+    const replaces = replacesVerdict(request, {
+      live: this.live,
+      endedRecently: (callId, localTag, remoteTag) => {
+        const at = this.ended.get(`${callId}|${localTag}|${remoteTag}`);
+        return at !== undefined && endpoint.clock.now() - at <= ENDED_DIALOG_MEMORY_MS;
+      },
+    });
+    if (replaces.kind === 'refuse') {
+      endpoint.reply(transaction, replaces.status, { reason: replaces.reason });
+      return;
+    }
+    if (this.listeners.size === 0 && replaces.kind === 'none') {
       endpoint.reply(transaction, 480, { reason: 'Temporarily Unavailable (not taking calls)' });
       return;
     }
@@ -153,8 +206,10 @@ export class CallAgent {
       invite: request, transaction, inbound,
       reliableProvisionals: this.options.reliableProvisionals ?? 'supported',
       ...(faults ? { faults } : {}),
+      ...(replaces.kind === 'replace' ? { replaces: replaces.call } : {}),
     });
     if (!call) return;
+    this.track(call);
     transaction.tagCall(call.callTag);
     this.inProgress.add(merged);
     this.byInvite.set(transaction, call);
@@ -170,6 +225,23 @@ export class CallAgent {
       } catch {
         // A listener's failure is its own; the call goes on (the caller's CANCEL or timeout still ends it).
       }
+    }
+    if (replaces.kind === 'replace') {
+      // RFC 3891 §3: the UA "accepts the new INVITE by sending a 200-class
+      // response, and shuts down the replaced dialog by sending a BYE" (CANCEL
+      // for an early dialog we initiated).
+      const replaced = replaces.call;
+      call.on('answered', () => {
+        for (const listener of this.replacedListeners) {
+          try {
+            listener({ replaced, by: call });
+          } catch {
+            // A listener's failure is its own; the replaced call still ends.
+          }
+        }
+        replaced.replaceWith(call);
+      });
+      void call.answer();
     }
   }
 

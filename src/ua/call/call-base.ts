@@ -4,7 +4,7 @@
 // dialogs are handled (RFC 3261 §12.2.2). The in-dialog features
 // (re-INVITE, UPDATE, INFO, REFER, session timers) live in MidCall and plug
 // in with `handleInDialog()`; the call's operations for them are here.
-import type { Dialog } from '../../dialog/dialog.js';
+import type { Dialog, DialogId } from '../../dialog/dialog.js';
 import type { HeaderSpec, SipRequest, SipResponse } from '../../message/index.js';
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
 import type { TimerHandle } from '../../util/clock.js';
@@ -13,9 +13,13 @@ import { CallEvents } from './call-events.js';
 import type { SipEndpoint } from '../core/endpoint.js';
 import { sendInDialog, type InDialogOutcome, type SendInDialogOptions } from '../core/in-dialog-client.js';
 import { MidCall, type MidCallOptions } from '../mid-call/mid-call.js';
+import type { ReplacesTarget } from '../mid-call/replaces.js';
 import type { SdpHandler } from '../sdp/sdp-handler.js';
+import { Handover, type LocalEnd, type ReplaceableDialog } from './handover.js';
+import { reasonHeaderFields } from './reason-header.js';
 import type {
-  Call, CallDirection, CallEnded, CallEventName, CallListener, CallState, InDialogHandler, InfoOutcome, InfoSpec, ModifyOutcome, TransferOutcome,
+  Call, CallDirection, CallEndCause, CallEnded, CallEventName, CallListener, CallState, DtmfOptions, DtmfOutcome, HangupOptions, InDialogHandler,
+  InfoOutcome, InfoSpec, ModifyOutcome, ReasonHeader, TransferOutcome,
 } from './types.js';
 
 export interface CallContext {
@@ -46,6 +50,9 @@ export abstract class CallBase implements Call {
   protected readonly midCall: MidCall;
   private sessionKey: string | undefined;
   private earlyKey: string | undefined;
+  /** This call's part in transfers of ours (its end after one is the transfer's). */
+  private readonly handover: Handover;
+  private lastDialogs: readonly DialogId[] = [];
 
   protected constructor(protected readonly ctx: CallContext, readonly direction: CallDirection, readonly callId: string, initial: CallState) {
     this.currentState = initial;
@@ -54,6 +61,15 @@ export abstract class CallBase implements Call {
       cause: direction === 'outgoing' ? 'call placed' : 'INVITE received',
     });
     this.ended = new Promise((resolve) => { this.resolveEnded = resolve; });
+    this.handover = new Handover({
+      isEnded: () => this.isEnded,
+      graceMs: () => ctx.endpoint.transactions.timers.t2,
+      setTimer: (ms, callback) => { this.setTimer(ms, callback); },
+      endIfUp: (reason) => {
+        const dialog = this.dialogFor(this.sessionKey);
+        if (dialog && this.established) void this.byeAndEnd(dialog, { cause: 'transferred', reason });
+      },
+    });
     this.events.on('answered', (e) => { this.sessionKey = e.dialog; });
     // RFC 3311 §5.1: UPDATE with an offer in an early dialog once its first offer/answer is done (reliably).
     this.events.on('early-media', (e) => { if (e.reliable) this.earlyKey = e.dialog; });
@@ -110,8 +126,54 @@ export abstract class CallBase implements Call {
     return this.events.on(name, listener);
   }
 
-  /** Ends the call whatever its state: CANCEL, reject, or BYE. */
-  abstract hangup(): void;
+  /** Ends the call whatever its state: CANCEL, reject (603), or BYE; optionally with a Reason header (RFC 3326). */
+  hangup(options: HangupOptions = {}): void {
+    this.endLocally({ cause: 'hangup-local', reason: 'hung up', ...(options.reasonHeader ? { reasonHeader: options.reasonHeader } : {}) });
+  }
+
+  /** Ends the call from our side, as its state allows (CANCEL, reject, BYE). */
+  protected abstract endLocally(end: LocalEnd): void;
+
+  /** The dialogs the call had when it ended (RFC 3891 §3: an INVITE that replaces one of them is declined). */
+  get endedDialogs(): readonly DialogId[] {
+    return this.lastDialogs;
+  }
+
+  /**
+   * RFC 3891 §3: the dialog `id` of this call, if it has it and it is not
+   * over (the Replaces of an INVITE compares its to-tag with our local tag and
+   * its from-tag with our remote tag).
+   */
+  replaceableDialog(callId: string, localTag: string, remoteTag: string): ReplaceableDialog | undefined {
+    if (this.isEnded || callId !== this.callId) return undefined;
+    for (const { dialog } of this.registrations.values()) {
+      if (dialog.id.localTag !== localTag || dialog.id.remoteTag !== remoteTag) continue;
+      const ending = this.currentState === 'ending' || this.currentState === 'cancelling';
+      return { state: ending ? 'terminated' : dialog.state, role: dialog.role };
+    }
+    return undefined;
+  }
+
+  /**
+   * RFC 3891 §3: the new call `by` (answered) replaces this one: "shuts down
+   * the replaced dialog by sending a BYE" (or CANCEL for our early dialog).
+   */
+  replaceWith(by: Call): void {
+    if (this.isEnded) return;
+    this.events.emit('replaced', { at: this.now, by });
+    this.endLocally({ cause: 'replaced', reason: `replaced by call ${by.callId} (INVITE with Replaces, RFC 3891)` });
+  }
+
+  /**
+   * What the REFER of an attended transfer names (RFC 5589 §7.1, RFC 3891):
+   * the peer of this call, and this call's dialog as Replaces sees it from the
+   * peer (to-tag the peer's tag, from-tag ours). Undefined unless established.
+   */
+  replacesTarget(): ReplacesTarget | undefined {
+    const dialog = this.established ? this.dialogFor(this.sessionKey) : undefined;
+    if (!dialog) return undefined;
+    return { uri: dialog.remoteTarget, aor: dialog.remote.uri, callId: dialog.id.callId, toTag: dialog.id.remoteTag, fromTag: dialog.id.localTag };
+  }
 
   /** Answered and confirmed (UAC: the 2xx ACKed; UAS: its ACK received): in-dialog requests may go. */
   get established(): boolean {
@@ -151,7 +213,19 @@ export abstract class CallBase implements Call {
 
   /** Blind transfer (RFC 3515): REFER the peer to `target`; resolves with the final NOTIFY's status. */
   transfer(target: string): Promise<TransferOutcome> {
-    return this.midCall.transfer(target);
+    return Handover.during(this.midCall.transfer(target), [this.handover]);
+  }
+
+  /** Attended transfer (RFC 5589 §7): REFER the peer to the peer of `other`, with Replaces naming `other`'s dialog. */
+  transferTo(other: Call): Promise<TransferOutcome> {
+    const target = other instanceof CallBase && other !== this ? other.replacesTarget() : undefined;
+    if (!target || !(other instanceof CallBase)) return Promise.resolve({ ok: false, reason: 'the other call is not an established call of this user agent' });
+    return Handover.during(this.midCall.transferTo(target), [this.handover, other.handover]);
+  }
+
+  /** DTMF by SIP INFO, one INFO per tone (application/dtmf-relay). */
+  sendDtmf(tones: string, options: DtmfOptions = { method: 'info' }): Promise<DtmfOutcome> {
+    return this.midCall.sendDtmf(tones, options);
   }
 
   /**
@@ -274,6 +348,11 @@ export abstract class CallBase implements Call {
 
   protected abstract receiveBye(dialog: Dialog, request: SipRequest, transaction: ServerTransaction): void;
 
+  /** How the peer's BYE ended the call: hung up, or transferred (by a transfer of ours); with its Reason header. */
+  protected remoteEnd(bye: SipRequest, reason: string): { cause: CallEndCause; reason: string; reasonHeader?: ReasonHeader } {
+    return this.handover.endedBy(bye, reason);
+  }
+
   /** An ACK for a 2xx in this dialog (UAS). */
   protected receiveAck(_dialog: Dialog, _ack: SipRequest): void {}
 
@@ -293,9 +372,9 @@ export abstract class CallBase implements Call {
    * its transaction gives up: "the UAC SHOULD consider the session and
    * dialog terminated" on a 481 or 408 too).
    */
-  protected async byeAndEnd(dialog: Dialog, end: Omit<CallEnded, 'at' | 'byeStatus'>): Promise<void> {
+  protected async byeAndEnd(dialog: Dialog, end: Omit<CallEnded, 'at' | 'byeStatus'>, reasonHeader?: ReasonHeader): Promise<void> {
     this.setState('ending', 'BYE sent');
-    const outcome = await this.sendInDialog(dialog, 'BYE');
+    const outcome = await this.sendInDialog(dialog, 'BYE', { headers: reasonHeaderFields(reasonHeader) });
     dialog.terminate();
     const byeStatus = outcome.kind === 'response' ? outcome.response.status : undefined;
     const how = outcome.kind === 'response' ? `BYE answered ${outcome.response.status} ${outcome.response.reason}`
@@ -308,6 +387,7 @@ export abstract class CallBase implements Call {
     if (this.endInfo) return;
     this.setState('ended', `${end.cause}: ${end.reason}`);
     this.endInfo = { ...end, at: this.now };
+    this.lastDialogs = [...this.registrations.values()].map(({ dialog }) => dialog.id);
     for (const { off } of this.registrations.values()) off();
     this.registrations.clear();
     for (const timer of this.timers) timer.cancel();

@@ -9,10 +9,14 @@ import type { InviteServerTransaction } from '../../transaction/invite-server-tr
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
 import type { InboundMessage } from '../../transport/transport.js';
 import { CallBase, type CallContext } from './call-base.js';
+import type { LocalEnd } from './handover.js';
 import { CoreRetransmitter, answerSchedule } from '../core/core-retransmitter.js';
 import { faultyContact, tryingWithToTag, type CallFaults } from './faults.js';
 import { ReliableProvisionals } from './reliable-provisionals.js';
 import { recordRouteHeaders, sdpBody } from '../sdp/sdp-body.js';
+import { hasControlCharacter, reasonHeaderFields, reasonHeaderOf } from './reason-header.js';
+import { autoAnswerAfterSeconds } from './auto-answer.js';
+import type { Call, ReasonHeader } from './types.js';
 
 /** Whether we use reliable provisionals: never, when the peer supports them, or only with peers that do. */
 export type ReliableProvisionalPolicy = 'off' | 'supported' | 'required';
@@ -26,10 +30,24 @@ export interface IncomingCallOptions extends CallContext {
   readonly initialRseq?: number;
   /** Deliberate protocol faults (see faults.ts); none by default. */
   readonly faults?: CallFaults;
+  /** The call this INVITE replaces (RFC 3891); it is answered at once. */
+  readonly replaces?: Call;
 }
 
 export class IncomingCall extends CallBase {
   readonly invite: SipRequest;
+  /**
+   * The call of ours this one replaces (an INVITE with Replaces, RFC 3891):
+   * the agent answers it at once (no ringing; it takes the place of a call
+   * the user already took) and then ends `replaces` with cause `replaced`.
+   */
+  readonly replaces: Call | undefined;
+  /**
+   * The caller asks us to answer on our own after this many seconds
+   * (`Call-Info: ...;answer-after=N`, or `Alert-Info: ...;info=alert-autoanswer`);
+   * undefined when it does not. Whether to do it is the host's choice.
+   */
+  readonly autoAnswerAfterSeconds: number | undefined;
   readonly dialog: Dialog;
   /** True when this INVITE's provisionals go reliably (RFC 3262). */
   readonly reliable: boolean;
@@ -42,7 +60,8 @@ export class IncomingCall extends CallBase {
   private offerAnswerDone = false;
   private finalSent = false;
   private answerRetransmitter: CoreRetransmitter | undefined;
-  private byeAfterAck = false;
+  /** hangup() before the ACK: BYE once it arrives (§15). */
+  private byeAfterAck: LocalEnd | undefined;
   /** ring(), earlyMedia() and answer() run one after the other, in the order called. */
   private work: Promise<unknown> = Promise.resolve();
   private readonly faults: CallFaults;
@@ -73,6 +92,8 @@ export class IncomingCall extends CallBase {
   private constructor(options: IncomingCallOptions, dialog: Dialog) {
     super(options, 'incoming', options.invite.callId, 'proceeding');
     this.invite = options.invite;
+    this.replaces = options.replaces;
+    this.autoAnswerAfterSeconds = autoAnswerAfterSeconds(options.invite);
     this.tx = options.transaction;
     this.dialog = dialog;
     this.remoteOffer = sdpBody(options.invite);
@@ -177,28 +198,35 @@ export class IncomingCall extends CallBase {
     if (this.faults.byeBeforeAck) void this.byeAndEnd(this.dialog, { cause: 'hangup-local', status: 200, reason: 'hung up before the ACK (fault --bye-before-ack)' });
   }
 
-  /** Refuses the call (486 Busy Here by default; 603 Decline, 480 ...). */
-  reject(status = 486, reason?: string): void {
+  /**
+   * Refuses the call with any 3xx-6xx: 486 Busy Here by default, 603 Decline,
+   * 480, 404 ... `reason` is the reason phrase; `options.reasonHeader` adds a
+   * Reason header (RFC 3326). Throws a RangeError for another status, or a
+   * phrase or Reason that cannot be sent (a control character in it).
+   */
+  reject(status = 486, reason?: string, options: { readonly reasonHeader?: ReasonHeader } = {}): void {
     if (this.finalSent || this.isEnded) return;
-    if (status < 300 || status > 699) throw new RangeError(`reject needs a 3xx-6xx status, got ${status}`);
-    this.sendFinal(this.build(status, reason === undefined ? {} : { reason }));
+    if (!Number.isInteger(status) || status < 300 || status > 699) throw new RangeError(`reject needs a 3xx-6xx status, got ${status}`);
+    if (reason !== undefined && hasControlCharacter(reason)) throw new RangeError('a reason phrase cannot contain control characters');
+    const headers = reasonHeaderFields(options.reasonHeader);
+    this.sendFinal(this.build(status, { ...(reason === undefined ? {} : { reason }), headers }));
     this.finish({ cause: 'rejected', status, reason: `rejected with ${status}${reason ? ` ${reason}` : ''}` });
   }
 
-  hangup(): void {
+  protected endLocally(end: LocalEnd): void {
     if (this.isEnded) return;
     if (!this.finalSent) {
-      this.reject(603, 'Decline');
+      this.reject(603, 'Decline', end.reasonHeader ? { reasonHeader: end.reasonHeader } : {});
       return;
     }
     if (this.answerRetransmitter?.running) {
       // §15: "The callee's UA MUST NOT send a BYE on a confirmed dialog until
       // it has received an ACK for its 2xx response or until the server
       // transaction times out."
-      this.byeAfterAck = true;
+      this.byeAfterAck = end;
       return;
     }
-    if (this.state === 'confirmed') void this.byeAndEnd(this.dialog, { cause: 'hangup-local', status: 200, reason: 'hung up' });
+    if (this.state === 'confirmed') void this.byeAndEnd(this.dialog, { cause: end.cause, status: 200, reason: end.reason }, end.reasonHeader);
   }
 
   /** §9.2: the caller's CANCEL for this INVITE; its transaction is answered here. */
@@ -209,7 +237,10 @@ export class IncomingCall extends CallBase {
     if (this.finalSent || this.isEnded) return;
     // "the UAS SHOULD respond to the INVITE with a 487 (Request Terminated)."
     this.sendFinal(this.build(487));
-    this.finish({ cause: 'cancelled', status: 487, reason: 'the caller cancelled (CANCEL, 487 Request Terminated)' });
+    const reasonHeader = reasonHeaderOf(cancelTransaction.request);
+    this.finish({
+      cause: 'cancelled', status: 487, reason: 'the caller cancelled (CANCEL, 487 Request Terminated)', ...(reasonHeader ? { reasonHeader } : {}),
+    });
   }
 
   protected override receiveCoreRequest(_dialog: Dialog, request: SipRequest, transaction: ServerTransaction): boolean {
@@ -218,17 +249,17 @@ export class IncomingCall extends CallBase {
     return true;
   }
 
-  protected receiveBye(_dialog: Dialog, _request: SipRequest, transaction: ServerTransaction): void {
+  protected receiveBye(_dialog: Dialog, request: SipRequest, transaction: ServerTransaction): void {
     this.ctx.endpoint.reply(transaction, 200);
     this.answerRetransmitter?.stop();
     if (!this.finalSent) {
       // §15.1.2: a BYE in the early dialog ends the INVITE: "the UAS MUST still
       // respond to any pending requests ... with a 487 (Request Terminated)".
       this.sendFinal(this.build(487));
-      this.finish({ cause: 'hangup-remote', status: 487, reason: 'the caller sent BYE before the answer (487 to the INVITE)' });
+      this.finish({ ...this.remoteEnd(request, 'the caller sent BYE before the answer (487 to the INVITE)'), status: 487 });
       return;
     }
-    this.finish({ cause: 'hangup-remote', status: 200, reason: 'the caller hung up (BYE)' });
+    this.finish({ ...this.remoteEnd(request, 'the caller hung up (BYE)'), status: 200 });
   }
 
   protected override receiveAck(_dialog: Dialog, ack: SipRequest): void {
@@ -244,7 +275,8 @@ export class IncomingCall extends CallBase {
       void this.ctx.sdp.applyFinalAnswer(answer).catch(() => undefined);
     }
     this.events.emit('confirmed', { at: this.now });
-    if (this.byeAfterAck) void this.byeAndEnd(this.dialog, { cause: 'hangup-local', status: 200, reason: 'hung up' });
+    const end = this.byeAfterAck;
+    if (end) void this.byeAndEnd(this.dialog, { cause: end.cause, status: 200, reason: end.reason }, end.reasonHeader);
   }
 
   protected override onFinish(): void {
@@ -253,7 +285,8 @@ export class IncomingCall extends CallBase {
   }
 
   private async provisional(status: 180 | 183, withMedia: boolean): Promise<void> {
-    if (this.finalSent || this.isEnded) return;
+    // A call that replaces another (RFC 3891) is answered at once: it does not ring.
+    if (this.finalSent || this.isEnded || this.replaces) return;
     // FAULT post-dial-delay (RFC 6076 §4.2 measures it): the first provisional waits.
     if (this.faults.postDialDelayMs !== undefined && !this.delayed) {
       this.delayed = true;

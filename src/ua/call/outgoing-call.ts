@@ -9,13 +9,15 @@ import type { HeaderSpec, SipRequest, SipResponse } from '../../message/index.js
 import { InviteClientTransaction } from '../../transaction/invite-client-transaction.js';
 import type { ClientTransaction, ServerTransaction } from '../../transaction/transaction-layer.js';
 import { CallBase, type CallContext } from './call-base.js';
+import type { LocalEnd } from './handover.js';
 
 import { faultyContact, withoutRecordRoute, type CallFaults } from './faults.js';
 import type { ReliableProvisionalPolicy } from './incoming-call.js';
 import { sdpBody } from '../sdp/sdp-body.js';
 import { UacFork } from './uac-fork.js';
 import { buildAckFor2xx, buildCancel, buildInvite } from './uac-requests.js';
-import type { CallEndCause } from './types.js';
+import { reasonHeaderFields, reasonHeaderOf } from './reason-header.js';
+import type { CallEndCause, ReasonHeader } from './types.js';
 
 export interface OutgoingCallOptions extends CallContext {
   /** The Request-URI. */
@@ -58,8 +60,11 @@ export class OutgoingCall extends CallBase {
   /** The INVITE before any credentials (FAULT auth-retries answers refused challenges as if fresh). */
   private firstInvite: SipRequest | undefined;
   private redirects = 0;
-  private byeRequested = false;
+  /** hangup() before the 2xx was ACKed: BYE once it is. */
+  private byeRequested: LocalEnd | undefined;
   private cancelReason = 'cancelled';
+  /** The Reason header (RFC 3326) our CANCEL carries, when hangup() gave one. */
+  private cancelReasonHeader: ReasonHeader | undefined;
 
   constructor(private readonly options: OutgoingCallOptions) {
     super(options, 'outgoing', options.endpoint.newCallId(), 'calling');
@@ -96,21 +101,22 @@ export class OutgoingCall extends CallBase {
     })();
   }
 
-  hangup(): void {
+  protected endLocally(end: LocalEnd): void {
     if (this.isEnded) return;
     const fork = this.answeredFork;
     if (!fork) {
-      this.cancelInvite('cancelled', 'cancelled');
+      this.cancelReasonHeader = end.reasonHeader;
+      this.cancelInvite(end.cause === 'replaced' ? 'replaced' : 'cancelled', end.cause === 'replaced' ? end.reason : 'cancelled');
       return;
     }
     // FAULT cancel-late (RFC 3261 §9.1): "hang up" the answered call with CANCEL, then BYE.
     if (this.options.faults?.cancelLate && this.cancel === 'none') this.sendCancel();
-    if (fork.ack && this.state === 'answered') void this.byeAndEnd(fork.dialog, this.hungUp());
-    else this.byeRequested = true;
+    if (fork.ack && this.state === 'answered') void this.byeAndEnd(fork.dialog, this.endedBy(end), end.reasonHeader);
+    else this.byeRequested = end;
   }
 
-  private hungUp(): { cause: CallEndCause; status?: number; reason: string } {
-    return { cause: 'hangup-local', ...(this.finalStatus === undefined ? {} : { status: this.finalStatus }), reason: 'hung up' };
+  private endedBy(end: LocalEnd): { cause: CallEndCause; status?: number; reason: string } {
+    return { cause: end.cause, ...(this.finalStatus === undefined ? {} : { status: this.finalStatus }), reason: end.reason };
   }
 
   private sendInvite(uri: string, credentials: readonly HeaderSpec[]): void {
@@ -124,7 +130,7 @@ export class OutgoingCall extends CallBase {
       contact: faultyContact(endpoint.contact(this.ctx.contactUser), this.options.faults),
       // RFC 3262 §4: "the UAC ... SHOULD include Supported: 100rel"; Require when it insists.
       supported: [...(policy === 'off' ? [] : ['100rel']), ...extensions.supported], require: policy === 'required' ? ['100rel'] : [],
-      allow: endpoint.allow,
+      allow: endpoint.allow, route: endpoint.preloadedRoute,
       headers: [{ name: 'User-Agent', value: endpoint.product }, ...(this.options.headers ?? []), ...extensions.headers, ...credentials],
       ...(this.offer === undefined ? {} : { offer: this.offer }),
     });
@@ -330,7 +336,7 @@ export class OutgoingCall extends CallBase {
     this.sessionEstablished(this.invite!, response);
     this.setState('answered', `${response.status} received and ACKed`);
     this.events.emit('answered', { at: this.now, status: response.status, ...(sdp === undefined ? {} : { sdp }), dialog: fork.dialog.key });
-    if (this.byeRequested) void this.byeAndEnd(fork.dialog, this.hungUp());
+    if (this.byeRequested) void this.byeAndEnd(fork.dialog, this.endedBy(this.byeRequested), this.byeRequested.reasonHeader);
   }
 
   private async ackThenBye(fork: UacFork, response: SipResponse): Promise<void> {
@@ -395,11 +401,13 @@ export class OutgoingCall extends CallBase {
       return;
     }
     // 4xx-6xx: the INVITE client transaction has ACKed it hop by hop (§17.1.1.3).
+    const reasonHeader = reasonHeaderOf(response);
+    const why = reasonHeader ? { reasonHeader } : {};
     if (status === 487 && this.cancel !== 'none') {
-      this.finish({ cause: this.cancelCause, status, reason: `${this.cancelReason}: CANCEL, ${line}` });
+      this.finish({ cause: this.cancelCause, status, reason: `${this.cancelReason}: CANCEL, ${line}`, ...why });
       return;
     }
-    this.finish({ cause: 'rejected', status, reason: line });
+    this.finish({ cause: 'rejected', status, reason: line, ...why });
   }
 
   /** §8.1.3.5: a new request, "the same value of the Call-ID, To, and From", CSeq one higher. */
@@ -429,7 +437,7 @@ export class OutgoingCall extends CallBase {
     this.cancel = 'sent';
     const { endpoint } = this.ctx;
     // §9.1: the CANCEL goes where the INVITE went.
-    endpoint.send(prebuilt ?? buildCancel(invite), {
+    endpoint.send(prebuilt ?? buildCancel(invite, reasonHeaderFields(this.cancelReasonHeader)), {
       onResponse: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined,
     }, { target: endpoint.firstHopFor(invite), callTag: this.ctx.callTag });
     // §9.1: "If there is no final response for the original request in 64*T1
@@ -444,11 +452,14 @@ export class OutgoingCall extends CallBase {
     });
   }
 
-  protected receiveBye(dialog: Dialog, _request: SipRequest, transaction: ServerTransaction): void {
+  protected receiveBye(dialog: Dialog, request: SipRequest, transaction: ServerTransaction): void {
     this.ctx.endpoint.reply(transaction, 200);
     dialog.terminate();
     if (dialog === this.answeredFork?.dialog) {
-      this.finish({ cause: 'hangup-remote', ...(this.finalStatus === undefined ? {} : { status: this.finalStatus }), reason: 'the callee hung up (BYE)' });
+      this.finish({
+        ...this.remoteEnd(request, 'the callee hung up (BYE)'),
+        ...(this.finalStatus === undefined ? {} : { status: this.finalStatus }),
+      });
     } else {
       // §15: a callee must not BYE an early dialog; if one does, that fork is simply gone.
       // It may also be the callee's BYE right behind its 2xx, relayed first by a proxy that

@@ -44,8 +44,51 @@ export type CallEndCause =
   | 'dialog-lost'
   /** RFC 4028 §10: the session interval passed without a refresh; ended with BYE. */
   | 'session-expired'
-  /** Transferee: the call we were REFERred to was answered, so this one was ended (RFC 3515, RFC 5589). */
-  | 'transferred';
+  /**
+   * Transferee: the call we were REFERred to was answered, so this one was ended.
+   * Transferor: the transfer succeeded, and the transferee or the target ended this call (RFC 3515, RFC 5589).
+   */
+  | 'transferred'
+  /** An INVITE with Replaces took this call's place (RFC 3891 §3): the new call is in the `replaced` event. */
+  | 'replaced';
+
+/**
+ * A Reason header field value (RFC 3326): why a BYE, CANCEL or final response
+ * was sent. `SIP` causes are SIP status codes, `Q.850` causes ISDN cause values.
+ */
+export interface ReasonHeader {
+  readonly protocol: 'SIP' | 'Q.850';
+  readonly cause: number;
+  readonly text?: string;
+}
+
+/** Options of `hangup()`. */
+export interface HangupOptions {
+  /** A Reason header (RFC 3326) for the BYE, CANCEL or final response that ends the call. */
+  readonly reasonHeader?: ReasonHeader;
+}
+
+/** The tones of `sendDtmf`: digits, `*`, `#`, and `A`-`D` (RFC 4733 events 0-15). */
+export type DtmfTone = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#' | 'A' | 'B' | 'C' | 'D';
+
+export interface DtmfOptions {
+  /**
+   * `info`: one SIP INFO per tone, `application/dtmf-relay` (in the `dtmf`
+   * Info Package when the peer lists it in Recv-Info, else a legacy INFO).
+   * RFC 4733 telephone-events belong to the media (see offersTelephoneEvent).
+   */
+  readonly method: 'info';
+  /** How long each tone lasts, ms (40-5000; default 160). */
+  readonly durationMs?: number;
+  /** Pause between two tones, ms (0-5000; default 50). */
+  readonly gapMs?: number;
+}
+
+export type DtmfOutcome =
+  /** Every tone was sent and got a 2xx. */
+  | { readonly ok: true; readonly sent: number }
+  /** Refused before sending (`sent` 0: bad tones or options, no dialog), or a tone's INFO failed (the ones after it were not sent). */
+  | { readonly ok: false; readonly sent: number; readonly status?: number; readonly reason: string };
 
 export interface CallEnded {
   readonly cause: CallEndCause;
@@ -57,6 +100,11 @@ export interface CallEnded {
   readonly reason: string;
   /** Clock time (ms) of the end. */
   readonly at: number;
+  /**
+   * The Reason header (RFC 3326) of the peer's BYE, CANCEL or final response
+   * that ended the call, when it had one we understand (the first SIP or Q.850 value).
+   */
+  readonly reasonHeader?: ReasonHeader;
 }
 
 export interface CallEventMap {
@@ -96,15 +144,24 @@ export interface CallEventMap {
   /** Transferee: the peer asked us, with REFER, to call `target` (RFC 3515). */
   'transfer-requested': { readonly at: number; readonly target: string; readonly referredBy?: string };
   /**
-   * Progress of a blind transfer: as transferor, what a NOTIFY reported; as
-   * transferee, what we reported. `final` with the last one.
+   * Progress of a transfer (blind or attended): as transferor, what a NOTIFY
+   * reported; as transferee, what we reported. `final` with the last one (also
+   * when the subscription ran out: RFC 6665 "terminated;reason=timeout").
    */
   'transfer-progress': {
     readonly at: number; readonly role: 'transferor' | 'transferee'; readonly status: number;
     readonly reason: string; readonly final: boolean;
   };
-  /** Transferee: the new call placed for a REFER (follow it like any call). */
-  'transfer-call': { readonly at: number; readonly target: string; readonly call: Call };
+  /** Transferee: the new call placed for a REFER (follow it like any call); `replaces` for an attended transfer. */
+  'transfer-call': { readonly at: number; readonly target: string; readonly call: Call; readonly replaces?: boolean };
+  /**
+   * An INVITE with Replaces (RFC 3891) matched this call: `by` is the new call,
+   * answered at once; this call then ends with cause `replaced`. A UI moves its
+   * "current call" to `by`.
+   */
+  replaced: { readonly at: number; readonly by: Call };
+  /** A DTMF tone the peer sent in an INFO (`application/dtmf-relay` or `application/dtmf`). */
+  dtmf: { readonly at: number; readonly tone: DtmfTone; readonly durationMs?: number; readonly via: 'info' };
   ended: CallEnded;
 }
 
@@ -153,12 +210,26 @@ export interface Call {
   /** The session interval (s) while a session timer runs (RFC 4028), and who refreshes. */
   readonly sessionTimer: { readonly interval: number; readonly refresher: 'local' | 'remote' } | undefined;
   on<E extends CallEventName>(name: E, listener: CallListener<E>): () => void;
-  /** Ends the call whatever its state: CANCEL, reject, or BYE. */
-  hangup(): void;
+  /** Ends the call whatever its state: CANCEL, reject (603), or BYE; optionally with a Reason header (RFC 3326). */
+  hangup(options?: HangupOptions): void;
   hold(options?: { readonly method?: 'INVITE' | 'UPDATE' }): Promise<ModifyOutcome>;
   resume(options?: { readonly method?: 'INVITE' | 'UPDATE' }): Promise<ModifyOutcome>;
   update(options?: { readonly hold?: boolean }): Promise<ModifyOutcome>;
   sendInfo(info: InfoSpec): Promise<InfoOutcome>;
+  /** Blind transfer (RFC 3515): REFER the peer to `target`; resolves with the final NOTIFY's status. */
   transfer(target: string): Promise<TransferOutcome>;
+  /**
+   * Attended transfer (RFC 5589 §7): REFER the peer of this call to the peer of
+   * `other` (another established call of this user agent), with Replaces
+   * naming `other`'s dialog (RFC 3891). On success the transferee and the
+   * target talk, and both of our calls end (cause `transferred`).
+   */
+  transferTo(other: Call): Promise<TransferOutcome>;
+  /**
+   * DTMF by SIP INFO: one INFO per tone, in order, each after the previous
+   * one's final response. Tones other than 0-9 * # A-D refuse the whole string
+   * before anything is sent.
+   */
+  sendDtmf(tones: string, options?: DtmfOptions): Promise<DtmfOutcome>;
   handleInDialog(method: string, handler: InDialogHandler): () => void;
 }

@@ -3,7 +3,7 @@
 // 2xx (§13.2.2.4), each with the rule it follows.
 import type { Dialog } from '../../dialog/dialog.js';
 import { buildRequest } from '../../message/index.js';
-import type { HeaderSpec, SipRequest } from '../../message/index.js';
+import type { HeaderSpec, NameAddr, SipRequest } from '../../message/index.js';
 import type { CallFaults } from './faults.js';
 
 export interface InviteSpec {
@@ -20,12 +20,15 @@ export interface InviteSpec {
   readonly allow: readonly string[];
   readonly headers: readonly HeaderSpec[];
   readonly offer?: string;
+  /** The preloaded route (RFC 3261 §8.1.2), as Route headers. */
+  readonly route?: readonly NameAddr[];
 }
 
 export function buildInvite(spec: InviteSpec): SipRequest {
   const built = buildRequest({
     method: 'INVITE', uri: spec.uri, cseq: spec.cseq, via: [spec.via],
     from: { ...spec.from, tag: spec.fromTag }, to: spec.to, callId: spec.callId,
+    ...(spec.route && spec.route.length > 0 ? { route: spec.route } : {}),
     contact: [{ uri: spec.contact }],
     supported: spec.supported,
     ...(spec.require.length > 0 ? { require: spec.require } : {}),
@@ -46,7 +49,7 @@ export function buildInvite(spec: InviteSpec): SipRequest {
  * a Route header field, the CANCEL request MUST include that Route header
  * field's values."
  */
-export function buildCancel(invite: SipRequest): SipRequest {
+export function buildCancel(invite: SipRequest, headers: readonly HeaderSpec[] = []): SipRequest {
   const via = invite.topVia;
   const built = buildRequest({
     method: 'CANCEL',
@@ -63,6 +66,7 @@ export function buildCancel(invite: SipRequest): SipRequest {
     to: invite.to,
     callId: invite.callId,
     route: invite.routes,
+    headers,
   });
   if (!built.ok) throw new Error(`cannot build the CANCEL: ${built.error.message}`);
   return built.value;

@@ -4,9 +4,9 @@
 // the UAS checks of §8.2, answers to OPTIONS, and the routing of in-dialog
 // requests to their dialog (481 when there is none, §12.2.2). Calls and
 // registrations are built on top of it.
-import { DEFAULT_UAS_OPTIONS, buildResponseTo, checkRequestAsUas, randomToken } from '../../message/index.js';
+import { DEFAULT_UAS_OPTIONS, buildResponseTo, checkRequestAsUas, parseUri, randomToken } from '../../message/index.js';
 import type {
-  BuildResult, SipRequest, SipResponse, TailSpec, UasCheckOptions, Uri, ViaSpec,
+  BuildResult, NameAddr, SipRequest, SipResponse, TailSpec, UasCheckOptions, Uri, ViaSpec,
 } from '../../message/index.js';
 import { dialogKeyOfRequest, dialogKeyOfResponse } from '../../dialog/dialog.js';
 import type { DiagnosticsStream } from '../../trace/events.js';
@@ -57,6 +57,15 @@ export interface EndpointOptions {
    * §5, RFC 5626 §5.3), so it looks the flow up by the Request-URI. Undefined: the rules.
    */
   readonly route?: (request: SipRequest) => RequestTarget | undefined;
+  /**
+   * A preloaded route (RFC 3261 §8.1.2): URIs of proxies every request
+   * outside a dialog must pass, in order, each written as a Route header
+   * (`Route: <sip:proxy.example.com;lr>`; `lr` is added when missing: only
+   * loose routing is supported). The requests still leave on the transport
+   * towards `outboundProxy`; the route set of a dialog comes from its
+   * Record-Route (§12.1), not from here. Throws on a URI that does not parse.
+   */
+  readonly preloadedRoute?: readonly string[];
 }
 
 /**
@@ -65,14 +74,17 @@ export interface EndpointOptions {
  * join the list as they are built: promising `timer` or `replaces` before
  * they work would mislead the far end.
  */
-const IMPLEMENTED_EXTENSIONS = ['100rel', 'outbound', 'timer'];
+const IMPLEMENTED_EXTENSIONS = ['100rel', 'outbound', 'replaces', 'timer'];
 
 /**
  * The methods advertised in Allow: those with a handler in the UA core.
  * Other methods the stack knows still reach a call's in-dialog handlers
  * (501 when a call has none) or get 405 outside a dialog.
  */
-const IMPLEMENTED_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'PRACK', 'UPDATE', 'INFO', 'REFER', 'NOTIFY'];
+const IMPLEMENTED_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'PRACK', 'UPDATE', 'INFO', 'REFER', 'NOTIFY', 'SUBSCRIBE'];
+
+/** Besides the UAS defaults: DTMF in INFO as `application/dtmf` (mid-call/dtmf.ts). */
+const EXTRA_MEDIA_TYPES = ['application/dtmf'];
 
 export class SipEndpoint {
   readonly transactions: TransactionLayer;
@@ -82,13 +94,21 @@ export class SipEndpoint {
   /** Methods advertised in Allow (§20.5). */
   readonly allow: readonly string[];
   readonly product: string;
+  /** The Route headers of every request outside a dialog (RFC 3261 §8.1.2); empty without an outbound proxy route. */
+  readonly preloadedRoute: readonly NameAddr[];
   private readonly handlers = new Map<string, RequestHandler>();
   private readonly dialogs = new Map<string, DialogUser>();
   private readonly unattach: () => void;
 
   constructor(private readonly options: EndpointOptions) {
     this.transport = options.transport;
-    this.capabilities = { ...DEFAULT_UAS_OPTIONS, supportedExtensions: IMPLEMENTED_EXTENSIONS, ...options.capabilities };
+    this.capabilities = {
+      ...DEFAULT_UAS_OPTIONS, supportedExtensions: IMPLEMENTED_EXTENSIONS,
+      allowedMethods: [...new Set([...DEFAULT_UAS_OPTIONS.allowedMethods, ...IMPLEMENTED_METHODS])],
+      supportedMediaTypes: [...DEFAULT_UAS_OPTIONS.supportedMediaTypes, ...EXTRA_MEDIA_TYPES],
+      ...options.capabilities,
+    };
+    this.preloadedRoute = (options.preloadedRoute ?? []).map(looseRoute);
     this.allow = options.allow ?? IMPLEMENTED_METHODS;
     this.product = options.product ?? 'Callscope';
     this.transactions = new TransactionLayer({
@@ -219,6 +239,12 @@ export class SipEndpoint {
       return;
     }
     if (verdict.action === 'discard') return;
+    // RFC 3891 §3: "if a Replaces header field is present in a request other
+    // than INVITE, the UAS MUST reject the request with a 400 (Bad Request) response."
+    if (request.method !== 'INVITE' && request.getHeader('Replaces')) {
+      this.reply(transaction, 400, { reason: 'Bad Request (Replaces in a request other than INVITE, RFC 3891 §3)' });
+      return;
+    }
     if (request.method === 'CANCEL') {
       // §9.2: the CANCEL goes to whoever handles the INVITE it cancels.
       const handler = this.handlers.get('CANCEL');
@@ -247,6 +273,11 @@ export class SipEndpoint {
       });
       return;
     }
+    if (request.method === 'SUBSCRIBE') {
+      // RFC 6665 §4.2.1.1: no event package is served outside a dialog (refer lives in the REFER's dialog).
+      this.reply(transaction, 489, { reason: 'Bad Event', headers: [{ name: 'Allow-Events', value: 'refer' }] });
+      return;
+    }
     // §8.2.1: a method we know of but do not take outside a dialog.
     this.reply(transaction, 405, { allow: this.allow });
   }
@@ -260,6 +291,17 @@ export class SipEndpoint {
     const key = dialogKeyOfResponse(response);
     if (key !== undefined) this.dialogs.get(key)?.onStrayResponse?.(response);
   }
+}
+
+/** One preloaded Route (RFC 3261 §8.1.2): `<uri;lr>` for a configured proxy URI. */
+function looseRoute(text: string): NameAddr {
+  const parsed = parseUri(text.trim().replace(/^<(.*)>$/, '$1'));
+  if (!parsed.ok) throw new Error(`outbound proxy route ${JSON.stringify(text)} is not a URI: ${parsed.error.message}`);
+  const uri = parsed.value;
+  if ((uri.scheme !== 'sip' && uri.scheme !== 'sips') || !('host' in uri)) throw new Error(`outbound proxy route ${JSON.stringify(text)} is not a SIP URI`);
+  const params = new Map(uri.params);
+  if (!params.has('lr')) params.set('lr', null);
+  return { uri: { ...uri, params, headers: [] }, params: new Map() };
 }
 
 /** Host, port and transport of a SIP URI, with the transport's default port. */

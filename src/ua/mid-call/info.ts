@@ -1,11 +1,13 @@
 // INFO in an established call (RFC 6086): taken with 200 when it belongs to
 // an Info Package we listed in Recv-Info (or is a legacy INFO without one),
 // refused with 469 (Bad Info Package) otherwise; sent with its Info-Package
-// header, only for a package the peer said it takes.
+// header, only for a package the peer said it takes. DTMF in an INFO also
+// comes out as a `dtmf` event (dtmf.ts).
 import type { HeaderSpec, SipMessage, SipRequest } from '../../message/index.js';
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
 import { describeOutcome, type InDialogOutcome } from '../core/in-dialog-client.js';
 import type { InfoOutcome, InfoSpec } from '../call/types.js';
+import { DTMF_INFO_PACKAGE, DTMF_PLAIN, DTMF_RELAY, dtmfOfBody } from './dtmf.js';
 import type { MidCallShared } from './mid-call-types.js';
 
 /** The Info Packages listed in a message's Recv-Info header fields, or undefined when it has none. */
@@ -35,11 +37,18 @@ export class Infos {
       return;
     }
     this.midCall.reply(transaction, 200);
+    const at = call.now();
+    const contentType = request.contentType?.essence;
     call.emit('info', {
-      at: call.now(), body: request.bodyText,
+      at, body: request.bodyText,
       ...(name === undefined ? {} : { package: name }),
-      ...(request.contentType ? { contentType: request.contentType.essence } : {}),
+      ...(contentType ? { contentType } : {}),
     });
+    // DTMF in a legacy INFO or in the dtmf Info Package, as application/dtmf-relay or application/dtmf.
+    if ((name === undefined || name === DTMF_INFO_PACKAGE) && (contentType === DTMF_RELAY || contentType === DTMF_PLAIN)) {
+      const dtmf = dtmfOfBody(contentType, request.bodyText);
+      if (dtmf) call.emit('dtmf', { at, ...dtmf, via: 'info' });
+    }
   }
 
   async send(info: InfoSpec): Promise<InfoOutcome> {

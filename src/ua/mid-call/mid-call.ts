@@ -1,21 +1,24 @@
 // What happens inside a call once its dialog exists: re-INVITE and UPDATE
 // (hold, resume, new offers, session refreshes) with their glare rules,
-// INFO, REFER and its NOTIFYs (blind transfer), and session timers. CallBase
+// INFO (DTMF included), REFER with its NOTIFYs and SUBSCRIBE refreshes
+// (blind and attended transfer), and session timers. CallBase
 // makes one per call; each method plugs in through handleInDialog(), and the
 // INVITE that set the call up lends it a few hooks (Supported: timer,
 // Session-Expires, the 2xx).
 import type { Dialog } from '../../dialog/dialog.js';
 import type { HeaderSpec, SipRequest, SipResponse, TailSpec } from '../../message/index.js';
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
-import type { InfoOutcome, InfoSpec, ModifyOutcome, TransferOutcome } from '../call/types.js';
+import type { DtmfOptions, DtmfOutcome, InfoOutcome, InfoSpec, ModifyOutcome, TransferOutcome } from '../call/types.js';
 import { describeOutcome, type InDialogOutcome } from '../core/in-dialog-client.js';
 import { answerDirection, directionOf, flowOf, holdsAnswerer, offerDirection, sdpDirection } from '../sdp/media-direction.js';
 import { sdpBody } from '../sdp/sdp-body.js';
 import type { MediaDirection } from '../sdp/sdp-handler.js';
+import { Dtmf } from './dtmf.js';
 import { Negotiation, glareBackoffMs, type Collision } from './glare.js';
 import { Infos, recvInfoOf } from './info.js';
 import type { CallLink, MidCallOptions, MidCallShared } from './mid-call-types.js';
 import { Transfers } from './refer.js';
+import type { ReplacesTarget } from './replaces.js';
 import { ReInvites } from './reinvite.js';
 import { SessionTimer, minSeHeader, type AcceptedTimer, type TimerVerdict } from './session-timer.js';
 import { Updates } from './update.js';
@@ -36,6 +39,7 @@ export class MidCall implements MidCallShared {
   private readonly updates: Updates;
   private readonly infos: Infos;
   private readonly transfers: Transfers;
+  private readonly dtmf: Dtmf;
   private answerVerdict: TimerVerdict | undefined;
 
   constructor(readonly call: CallLink, readonly options: MidCallOptions = {}) {
@@ -52,11 +56,13 @@ export class MidCall implements MidCallShared {
     this.updates = new Updates(this);
     this.infos = new Infos(this);
     this.transfers = new Transfers(this);
+    this.dtmf = new Dtmf(this, (info) => this.infos.send(info));
     call.handle('INVITE', (request, tx, dialog) => void this.reinvites.receive(request, tx, dialog));
     call.handle('UPDATE', (request, tx, dialog) => void this.updates.receive(request, tx, dialog));
     call.handle('INFO', (request, tx) => this.infos.receive(request, tx));
     call.handle('REFER', (request, tx, dialog) => this.transfers.receiveRefer(request, tx, dialog));
     call.handle('NOTIFY', (request, tx) => this.transfers.receiveNotify(request, tx));
+    call.handle('SUBSCRIBE', (request, tx) => this.transfers.receiveSubscribe(request, tx));
     call.on('ended', () => {
       this.timer.stop();
       this.reinvites.stop();
@@ -88,6 +94,14 @@ export class MidCall implements MidCallShared {
 
   transfer(target: string): Promise<TransferOutcome> {
     return this.transfers.transfer(target);
+  }
+
+  transferTo(target: ReplacesTarget): Promise<TransferOutcome> {
+    return this.transfers.transferTo(target);
+  }
+
+  sendDtmf(tones: string, options: DtmfOptions): Promise<DtmfOutcome> {
+    return this.dtmf.send(tones, options);
   }
 
   // ——— hooks for the INVITE that set the call up ———

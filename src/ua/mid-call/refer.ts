@@ -1,82 +1,83 @@
-// Blind transfer with REFER (RFC 3515, flows of RFC 5589 §6). As
-// transferor: REFER with Refer-To and Referred-By, then the NOTIFYs of the
-// implicit subscription, each a message/sipfrag status line, until one says
-// the subscription is terminated. As transferee: 202, NOTIFY "100 Trying",
-// the new call placed through the CallAgent, a NOTIFY for its progress and
-// its final status, and, when it was answered, BYE on the original call.
+// Transfer with REFER (RFC 3515; flows of RFC 5589 §6 blind, §7 attended).
+// As transferor: REFER with Refer-To (for an attended transfer a URI whose
+// Replaces header names our other call's dialog, RFC 3891) and Referred-By,
+// then the NOTIFYs of the implicit subscription, each a message/sipfrag
+// status line, until one says the subscription is terminated; a SUBSCRIBE
+// refreshes the subscription while it lasts. As transferee: 202, NOTIFY
+// "100 Trying", the new call placed through the CallAgent (with Replaces
+// when the Refer-To has one), NOTIFYs for its progress and final status
+// (refer-notifier.ts), and, when it was answered, BYE on the original call.
 import type { Dialog } from '../../dialog/dialog.js';
 import { REASON_PHRASES, formatNameAddr, formatUri, parseUri } from '../../message/index.js';
-import type { SipRequest } from '../../message/index.js';
+import type { HeaderSpec, SipRequest, SipUri } from '../../message/index.js';
 import type { ServerTransaction } from '../../transaction/transaction-layer.js';
 import type { TimerHandle } from '../../util/clock.js';
 import { describeOutcome } from '../core/in-dialog-client.js';
 import type { Call, TransferOutcome } from '../call/types.js';
 import type { MidCallShared } from './mid-call-types.js';
+import { ReferNotifier, SUBSCRIPTION_SECONDS, sipfragStatus, subscriptionState } from './refer-notifier.js';
+import { referToWithReplaces, replacesOfReferTo, type ReplacesTarget } from './replaces.js';
+
+export { sipfragStatus } from './refer-notifier.js';
 
 interface Subscription {
   /** CSeq number of the REFER: the NOTIFYs' Event id (RFC 3515 §2.4.6). */
   readonly seq: number;
+  readonly dialog: Dialog;
   last?: { status: number; reason: string };
+  /** Gives up when no NOTIFY comes before the subscription runs out. */
   guard?: TimerHandle;
+  /** Our SUBSCRIBE that extends the subscription before it runs out. */
+  refresher?: TimerHandle;
   settle(outcome: TransferOutcome): void;
-}
-
-const SIPFRAG = 'message/sipfrag;version=2.0';
-/** How long the transferee keeps the implicit subscription alive (Subscription-State expires), seconds. */
-const SUBSCRIPTION_SECONDS = 60;
-
-/** The status line of a message/sipfrag body (RFC 3420), e.g. "SIP/2.0 180 Ringing". */
-export function sipfragStatus(body: string): { status: number; reason: string } | undefined {
-  const match = /^SIP\/2\.0 ([1-6]\d\d)(?: ([^\r\n]*))?/.exec(body.trimStart());
-  return match ? { status: Number(match[1]), reason: (match[2] ?? '').trim() } : undefined;
-}
-
-/** Subscription-State (RFC 6665 §8.2.3): the state and its expires parameter. */
-function subscriptionState(request: SipRequest): { state: string; expires?: number } {
-  const [state = '', ...params] = (request.getHeader('Subscription-State')?.value ?? '').split(';').map((p) => p.trim());
-  const expires = params.find((p) => p.toLowerCase().startsWith('expires='))?.split('=')[1];
-  return { state: state.toLowerCase(), ...(expires === undefined ? {} : { expires: Number(expires) }) };
 }
 
 export class Transfers {
   private readonly subscriptions = new Map<number, Subscription>();
+  private readonly notifiers = new Map<number, ReferNotifier>();
   private transferring = false;
 
   constructor(private readonly midCall: MidCallShared) {}
 
   // ——— transferor ———
 
+  /** Blind transfer (RFC 5589 §6): Refer-To the target. */
   transfer(target: string): Promise<TransferOutcome> {
+    const uri = parseUri(target);
+    if (!uri.ok) return Promise.resolve({ ok: false, reason: `not a URI to transfer to: ${target}` });
+    return this.refer(`<${formatUri(uri.value)}>`);
+  }
+
+  /** Attended transfer (RFC 5589 §7.1): Refer-To the other call's peer, with Replaces naming that call's dialog. */
+  transferTo(target: ReplacesTarget): Promise<TransferOutcome> {
+    return this.refer(`<${referToWithReplaces(target)}>`);
+  }
+
+  private refer(referTo: string): Promise<TransferOutcome> {
     const { call } = this.midCall;
     const dialog = call.sessionDialog();
     if (!dialog) return Promise.resolve({ ok: false, reason: 'no established dialog to send REFER in' });
-    const uri = parseUri(target);
-    if (!uri.ok) return Promise.resolve({ ok: false, reason: `not a URI to transfer to: ${target}` });
     return new Promise((resolve) => {
       let current: Subscription | undefined;
       const settle = (outcome: TransferOutcome): void => {
         if (!current) return;
         current.guard?.cancel();
+        current.refresher?.cancel();
         this.subscriptions.delete(current.seq);
         current = undefined;
         resolve(outcome);
-      };
-      const expect = (ms: number): void => {
-        if (!current) return;
-        current.guard?.cancel();
-        current.guard = call.setTimer(ms, () => settle({ ok: false, ...(current?.last ?? {}), reason: 'no final NOTIFY for the REFER (RFC 3515 §2.4.7)' }));
       };
       void call.sendInDialog(dialog, 'REFER', {
         contact: this.midCall.contact(),
         headers: [
           // RFC 3515: the REFER names its target in Refer-To; RFC 3892: who refers.
-          { name: 'Refer-To', value: `<${formatUri(uri.value)}>` },
+          { name: 'Refer-To', value: referTo },
           { name: 'Referred-By', value: `<${formatUri(dialog.local.uri)}>` },
         ],
         onSent: (request) => {
           // A NOTIFY may overtake the 202: the subscription exists from the moment the REFER leaves.
           if (current) this.subscriptions.delete(current.seq);
-          current = { seq: request.cseq.seq, settle };
+          current = { seq: request.cseq.seq, dialog, settle };
           this.subscriptions.set(current.seq, current);
         },
       }).then((outcome) => {
@@ -90,7 +91,11 @@ export class Transfers {
           return;
         }
         // RFC 3515 §2.4.4: the accepted REFER is followed by NOTIFYs; wait for the final one.
-        if (current && !current.guard) expect(64 * call.endpoint.transactions.timers.t1);
+        if (current && !current.guard) {
+          const subscription = current;
+          subscription.guard = call.setTimer(64 * call.endpoint.transactions.timers.t1,
+            () => subscription.settle({ ok: false, ...(subscription.last ?? {}), reason: 'no final NOTIFY for the REFER (RFC 3515 §2.4.7)' }));
+        }
       });
     });
   }
@@ -130,6 +135,26 @@ export class Transfers {
     subscription.guard?.cancel();
     subscription.guard = call.setTimer(expires * 1000 + 64 * call.endpoint.transactions.timers.t1,
       () => subscription.settle({ ok: false, ...(subscription.last ?? {}), reason: 'the transfer subscription expired without a final NOTIFY' }));
+    // RFC 6665 §4.1.2.2: the subscriber refreshes before the subscription expires (here at half its time left).
+    subscription.refresher?.cancel();
+    if (expires > 0) subscription.refresher = call.setTimer(expires * 500, () => void this.resubscribe(subscription));
+  }
+
+  /** RFC 3515 §2.4.4: "the REFER-Issuer may extend its subscription by subscribing". */
+  private async resubscribe(subscription: Subscription): Promise<void> {
+    const { call } = this.midCall;
+    if (!this.subscriptions.has(subscription.seq)) return;
+    const outcome = await call.sendInDialog(subscription.dialog, 'SUBSCRIBE', {
+      contact: this.midCall.contact(),
+      headers: [
+        { name: 'Event', value: `refer;id=${subscription.seq}` },
+        { name: 'Expires', value: String(SUBSCRIPTION_SECONDS) },
+      ],
+    });
+    // A refused refresh changes nothing here: the subscription runs until the notifier ends it or the guard gives up.
+    if (outcome.kind === 'response' && outcome.response.status === 481) {
+      subscription.settle({ ok: false, ...(subscription.last ?? {}), reason: 'the transferee no longer knows the subscription (SUBSCRIBE got 481)' });
+    }
   }
 
   /** The call ended: a transfer still waiting for its final NOTIFY gets the last status it heard of. */
@@ -140,6 +165,23 @@ export class Transfers {
   }
 
   // ——— transferee ———
+
+  /** An in-dialog SUBSCRIBE: the transferor refreshing (or ending) the subscription of a REFER it sent us. */
+  receiveSubscribe(request: SipRequest, transaction: ServerTransaction): void {
+    const event = request.event;
+    if (!event || event.type.toLowerCase() !== 'refer') {
+      // RFC 6665 §4.2.1.1: "SUBSCRIBE requests for event packages the notifier does not support" get 489.
+      this.midCall.reply(transaction, 489, { reason: 'Bad Event', headers: [{ name: 'Allow-Events', value: 'refer' }] });
+      return;
+    }
+    const id = event.id === undefined ? undefined : Number(event.id);
+    const notifier = id === undefined ? (this.notifiers.size === 1 ? [...this.notifiers.values()][0] : undefined) : this.notifiers.get(id);
+    if (!notifier || notifier.terminated) {
+      this.midCall.reply(transaction, 481, { reason: 'Subscription does not exist' });
+      return;
+    }
+    notifier.refresh(request, transaction);
+  }
 
   receiveRefer(request: SipRequest, transaction: ServerTransaction, dialog: Dialog): void {
     const { call, options } = this.midCall;
@@ -158,8 +200,14 @@ export class Transfers {
       this.midCall.reply(transaction, 416, { reason: `Unsupported URI Scheme (${uri.scheme})` });
       return;
     }
-    if ('host' in uri && (uri.headers.some((h) => h.name.toLowerCase() === 'replaces') || (uri.params.get('method') ?? 'INVITE').toUpperCase() !== 'INVITE')) {
-      this.midCall.reply(transaction, 403, { reason: 'Forbidden (only blind transfer with INVITE is implemented)' });
+    const sipUri = uri as SipUri;
+    if ((sipUri.params.get('method') ?? 'INVITE').toUpperCase() !== 'INVITE') {
+      this.midCall.reply(transaction, 403, { reason: 'Forbidden (only transfers with INVITE are implemented)' });
+      return;
+    }
+    const replaces = replacesOfReferTo(sipUri);
+    if (replaces && !replaces.ok) {
+      this.midCall.reply(transaction, 400, { reason: `Bad Request (${replaces.error})` });
       return;
     }
     const placeCall = options.placeCall;
@@ -175,25 +223,38 @@ export class Transfers {
     // RFC 3515 §2.4.2: an accepted REFER gets 202 Accepted; REFER is a target refresh (Contact).
     dialog.refreshTarget(request);
     this.midCall.reply(transaction, 202, { contact: [{ uri: this.midCall.contact() }] });
-    const target = 'host' in uri ? formatUri({ ...uri, headers: [] }) : formatUri(uri);
+    // The new call goes to the Refer-To URI without its headers: of those only
+    // Replaces is carried over (RFC 3891 §6.1, RFC 5589 §7), as a header of the INVITE.
+    const target = formatUri({ ...sipUri, headers: [] });
     const referredBy = request.referredBy;
     call.emit('transfer-requested', { at: call.now(), target, ...(referredBy ? { referredBy: formatUri(referredBy.uri) } : {}) });
-    const notifier = new Notifier(this.midCall, dialog, request.cseq.seq);
+    const notifier = new ReferNotifier(this.midCall, dialog, request.cseq.seq);
+    this.notifiers.set(notifier.id, notifier);
     // RFC 3515 §2.4.4-§2.4.5: a NOTIFY at once, its body the status line "SIP/2.0 100 Trying".
-    notifier.send(100, 'Trying', false);
+    void notifier.send(100, 'Trying', false);
+    const headers: HeaderSpec[] = [
+      ...(referredBy ? [{ name: 'Referred-By', value: formatNameAddr(referredBy, 'referredBy') }] : []),
+      ...(replaces?.ok ? [{ name: 'Replaces', value: replaces.value }] : []),
+    ];
     let newCall: Call;
     try {
-      newCall = placeCall(target, { headers: referredBy ? [{ name: 'Referred-By', value: formatNameAddr(referredBy, 'referredBy') }] : [] });
+      newCall = placeCall(target, { headers });
     } catch (error) {
       this.transferring = false;
-      notifier.send(500, `Server Internal Error (${error instanceof Error ? error.message : String(error)})`, true);
+      void notifier.send(500, `Server Internal Error (${error instanceof Error ? error.message : String(error)})`, true);
       return;
     }
-    call.emit('transfer-call', { at: call.now(), target, call: newCall });
+    call.emit('transfer-call', { at: call.now(), target, call: newCall, ...(replaces?.ok ? { replaces: true } : {}) });
+    this.follow(newCall, notifier, dialog, target);
+  }
+
+  /** The new call's progress goes to the transferor; once it is answered, the original call ends. */
+  private follow(newCall: Call, notifier: ReferNotifier, dialog: Dialog, target: string): void {
+    const { call } = this.midCall;
     let answered = false;
-    newCall.on('ringing', (e) => notifier.send(e.status, 'Ringing', false));
-    newCall.on('progress', (e) => notifier.send(e.status, REASON_PHRASES[e.status] ?? 'Session Progress', false));
-    newCall.on('early-media', () => notifier.send(183, 'Session Progress', false));
+    newCall.on('ringing', (e) => void notifier.send(e.status, 'Ringing', false));
+    newCall.on('progress', (e) => void notifier.send(e.status, REASON_PHRASES[e.status] ?? 'Session Progress', false));
+    newCall.on('early-media', () => void notifier.send(183, 'Session Progress', false));
     newCall.on('answered', (e) => {
       answered = true;
       this.transferring = false;
@@ -208,36 +269,7 @@ export class Transfers {
       if (answered) return;
       this.transferring = false;
       const status = e.status ?? 408;
-      notifier.send(status, REASON_PHRASES[status] ?? e.reason, true);
+      void notifier.send(status, REASON_PHRASES[status] ?? e.reason, true);
     });
-  }
-}
-
-/** The transferee's NOTIFYs for one REFER, sent one after the other. */
-class Notifier {
-  private chain: Promise<void> = Promise.resolve();
-  private done = false;
-
-  constructor(private readonly midCall: MidCallShared, private readonly dialog: Dialog, private readonly id: number) {}
-
-  send(status: number, reason: string, final: boolean): Promise<void> {
-    if (this.done) return this.chain;
-    this.done = final;
-    const { call } = this.midCall;
-    call.emit('transfer-progress', { at: call.now(), role: 'transferee', status, reason, final });
-    this.chain = this.chain.then(async () => {
-      if (call.isEnded()) return;
-      // RFC 3515 §2.4.4-§2.4.6: Event "refer" with the REFER's CSeq as id, the
-      // subscription's state, and the status line as message/sipfrag.
-      await call.sendInDialog(this.dialog, 'NOTIFY', {
-        contact: this.midCall.contact(),
-        headers: [
-          { name: 'Event', value: `refer;id=${this.id}` },
-          { name: 'Subscription-State', value: final ? 'terminated;reason=noresource' : `active;expires=${SUBSCRIPTION_SECONDS}` },
-        ],
-        body: `SIP/2.0 ${status} ${reason}\r\n`, contentType: SIPFRAG,
-      });
-    });
-    return this.chain;
   }
 }

@@ -277,7 +277,7 @@ export class Registration {
       ...(this.#instanceId === undefined ? {} : { instanceId: this.#instanceId }),
       ...(this.#useRegId() ? { regId: this.#regId } : {}),
       ...(stale === undefined ? {} : { staleContact: stale }),
-      product: this.#endpoint.product, credentials: auth,
+      product: this.#endpoint.product, credentials: auth, route: this.#endpoint.preloadedRoute,
     });
   }
 

@@ -2,7 +2,7 @@
 // (AOR, Call-ID, From tag, instance) and this attempt's (CSeq, Contact,
 // expiry, credentials).
 import { buildRequest } from '../../message/index.js';
-import type { ContactSpec, HeaderSpec, SipRequest, ViaSpec } from '../../message/index.js';
+import type { ContactSpec, HeaderSpec, NameAddr, SipRequest, ViaSpec } from '../../message/index.js';
 
 export interface RegisterSpec {
   readonly requestUri: string;
@@ -23,6 +23,8 @@ export interface RegisterSpec {
   readonly staleContact?: string;
   readonly product: string;
   readonly credentials: readonly HeaderSpec[];
+  /** The preloaded route (RFC 3261 §8.1.2), as Route headers. */
+  readonly route?: readonly NameAddr[];
 }
 
 export function buildRegister(spec: RegisterSpec): SipRequest {
@@ -38,6 +40,7 @@ export function buildRegister(spec: RegisterSpec): SipRequest {
   const built = buildRequest({
     method: 'REGISTER', uri: spec.requestUri, cseq: spec.cseq, via: [spec.via],
     from: { ...address, tag: spec.fromTag }, to: address, callId: spec.callId,
+    ...(spec.route && spec.route.length > 0 ? { route: spec.route } : {}),
     contact: contacts, expires: spec.expiresS,
     // RFC 5626 §4.2.1: a UA using outbound says so with the `outbound` option tag.
     ...(spec.regId === undefined ? {} : { supported: ['outbound'] }),

@@ -68,6 +68,25 @@ describe('preload', () => {
     preload.listeners.get(IPC_EVENT_CHANNEL)?.({ sender: 'ipc' }, { type: 'settings-changed', settings: { accounts: [] } });
     expect(received).toEqual([{ type: 'settings-changed', settings: { accounts: [] } }]);
     unsubscribe();
-    expect(preload.listeners.has(IPC_EVENT_CHANNEL)).toBe(false);
+    preload.listeners.get(IPC_EVENT_CHANNEL)?.({ sender: 'ipc' }, { type: 'settings-changed', settings: { accounts: [] } });
+    expect(received).toHaveLength(1);
+  });
+
+  it('keeps the latest dial request that came before any listener for the first one, and no other event', async () => {
+    const api = preload.exposed.get('callscope') as { onEvent: (listener: (event: unknown) => void) => () => void };
+    const send = (event: unknown) => preload.listeners.get(IPC_EVENT_CHANNEL)?.({ sender: 'ipc' }, event);
+    send({ type: 'dial-request', target: '1', dial: false });
+    send({ type: 'account-status', status: {} });
+    send({ type: 'dial-request', target: '2', dial: false });
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    api.onEvent((event) => first.push(event));
+    api.onEvent((event) => second.push(event));
+    expect(first).toEqual([]);
+    await Promise.resolve();
+    expect(first).toEqual([{ type: 'dial-request', target: '2', dial: false }]);
+    expect(second).toEqual([]);
+    send({ type: 'dial-request', target: '3', dial: true });
+    expect(second).toEqual([{ type: 'dial-request', target: '3', dial: true }]);
   });
 });

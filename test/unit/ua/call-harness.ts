@@ -42,12 +42,13 @@ export function dropping(pattern: RegExp, fate: 'drop' | { delayMs: number } = '
   return (packet) => (pattern.test(Buffer.from(packet.data).toString('latin1').split('\r\n', 1)[0]!) ? fate : 'deliver');
 }
 
-export function setup(options: { protocol?: TransportProtocol; t1?: number; t2?: number } = {}) {
+export function setup(options: { protocol?: TransportProtocol; t1?: number; t2?: number; aliceRoute?: readonly string[] } = {}) {
   const clock = new FakeClock();
   const [ta, tb] = createMemoryTransportPair({ protocol: options.protocol ?? 'UDP', clock, latencyMs: 1 });
   const timers = { t1: options.t1 ?? 500, t2: options.t2 ?? 4000, t4: 5000 };
   const side = (transport: MemoryTransport, peer: MemoryTransport, user: string): Side => {
-    const endpoint = new SipEndpoint({ transport, outboundProxy: peer.address, clock, timers });
+    const route = user === 'alice' && options.aliceRoute ? { preloadedRoute: options.aliceRoute } : {};
+    const endpoint = new SipEndpoint({ transport, outboundProxy: peer.address, clock, timers, ...route });
     const events: DiagnosticsEvent[] = [];
     const wire: WireEntry[] = [];
     endpoint.diagnostics.subscribe((event) => {

@@ -37,10 +37,16 @@ describe('SipEndpoint (the UA core\'s common ground)', () => {
     expect(ok!.status).toBe(200);
     expect(ok!.allow).toContain('INVITE');
     expect(ok!.supported).toContain('100rel');
-    // Only what is implemented: session timers and the in-dialog methods, but not replaces or MESSAGE.
-    expect(ok!.supported).toEqual(['100rel', 'outbound', 'timer']);
-    expect(ok!.allow).toEqual(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'PRACK', 'UPDATE', 'INFO', 'REFER', 'NOTIFY']);
+    // Only what is implemented: session timers, Replaces (RFC 3891) and the in-dialog methods, but not MESSAGE.
+    expect(ok!.supported).toEqual(['100rel', 'outbound', 'replaces', 'timer']);
+    expect(ok!.allow).toEqual(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'PRACK', 'UPDATE', 'INFO', 'REFER', 'NOTIFY', 'SUBSCRIBE']);
     expect(ok!.getHeader('Server')?.value).toBe('Callscope');
+  });
+
+  it('answers SUBSCRIBE outside a dialog with 489 (RFC 6665 §4.2.1.1: refer is served only in the REFER\'s dialog)', () => {
+    const [bad] = setup().ask('SUBSCRIBE');
+    expect(bad!.status).toBe(489);
+    expect(bad!.getHeader('Allow-Events')?.value).toBe('refer');
   });
 
   it('answers an in-dialog request for an unknown dialog with 481 (§12.2.2)', () => {

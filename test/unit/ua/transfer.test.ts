@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { CallAgentOptions } from '../../../src/ua/call/call-agent.js';
 import type { Call } from '../../../src/ua/call/types.js';
 import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
-import { sipfragStatus } from '../../../src/ua/mid-call/refer.js';
-import { sendTimes, setup } from './call-harness.js';
+import { sipfragStatus } from '../../../src/ua/mid-call/refer-notifier.js';
+import { dropping, sendTimes, setup } from './call-harness.js';
 import { aliceDialog, collect, sendRaw } from './mid-call-harness.js';
 
 const CAROL = 'sip:carol@127.0.0.1:5070';
@@ -78,15 +78,31 @@ describe('blind transfer (REFER)', () => {
     expect(newCall?.state).toBe('answered');
     expect(t.carolCalls[0]!.state).toBe('confirmed');
 
-    // The original call ends with Alice's BYE, after the final NOTIFY.
+    // The original call ends with Alice's BYE, after the final NOTIFY; for Bob too it ended as transferred.
     expect(await t.call.ended).toMatchObject({ cause: 'transferred', byeStatus: 200 });
-    expect(await t.original.ended).toMatchObject({ cause: 'hangup-remote' });
+    expect(await t.original.ended).toMatchObject({ cause: 'transferred', reason: 'the caller hung up (BYE) after our transfer succeeded' });
     const [bye] = t.alice.requests('BYE');
     expect(bye!.callId).toBe(t.call.callId);
     expect(sendTimes(t.alice, /^BYE /)[0]).toBeGreaterThan(sendTimes(t.alice, /^NOTIFY /)[2]!);
     newCall!.hangup();
     await t.advance(10);
     expect(await t.carolCalls[0]!.ended).toMatchObject({ cause: 'hangup-remote' });
+  });
+
+  it('a transferee that does not end the original call after a successful transfer gets the transferor\'s BYE after T2', async () => {
+    const t = await transferSetup((carol) => void carol.answer());
+    // Alice's BYE is lost on the way (retransmissions too), so Bob hears nothing after the final NOTIFY.
+    t.alice.intercept(dropping(/^BYE /));
+    const result = t.original.transfer(CAROL);
+    await t.advance(200, 5);
+    expect(await result).toMatchObject({ ok: true, status: 200 });
+    expect(t.bob.requests('BYE')).toEqual([]);
+    await t.advance(t.timers.t2 + 100, 10);
+    const [bye] = t.bob.requests('BYE');
+    expect(bye!.callId).toBe(t.call.callId);
+    const finalNotifyAt = sendTimes(t.alice, /^NOTIFY /).at(-1)!;
+    expect(sendTimes(t.bob, /^BYE /)[0]! - finalNotifyAt).toBeGreaterThanOrEqual(t.timers.t2);
+    expect(await t.original.ended).toMatchObject({ cause: 'transferred', byeStatus: 200, reason: expect.stringContaining('did not end this call') });
   });
 
   it('the target is busy: the final NOTIFY says 486, the transfer fails, and the original call goes on', async () => {
@@ -132,6 +148,69 @@ describe('blind transfer (REFER)', () => {
     expect((await noReferTo.final).status).toBe(400);
     expect((await unknown.final).status).toBe(481);
     expect((await otherEvent.final).status).toBe(489);
+    expect(t.call.state).toBe('answered');
+  });
+
+  it('a Refer-To whose Replaces is malformed, or doubled, gets 400 and places no call (RFC 3891 §6.1)', async () => {
+    const t = await transferSetup(() => undefined);
+    const refer = (referTo: string) => sendRaw(t.bob, t.original.dialog, 'REFER', {
+      contact: 'sip:bob@127.0.0.1:5070', headers: [{ name: 'Refer-To', value: referTo }],
+    }).final;
+    const noFromTag = refer('<sip:carol@127.0.0.1:5070?Replaces=abc%40h%3Bto-tag%3D1>');
+    const twice = refer('<sip:carol@127.0.0.1:5070?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2&Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>');
+    await t.advance(20);
+    expect((await noFromTag).status).toBe(400);
+    expect((await twice).status).toBe(400);
+    expect(t.alice.requests('INVITE')).toHaveLength(1);
+    expect(t.alice.requests('NOTIFY')).toEqual([]);
+  });
+});
+
+describe('the implicit subscription of a REFER (RFC 3515 §2.4.4, RFC 6665)', () => {
+  it('a target that rings for 150 s: the transferor refreshes with SUBSCRIBE, each NOTIFY says the time left, and the transfer succeeds', async () => {
+    const t = await transferSetup((carol, h) => {
+      void carol.ring();
+      h.clock.setTimer(150_000, () => void carol.answer());
+    });
+    const result = t.original.transfer(CAROL);
+    await t.advance(151_000, 50);
+    expect(await result).toEqual({ ok: true, status: 200, reason: 'OK' });
+    // Bob subscribed again half-way through each period; Alice answered each with 200 and the time granted.
+    const subscribes = t.bob.requests('SUBSCRIBE');
+    expect(subscribes.length).toBeGreaterThanOrEqual(4);
+    const [refer] = t.bob.requests('REFER');
+    for (const s of subscribes) {
+      expect(s.getHeader('Event')!.value).toBe(`refer;id=${refer!.cseq.seq}`);
+      expect(s.callId).toBe(t.call.callId);
+    }
+    expect(t.alice.responses(200, 'SUBSCRIBE').map((r) => r.getHeader('Expires')?.value)).toEqual(subscribes.map(() => '60'));
+    // Every NOTIFY but the last says the subscription is active, with the seconds it has left (never more than 60).
+    const states = t.alice.requests('NOTIFY').map((n) => n.getHeader('Subscription-State')!.value);
+    expect(states.at(-1)).toBe('terminated;reason=noresource');
+    for (const state of states.slice(0, -1)) expect(state).toMatch(/^active;expires=([1-5]\d|60|[1-9])$/);
+    expect(t.call.isEnded).toBe(true);
+  });
+
+  it('a subscription nobody refreshes ends after its 60 s with "terminated;reason=timeout"; the transfer is reported as failed at its last status', async () => {
+    const t = await transferSetup((carol) => void carol.ring());
+    t.bob.intercept(dropping(/^SUBSCRIBE /));
+    const result = t.original.transfer(CAROL);
+    await t.advance(61_000, 50);
+    expect(await result).toMatchObject({ ok: false, status: 180 });
+    const last = t.alice.requests('NOTIFY').at(-1)!;
+    expect(last.getHeader('Subscription-State')!.value).toBe('terminated;reason=timeout');
+    expect(last.bodyText).toBe('SIP/2.0 180 Ringing\r\n');
+    // The subscription ended, not the new call: it still rings.
+    expect(t.carolCalls[0]!.state).toBe('early');
+  });
+
+  it('a SUBSCRIBE for another event package gets 489; one for no subscription 481', async () => {
+    const t = await transferSetup(() => undefined);
+    const other = sendRaw(t.bob, t.original.dialog, 'SUBSCRIBE', { contact: 'sip:bob@127.0.0.1:5070', headers: [{ name: 'Event', value: 'dialog' }] });
+    const none = sendRaw(t.bob, t.original.dialog, 'SUBSCRIBE', { contact: 'sip:bob@127.0.0.1:5070', headers: [{ name: 'Event', value: 'refer;id=77' }] });
+    await t.advance(20);
+    expect((await other.final).status).toBe(489);
+    expect((await none.final).status).toBe(481);
     expect(t.call.state).toBe('answered');
   });
 });

@@ -1,6 +1,6 @@
 // How a call ended, in words a user reads, with the SIP status where there is one.
 import { describe, expect, it } from 'vitest';
-import { endOfCall } from '../../../../main/host/calls/call-words.js';
+import { endOfCall, reasonHeaderText } from '../../../../main/host/calls/call-words.js';
 import type { CallEnded } from '../../../../src/ua/call/types.js';
 
 const ended = (cause: CallEnded['cause'], status?: number, reason = 'detail'): CallEnded => ({ cause, reason, at: 0, ...(status === undefined ? {} : { status }) });
@@ -29,6 +29,13 @@ describe('call end words', () => {
   it('the host\'s own reasons come first: the phone window closed, the media failed', () => {
     expect(endOfCall(ended('hangup-local', 200), { ...outgoing, host: 'window-closed' })).toMatchObject({ cause: 'window-closed', words: 'Ended: the phone window closed' });
     expect(endOfCall(ended('rejected', 488, 'no codec'), { ...incoming, host: 'media-failure' })).toMatchObject({ cause: 'media-failure', words: expect.stringMatching(/audio could not be set up/) });
+  });
+
+  it('a call another call replaced (RFC 3891), and the peer\'s Reason header in words', () => {
+    expect(endOfCall(ended('replaced'), { direction: 'incoming', answered: true })).toMatchObject({ cause: 'replaced', words: 'Replaced by another call (a transfer)' });
+    expect(reasonHeaderText({ protocol: 'SIP', cause: 486, text: 'Busy Here' })).toBe('SIP 486 (Busy Here)');
+    expect(reasonHeaderText({ protocol: 'Q.850', cause: 16 })).toBe('Q.850 cause 16');
+    expect(endOfCall(ended('hangup-remote'), { direction: 'outgoing', answered: true, reasonHeader: 'Q.850 cause 16' }).reasonHeader).toBe('Q.850 cause 16');
   });
 
   it('keeps the stack\'s sentence as the detail', () => {
