@@ -22,7 +22,9 @@ export class CallMedia {
   private audio: HTMLAudioElement | undefined;
   private earlyDialog: string | undefined;
   private muted = false;
-  /** Time (performance.now) the first remote audio arrived, if it has. */
+  /** The shared microphone track the sent clone was made from (to skip a replace that changes nothing). */
+  private source: MediaStreamTrack | undefined;
+  private speaker: string | undefined;
   closed = false;
 
   constructor(private readonly options: CallMediaOptions) {}
@@ -83,7 +85,9 @@ export class CallMedia {
     if (dtmf === undefined || dtmf === null || !dtmf.canInsertDTMF) throw new Error('this call cannot send RFC 4733 DTMF (no telephone-event negotiated)');
     const gap = 70;
     await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), tones.length * (durationMs + gap) + 1000);
       const done = () => {
+        clearTimeout(timer);
         dtmf.removeEventListener('tonechange', onTone);
         resolve();
       };
@@ -92,7 +96,6 @@ export class CallMedia {
       };
       dtmf.addEventListener('tonechange', onTone);
       dtmf.insertDTMF(tones, Math.max(40, durationMs), gap);
-      setTimeout(done, tones.length * (durationMs + gap) + 1000);
     });
   }
 
@@ -103,17 +106,25 @@ export class CallMedia {
 
   /** The microphone changed: swap the track in place (no renegotiation, no second m-line). */
   async replaceMicrophone(track: MediaStreamTrack): Promise<void> {
+    if (this.closed || track === this.source) return;
     const sender = this.pc ? this.audioTransceiver(this.pc)?.sender : undefined;
     const clone = track.clone();
     clone.enabled = !this.muted;
     if (sender) await sender.replaceTrack(clone);
     this.track?.stop();
     this.track = clone;
+    this.source = track;
   }
 
-  /** The speaker changed. */
+  /** The track being sent now (a clone of the shared microphone). */
+  get sending(): MediaStreamTrack | undefined {
+    return this.track;
+  }
+
+  /** The speaker changed (undefined: the system default, '' for setSinkId). */
   async setSpeaker(deviceId: string | undefined): Promise<void> {
-    if (this.audio && 'setSinkId' in this.audio && deviceId !== undefined) await this.audio.setSinkId(deviceId);
+    this.speaker = deviceId;
+    if (this.audio && 'setSinkId' in this.audio && this.audio.sinkId !== (deviceId ?? '')) await this.audio.setSinkId(deviceId ?? '');
   }
 
   close(): void {
@@ -156,7 +167,9 @@ export class CallMedia {
 
   private async sendTrack(): Promise<MediaStreamTrack> {
     if (this.track === undefined) {
-      this.track = (await this.options.microphone()).clone();
+      const source = await this.options.microphone();
+      this.track = source.clone();
+      this.source = source;
       this.track.enabled = !this.muted;
     }
     return this.track;
@@ -170,7 +183,7 @@ export class CallMedia {
       this.options.attachAudio(this.audio);
     }
     this.audio.srcObject = stream;
-    void this.setSpeaker(this.options.speakerId()).catch(() => undefined);
+    void this.setSpeaker(this.speaker ?? this.options.speakerId()).catch(() => undefined);
     void this.audio.play().catch(() => undefined);
   }
 

@@ -40,12 +40,14 @@ test('keeps working after a reload (token kept for the tab, not in the URL)', as
   await expect(page.getByRole('region', { name: 'Host' }).getByRole('definition').first()).toHaveText(`Callscope ${version}`);
 });
 
-test('says plainly that calling is not available yet', async ({ page, host }) => {
+test('with no account yet, the phone opens on the account form and says how to start', async ({ page, host }) => {
   await page.goto(host.url);
+  await expect(page.getByRole('form', { name: 'New account' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Phone' }).click();
   const call = page.getByRole('region', { name: 'Call' });
-  await expect(call.getByRole('button', { name: 'Call' })).toBeDisabled();
-  await expect(call.getByLabel('Number or SIP address')).toBeDisabled();
-  await expect(call).toContainText('Calling is not available yet');
+  await expect(call).toContainText('Add your SIP account to start calling.');
+  await call.getByRole('button', { name: 'Add an account' }).click();
+  await expect(page.getByRole('form', { name: 'New account' })).toBeVisible();
 });
 
 test('first screen screenshot', async ({ page, host }, testInfo) => {

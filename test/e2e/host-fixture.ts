@@ -32,6 +32,7 @@ async function startHost(): Promise<{ host: RunningHost; stop: () => Promise<voi
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  child.once('exit', (code, signal) => { output += `\n[host exited: code ${code} signal ${signal}]\n`; });
   const stop = async (): Promise<void> => {
     await killChild(child);
     await rm(dataDir, { recursive: true, force: true });

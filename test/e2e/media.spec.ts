@@ -41,4 +41,8 @@ test('the microphone check in the UI opens and releases the microphone', async (
   await page.goto(host.url);
   await page.getByRole('button', { name: 'Test microphone' }).click();
   await expect(page.getByRole('status', { name: 'Microphone check' })).toHaveText(/^Microphone works: /);
+  // The level meter moves with Chromium's fake microphone (a beep), then the test is stopped.
+  await expect.poll(async () => Number(await page.getByRole('meter', { name: 'Microphone level' }).getAttribute('aria-valuenow') ?? await page.getByRole('meter', { name: 'Microphone level' }).evaluate((m) => (m as unknown as { value: number }).value)), { timeout: 10_000 }).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Stop microphone test' }).click();
+  await expect(page.getByRole('button', { name: 'Test microphone' })).toHaveAttribute('aria-pressed', 'false');
 });
