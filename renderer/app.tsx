@@ -129,7 +129,8 @@ export function App({ client }: AppProps) {
               <div className="column">
                 <Dialer api={client.api} store={phone.store} accounts={accounts} statuses={snapshot.statuses} dialRequest={snapshot.dialRequest}
                   inputRef={dialInput} disabled={!connected || !snapshot.media.owner} onAddAccount={() => setView({ kind: 'settings' })} />
-                <QualityPanel call={current} quality={current === undefined ? undefined : snapshot.quality.get(current.id)} />
+                <QualityPanel call={current} quality={current === undefined ? undefined : snapshot.quality.get(current.id)}
+                  microphone={current === undefined ? undefined : phone.media.media(current.id)?.sending?.label} />
                 <ShortcutHelp />
               </div>
               <div className="column">

@@ -7,7 +7,14 @@ import { mosWords, sparkline, WARNING_WORDS, type QualityState } from '../lib/qu
 const CHART_W = 320;
 const CHART_H = 64;
 
-export function QualityPanel({ call, quality }: { readonly call: CallView | undefined; readonly quality: QualityState | undefined }) {
+export interface QualityPanelProps {
+  readonly call: CallView | undefined;
+  readonly quality: QualityState | undefined;
+  /** The label of the microphone the call sends now. */
+  readonly microphone: string | undefined;
+}
+
+export function QualityPanel({ call, quality, microphone }: QualityPanelProps) {
   if (call === undefined) return null;
   const s = quality?.latest;
   return (
@@ -24,6 +31,7 @@ export function QualityPanel({ call, quality }: { readonly call: CallView | unde
           )}
           <dl className="facts quality-facts" aria-label="Media statistics">
             <dt>Codec</dt><dd>{s.codec ?? '—'}</dd>
+            <dt>Microphone</dt><dd data-stat="microphone">{microphone || '—'}</dd>
             <dt>Connection</dt><dd>ICE {s.iceState}{s.dtlsState !== undefined ? `, DTLS ${s.dtlsState}` : ''}</dd>
             <dt>Packets in</dt><dd data-stat="packets-in">{s.inbound.packets}</dd>
             <dt>Packets out</dt><dd data-stat="packets-out">{s.outbound.packets}</dd>

@@ -143,12 +143,16 @@ export class CallMedia {
     return this.earlyDialog;
   }
 
+  /**
+   * One audio m-line, so BUNDLE buys nothing; 'balanced' (not 'max-bundle') because an
+   * offer from a gateway without a=group:BUNDLE is otherwise refused by setRemoteDescription.
+   */
   private async ensure(iceServers: readonly IceServerConfig[]): Promise<RTCPeerConnection> {
     if (this.closed) throw new Error('the call\'s media is closed');
     if (this.pc) return this.pc;
     const pc = new RTCPeerConnection({
       iceServers: iceServers.map((s) => ({ urls: [...s.urls], ...(s.username ? { username: s.username } : {}), ...(s.credential ? { credential: s.credential } : {}) })),
-      bundlePolicy: 'max-bundle',
+      bundlePolicy: 'balanced',
       rtcpMuxPolicy: 'require',
     });
     pc.addEventListener('track', (event) => this.play(event.streams[0] ?? new MediaStream([event.track])));
