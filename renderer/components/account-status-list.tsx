@@ -31,12 +31,13 @@ export function AccountStatusList({ api, accounts, statuses, now, onEdit }: Acco
         {accounts.map((account) => {
           const status = statuses.get(account.id);
           const text = accountStatusText(status, now);
-          const name = account.label || account.displayName || addressOfRecord(account);
+          const address = status?.aor.replace(/^sips?:/, '') ?? addressOfRecord(account);
+          const name = account.label || account.displayName;
           return (
             <li key={account.id} className={`account-state state-${text.tone}`}>
               <span className="status-dot" aria-hidden="true" />
               <div className="account-state-text">
-                <span className="account-name">{name} <span className="mono muted">{status?.aor.replace(/^sip:/, '') ?? addressOfRecord(account)}</span></span>
+                <span className="account-name">{name === '' ? address : <>{name} <span className="mono muted">{address}</span></>}</span>
                 <span role="status" aria-label={`Registration of ${addressOfRecord(account)}`} className="account-state-words">
                   <strong>{text.label}</strong>{text.detail !== undefined && <span className="account-state-detail"> — {text.detail}</span>}
                 </span>

@@ -56,7 +56,7 @@ export function CallCard({ call, api, store, muted, others, now, onDiagnostics, 
       <div className="call-state" role="status" aria-label="Call state">
         <strong className="call-title">{text.title}</strong>
         {text.detail !== undefined && <span className="call-detail">{text.detail}</span>}
-        {ended && call.end?.status !== undefined && !text.title.includes(String(call.end.status)) && (
+        {text.tone === 'failed' && call.end?.status !== undefined && !text.title.includes(String(call.end.status)) && (
           <span className="call-detail">SIP status {call.end.status}</span>
         )}
         {ended && call.end?.reasonHeader !== undefined && <span className="call-detail mono">Reason: {call.end.reasonHeader}</span>}

@@ -51,7 +51,7 @@ test('dials a reliable-183 far end: early media heard before the answer, then tw
 
 test('an incoming call from a SIPp caller: rings, is answered, audio both ways, and the caller\'s hangup is shown', async ({ page, host, lab }, testInfo) => {
   await openPhone(page, host, lab, 'alice');
-  const caller = await lab.startUac('uac-basic', 'alice', { pauseMs: 5000, timeoutS: 30 });
+  const caller = await lab.startUac('uac-basic', 'alice', { pauseMs: 9000, timeoutS: 40 });
   await expect(callState(page)).toContainText('Incoming call', { timeout: 15_000 });
   await expect(callCard(page)).toContainText('SIPp caller');
   await expect.poll(() => tonePlaying(page, 'ringtone')).toBe(true);
