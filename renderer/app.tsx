@@ -73,7 +73,8 @@ export function App({ client }: AppProps) {
     phone.store.requestDial(target);
   };
 
-  const current = [...calls].reverse().find((c) => isConnected(c) || c.phase === 'early-media') ?? [...calls].reverse().find((c) => snapshot.quality.has(c.id));
+  // Live quality follows the call being talked on (or heard in early media); it goes when the call ends.
+  const current = [...calls].reverse().find((c) => isConnected(c) || c.phase === 'early-media');
 
   return (
     <div className="shell">

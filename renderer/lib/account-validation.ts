@@ -1,7 +1,7 @@
 // Validation of the account form as the user types, with the contract's own schemas (the
 // host checks the same rules again on save).
 import {
-  displayNameSchema, iceServerUrlSchema, serverUrlSchema, sipDomainSchema, sipUserSchema, tlsOptionsSchema,
+  authUserSchema, displayNameSchema, iceServerUrlSchema, serverUrlSchema, sipDomainSchema, sipUserSchema, tlsOptionsSchema,
 } from '../../main/contract/accounts.js';
 import type { z } from 'zod';
 
@@ -41,6 +41,7 @@ export function validateAccountDraft(draft: AccountDraft): DraftErrors {
   };
   set('serverUrl', firstIssue(serverUrlSchema, draft.serverUrl));
   set('user', firstIssue(sipUserSchema, draft.user));
+  set('authUser', firstIssue(authUserSchema, draft.authUser));
   set('domain', firstIssue(sipDomainSchema, draft.domain));
   set('displayName', firstIssue(displayNameSchema, draft.displayName));
   set('label', firstIssue(displayNameSchema, draft.label));

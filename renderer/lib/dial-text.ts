@@ -23,7 +23,7 @@ export function rememberTarget(list: readonly RecentTarget[], target: string, at
 
 const RECENT_KEY = 'callscope.recent-targets.v1';
 
-export function loadRecent(storage: Pick<Storage, 'getItem'>): RecentTarget[] {
+export function loadRecent(storage: { getItem(key: string): string | null }): RecentTarget[] {
   try {
     const value: unknown = JSON.parse(storage.getItem(RECENT_KEY) ?? '[]');
     if (!Array.isArray(value)) return [];
@@ -34,7 +34,7 @@ export function loadRecent(storage: Pick<Storage, 'getItem'>): RecentTarget[] {
   }
 }
 
-export function saveRecent(storage: Pick<Storage, 'setItem'>, list: readonly RecentTarget[]): void {
+export function saveRecent(storage: { setItem(key: string, value: string): void }, list: readonly RecentTarget[]): void {
   try {
     storage.setItem(RECENT_KEY, JSON.stringify(list));
   } catch {
