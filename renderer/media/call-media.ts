@@ -16,6 +16,11 @@ export interface CallMediaOptions {
   readonly attachAudio: (element: HTMLAudioElement) => void;
 }
 
+/** After the bound, how long a description without any candidate may wait for its first one. */
+const NO_CANDIDATE_GRACE_MS = 500;
+/** Without ICE servers: how long after the last host candidate the description goes. */
+const HOST_SETTLE_MS = 40;
+
 export class CallMedia {
   private pc: RTCPeerConnection | undefined;
   private track: MediaStreamTrack | undefined;
@@ -38,14 +43,16 @@ export class CallMedia {
   }
 
   async createOffer(direction: MediaDirectionName | undefined, iceServers: readonly IceServerConfig[]): Promise<string> {
+    const asked = performance.now();
     const pc = await this.ensure(iceServers);
     const transceiver = this.audioTransceiver(pc) ?? pc.addTransceiver(await this.sendTrack(), { direction: 'sendrecv' });
     transceiver.direction = direction ?? 'sendrecv';
     await pc.setLocalDescription(await pc.createOffer());
-    return this.gathered(pc);
+    return this.gathered(pc, asked, iceServers.length === 0);
   }
 
   async createAnswer(offer: string, direction: MediaDirectionName | undefined, iceServers: readonly IceServerConfig[]): Promise<string> {
+    const asked = performance.now();
     const pc = await this.ensure(iceServers);
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
     const transceiver = this.audioTransceiver(pc);
@@ -53,7 +60,7 @@ export class CallMedia {
     if (transceiver.sender.track === null) await transceiver.sender.replaceTrack(await this.sendTrack());
     transceiver.direction = direction ?? 'sendrecv';
     await pc.setLocalDescription(await pc.createAnswer());
-    return this.gathered(pc);
+    return this.gathered(pc, asked, iceServers.length === 0);
   }
 
   /**
@@ -191,22 +198,50 @@ export class CallMedia {
     void this.audio.play().catch(() => undefined);
   }
 
-  /** The local description once gathering completes, or when the bound passes (with what was gathered so far). */
-  private gathered(pc: RTCPeerConnection): Promise<string> {
+  /**
+   * The local description once gathering completes, or when the bound passes with what was
+   * gathered so far. The bound counts from when the host asked (opening the microphone and
+   * creating the offer are inside it), so the INVITE leaves at most `gatherBoundMs` after
+   * the dial; only a description with no candidate at all waits a little longer for one.
+   * Without ICE servers only host candidates can come, and they come within milliseconds,
+   * while Chromium reports 'complete' some 120 ms later: the description goes once the
+   * candidates have settled (HOST_SETTLE_MS without a new one).
+   */
+  private gathered(pc: RTCPeerConnection, asked: number, hostOnly: boolean): Promise<string> {
     return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = () => {
         clearTimeout(timer);
+        clearTimeout(settle);
         pc.removeEventListener('icegatheringstatechange', onChange);
+        pc.removeEventListener('icecandidate', onCandidate);
         const sdp = pc.localDescription?.sdp;
         if (sdp === undefined) reject(new Error('no local description'));
         else resolve(sdp);
       };
+      const hasCandidate = () => /^a=candidate:/m.test(pc.localDescription?.sdp ?? '');
       const onChange = () => {
         if (pc.iceGatheringState === 'complete') finish();
       };
-      const timer = setTimeout(finish, this.options.gatherBoundMs);
+      let boundPassed = false;
+      let settle: ReturnType<typeof setTimeout> | undefined;
+      const onCandidate = (event: RTCPeerConnectionIceEvent) => {
+        if (boundPassed && hasCandidate()) finish();
+        else if (hostOnly && event.candidate !== null) {
+          clearTimeout(settle);
+          settle = setTimeout(finish, HOST_SETTLE_MS);
+        }
+      };
+      const onBound = () => {
+        boundPassed = true;
+        if (hasCandidate()) finish();
+        else timer = setTimeout(finish, NO_CANDIDATE_GRACE_MS);
+      };
+      timer = setTimeout(onBound, Math.max(0, asked + this.options.gatherBoundMs - performance.now()));
       pc.addEventListener('icegatheringstatechange', onChange);
+      pc.addEventListener('icecandidate', onCandidate);
       if (pc.iceGatheringState === 'complete') finish();
     });
   }
+
 }

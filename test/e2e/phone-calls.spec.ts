@@ -38,6 +38,9 @@ test('dials a reliable-183 far end: early media heard before the answer, then tw
   }, { timeout: 10_000, message: 'two-way audio after the answer' }).toBe(true);
   await expect(page.getByRole('region', { name: 'Call quality' })).toContainText('PCMU/8000');
   await keepScreenshot(page, testInfo, 'phone-connected');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await keepScreenshot(page, testInfo, 'phone-connected-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   await callCard(page).getByRole('button', { name: 'Hang up' }).click();
   await expect(callState(page)).toContainText('You hung up');
