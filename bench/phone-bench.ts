@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Page } from '@playwright/test';
+import { startLab } from '../test/lab/lab.js';
 import { startFakeRegistrar } from './phone-fake-registrar.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -107,12 +108,6 @@ async function sipJsOfferMs(page: Page, iceServers: string[]): Promise<number[]>
 }
 
 async function inCallHeap(page: Page, url: string): Promise<string> {
-  let startLab: typeof import('../test/lab/lab.js').startLab;
-  try {
-    ({ startLab } = await import('../test/lab/lab.js'));
-  } catch {
-    return 'skipped (the lab is not available)';
-  }
   const lab = await startLab({ name: 'bench-phone', capture: false }).catch((error: unknown) => error as Error);
   if (lab instanceof Error) return `skipped (${lab.message.split('\n')[0]})`;
   try {
