@@ -1,7 +1,7 @@
 // What the phone's lab tests share: the SIP lab and a browser-mode host per test, an
 // account added through the UI (WSS with the lab's CA, digest), and readers of what the UI
 // shows (call state, live statistics, the local tones).
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { expect } from '@playwright/test';
@@ -98,6 +98,6 @@ export async function keepScreenshot(page: Page, testInfo: TestInfo, name: strin
   if (process.env['CALLSCOPE_DOCS_SCREENSHOTS'] === '1') {
     const dir = join(projectRoot, 'docs', 'screenshots');
     mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, `${name}.png`) });
+    copyFileSync(path, join(dir, `${name}.png`));
   }
 }
