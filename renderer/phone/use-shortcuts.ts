@@ -20,15 +20,21 @@ export function useShortcuts(api: AppApi, store: PhoneStore, calls: readonly Cal
       const ringing = calls.find(isRingingIn);
       const current = [...calls].reverse().find(isConnected) ?? [...calls].reverse().find((c) => c.phase !== 'ended' && !isRingingIn(c));
       const handled = (): void => event.preventDefault();
+      // What a key did is not shown by a click: a refusal goes to the notices.
+      const report = (result: Promise<{ ok: boolean; error?: { message: string } }>): void => {
+        void result.then((r) => {
+          if (!r.ok) store.notify('error', r.error?.message ?? 'That did not work');
+        });
+      };
       switch (action.kind) {
         case 'answer':
-          if (ringing) { handled(); void api.answer({ callId: ringing.id }); }
+          if (ringing) { handled(); report(api.answer({ callId: ringing.id })); }
           return;
         case 'decline':
-          if (ringing) { handled(); void api.reject({ callId: ringing.id, status: 603 }); }
+          if (ringing) { handled(); report(api.reject({ callId: ringing.id, status: 603 })); }
           return;
         case 'hangup':
-          if (current) { handled(); void api.hangup({ callId: current.id }); }
+          if (current) { handled(); report(api.hangup({ callId: current.id })); }
           return;
         case 'mute':
           if (current && isConnected(current)) { handled(); store.setMuted(current.id, !muted.has(current.id)); }
@@ -36,11 +42,11 @@ export function useShortcuts(api: AppApi, store: PhoneStore, calls: readonly Cal
         case 'hold':
           if (current && isConnected(current)) {
             handled();
-            void (current.hold.local ? api.resume({ callId: current.id }) : api.hold({ callId: current.id }));
+            report(current.hold.local ? api.resume({ callId: current.id }) : api.hold({ callId: current.id }));
           }
           return;
         case 'digit':
-          if (current && isConnected(current)) { handled(); void api.sendDtmf({ callId: current.id, tones: action.digit }); }
+          if (current && isConnected(current)) { handled(); report(api.sendDtmf({ callId: current.id, tones: action.digit })); }
           return;
         case 'focus-dial':
           handled();
