@@ -5,6 +5,7 @@ import type { AppInfo, CallView, HistoryEntry } from '../main/contract/app-api.j
 import type { AppClient, ConnectionState } from './api/app-client.js';
 import { AccountSettings } from './components/account-settings.js';
 import { AccountStatusList } from './components/account-status-list.js';
+import { AlertsPanel, useIncomingNotification } from './components/alerts-panel.js';
 import { CallCard } from './components/call-card.js';
 import { ConnectionStatus } from './components/connection-status.js';
 import { DevicesPanel } from './components/devices-panel.js';
@@ -58,6 +59,7 @@ export function App({ client }: AppProps) {
   useShortcuts(client.api, phone.store, calls, snapshot.muted, dialInput);
 
   const ringing = calls.find(isRingingIn);
+  useIncomingNotification(ringing);
   useEffect(() => {
     document.title = ringing ? `Incoming call: ${ringing.peer.display || ringing.peer.uri} — Callscope` : 'Callscope';
   }, [ringing?.id]);
@@ -147,6 +149,7 @@ export function App({ client }: AppProps) {
               </div>
               <div className="column">
                 <DevicesPanel devices={phone.devices} deviceError={phone.media.deviceError} />
+                <AlertsPanel />
                 <HostInfo info={info} />
               </div>
             </div>
