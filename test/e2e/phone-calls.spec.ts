@@ -5,7 +5,7 @@
 // microphone during a call without renegotiating. A screenshot of each state is kept.
 import { expect } from '@playwright/test';
 import {
-  callCard, callState, dial, keepScreenshot, openPhone, phoneLabTest, receivedMethods, shownStats, tonePlaying,
+  callCard, callState, dial, keepScreenshot, openPhone, phoneLabTest, receivedMethods, SIPP_LIFETIME, shownStats, tonePlaying,
 } from './phone-lab.js';
 
 const test = phoneLabTest('e2e-phone-calls');
@@ -14,7 +14,7 @@ test.describe.configure({ timeout: 90_000 });
 test('dials a reliable-183 far end: early media heard before the answer, then two-way audio, then hang up', async ({ page, host, lab }, testInfo) => {
   await openPhone(page, host, lab, 'alice');
   await keepScreenshot(page, testInfo, 'phone-registered');
-  const farEnd = await lab.startUas('uas-reliable-183-long-early-media', { pauseMs: 6000 });
+  const farEnd = await lab.startUas('uas-reliable-183-long-early-media', { ...SIPP_LIFETIME, pauseMs: 8000 });
   await dial(page, lab.farEndUri(farEnd.port));
 
   // Early media: the 183's answer applied as pranswer and played; the local ringback silent.
@@ -23,7 +23,7 @@ test('dials a reliable-183 far end: early media heard before the answer, then tw
   await expect.poll(async () => {
     early = await shownStats(page);
     return early.packetsIn > 0 && early.levelIn > 0;
-  }, { timeout: 5_000, message: 'inbound audio while the UI shows early media' }).toBe(true);
+  }, { timeout: 7_000, message: 'inbound audio while the UI shows early media' }).toBe(true);
   await expect(callState(page)).toContainText('Early media');
   expect(await tonePlaying(page, 'ringback')).toBe(false);
   await testInfo.attach('early media', { body: JSON.stringify(early), contentType: 'application/json' });
@@ -54,7 +54,7 @@ test('dials a reliable-183 far end: early media heard before the answer, then tw
 
 test('an incoming call from a SIPp caller: rings, is answered, audio both ways, and the caller\'s hangup is shown', async ({ page, host, lab }, testInfo) => {
   await openPhone(page, host, lab, 'alice');
-  const caller = await lab.startUac('uac-basic', 'alice', { pauseMs: 9000, timeoutS: 40 });
+  const caller = await lab.startUac('uac-basic', 'alice', { ...SIPP_LIFETIME, pauseMs: 9000 });
   await expect(callState(page)).toContainText('Incoming call', { timeout: 15_000 });
   await expect(callCard(page)).toContainText('SIPp caller');
   await expect.poll(() => tonePlaying(page, 'ringtone')).toBe(true);
@@ -76,7 +76,7 @@ test('an incoming call from a SIPp caller: rings, is answered, audio both ways, 
 
 test('a microphone change during a call keeps the call and its audio: replaceTrack, no re-INVITE', async ({ page, host, lab }, testInfo) => {
   await openPhone(page, host, lab, 'alice');
-  const farEnd = await lab.startUas('uas-ringing-answer');
+  const farEnd = await lab.startUas('uas-ringing-answer', SIPP_LIFETIME);
   await dial(page, lab.farEndUri(farEnd.port));
   await expect(callState(page)).toContainText('Connected', { timeout: 15_000 });
   await expect.poll(async () => (await shownStats(page)).packetsOut, { timeout: 10_000 }).toBeGreaterThan(25);

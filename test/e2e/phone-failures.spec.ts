@@ -5,7 +5,7 @@
 import { expect } from '@playwright/test';
 import { allocatePortBlock } from '../lab/ports.js';
 import {
-  addAccount, callCard, callState, dial, keepScreenshot, openPhone, phoneLabTest, receivedMethods, registration, tonePlaying,
+  addAccount, callCard, callState, dial, keepScreenshot, openPhone, phoneLabTest, receivedMethods, SIPP_LIFETIME, registration, tonePlaying,
 } from './phone-lab.js';
 
 const test = phoneLabTest('e2e-phone-failures');
@@ -13,7 +13,7 @@ test.describe.configure({ timeout: 90_000 });
 
 test('busy: "Busy (486 Busy Here)"', async ({ page, host, lab }, testInfo) => {
   await openPhone(page, host, lab, 'alice');
-  const farEnd = await lab.startUas('uas-busy');
+  const farEnd = await lab.startUas('uas-busy', SIPP_LIFETIME);
   await dial(page, lab.farEndUri(farEnd.port));
   await expect(callState(page)).toContainText('Busy (486 Busy Here)', { timeout: 15_000 });
   await keepScreenshot(page, testInfo, 'phone-busy');
@@ -22,7 +22,7 @@ test('busy: "Busy (486 Busy Here)"', async ({ page, host, lab }, testInfo) => {
 
 test('ringing with the local ringback (180 without SDP), then cancelled by us: "Cancelled"', async ({ page, host, lab }, testInfo) => {
   await openPhone(page, host, lab, 'alice');
-  const farEnd = await lab.startUas('uas-ringing-forever');
+  const farEnd = await lab.startUas('uas-ringing-forever', SIPP_LIFETIME);
   await dial(page, lab.farEndUri(farEnd.port));
   await expect(callState(page)).toContainText('Ringing', { timeout: 15_000 });
   await expect(callState(page)).toContainText('you hear the ringback tone');

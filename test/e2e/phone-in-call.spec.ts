@@ -4,7 +4,7 @@
 // by its role and accessible name. Then the proxy goes away mid-call.
 import { expect } from '@playwright/test';
 import {
-  callCard, callState, dial, keepScreenshot, openPhone, phoneLabTest, receivedMethods, shownStats,
+  callCard, callState, dial, keepScreenshot, openPhone, phoneLabTest, receivedMethods, SIPP_LIFETIME, shownStats,
 } from './phone-lab.js';
 
 const test = phoneLabTest('e2e-phone-in-call');
@@ -17,7 +17,7 @@ function inviteBodies(messageLog: string): string[] {
 
 test('mute, hold, resume and hang up from the keyboard; hold is a re-INVITE with one m-line', async ({ page, host, lab }, testInfo) => {
   await openPhone(page, host, lab, 'alice');
-  const farEnd = await lab.startUas('uas-hold-resume');
+  const farEnd = await lab.startUas('uas-hold-resume', SIPP_LIFETIME);
   await dial(page, lab.farEndUri(farEnd.port));
   await expect(callState(page)).toContainText('Connected', { timeout: 15_000 });
   await expect.poll(async () => (await shownStats(page)).packetsIn, { timeout: 10_000 }).toBeGreaterThan(25);
@@ -60,7 +60,7 @@ test('mute, hold, resume and hang up from the keyboard; hold is a re-INVITE with
 
 test('tones from the call keypad and the keyboard reach the far end, in order, by the method the call shows', async ({ page, host, lab }, testInfo) => {
   await openPhone(page, host, lab, 'alice');
-  const farEnd = await lab.startUas('uas-answer-dtmf-info');
+  const farEnd = await lab.startUas('uas-answer-dtmf-info', SIPP_LIFETIME);
   await dial(page, lab.farEndUri(farEnd.port));
   await expect(callState(page)).toContainText('Connected', { timeout: 15_000 });
   const card = callCard(page);
@@ -87,7 +87,7 @@ test('tones from the call keypad and the keyboard reach the far end, in order, b
 
 test('the proxy goes away mid-call: the call and its audio go on, the account says it is retrying, and hanging up says what happened', async ({ page, host, lab }, testInfo) => {
   await openPhone(page, host, lab, 'alice');
-  const farEnd = await lab.startUas('uas-ringing-answer');
+  const farEnd = await lab.startUas('uas-ringing-answer', SIPP_LIFETIME);
   await dial(page, lab.farEndUri(farEnd.port));
   await expect(callState(page)).toContainText('Connected', { timeout: 15_000 });
   await lab.stopProxy();

@@ -10,6 +10,12 @@ import type { Lab } from '../lab/lab.js';
 import { parseSippTrace } from '../lab/sipp-trace.js';
 import { hostFixture, projectRoot, type RunningHost } from './host-fixture.js';
 
+/**
+ * SIPp far ends and callers live as long as a test may (SIPp's own default is 30 s: on a
+ * busy machine a call's steps can outlast it, and a BYE then finds nobody).
+ */
+export const SIPP_LIFETIME = { timeoutS: 85 } as const;
+
 export function phoneLabTest(name: string) {
   return labTest({ name }).extend<{ host: RunningHost }>({ host: hostFixture });
 }
