@@ -1,49 +1,82 @@
-// The first screen: who the host is, the accounts, and what works today.
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { AppInfo, SettingsView } from '../main/contract/app-api.js';
+// The phone: registration always in view, the dial field, the calls as they happen, live
+// quality, devices and history; settings (accounts, devices, host) one click away.
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { AppInfo, CallView, HistoryEntry } from '../main/contract/app-api.js';
 import type { AppClient, ConnectionState } from './api/app-client.js';
 import { AccountSettings } from './components/account-settings.js';
-import { CallPanel } from './components/call-panel.js';
+import { AccountStatusList } from './components/account-status-list.js';
+import { AlertsPanel, useIncomingNotification } from './components/alerts-panel.js';
+import { CallCard } from './components/call-card.js';
 import { ConnectionStatus } from './components/connection-status.js';
+import { DevicesPanel } from './components/devices-panel.js';
+import { DiagnosticsPlaceholder, openDiagnostics, type DiagnosticsTarget } from './components/diagnostics-placeholder.js';
+import { Dialer } from './components/dialer.js';
+import { HistoryList } from './components/history-list.js';
 import { HostInfo } from './components/host-info.js';
-import { MicrophoneCheck } from './components/microphone-check.js';
+import { MediaOwnerBanner } from './components/media-owner-banner.js';
+import { QualityPanel } from './components/quality-panel.js';
+import { ShortcutHelp } from './components/shortcut-help.js';
+import { isConnected, isRingingIn } from './lib/call-text.js';
+import { phoneFor, useNow, usePhoneSnapshot } from './phone/use-phone.js';
+import { useShortcuts } from './phone/use-shortcuts.js';
 
 export interface AppProps {
   readonly client: AppClient;
 }
 
+type View = { kind: 'phone' } | { kind: 'settings'; editId?: string } | { kind: 'diagnostics'; target: DiagnosticsTarget };
+
 function useConnectionState(client: AppClient): ConnectionState {
-  return useSyncExternalStore(
-    (onChange) => client.subscribe(onChange),
-    () => client.state(),
-  );
+  return useSyncExternalStore((onChange) => client.subscribe(onChange), () => client.state());
 }
 
 export function App({ client }: AppProps) {
   const connection = useConnectionState(client);
   const connected = connection.kind === 'connected';
+  const phone = phoneFor(client.api);
+  const snapshot = usePhoneSnapshot(phone.store);
   const [info, setInfo] = useState<AppInfo | undefined>();
-  const [settings, setSettings] = useState<SettingsView | undefined>();
-  const [loadError, setLoadError] = useState<string | undefined>();
-
-  useEffect(() => client.api.onEvent((event) => {
-    if (event.type === 'settings-changed') setSettings(event.settings);
-  }), [client]);
+  const [view, setView] = useState<View>({ kind: 'phone' });
+  const dialInput = useRef<HTMLInputElement>(null);
+  const accounts = snapshot.settings?.accounts ?? [];
+  const calls = snapshot.calls;
+  const ticking = calls.some((c) => c.phase !== 'ended') || [...snapshot.statuses.values()].some((s) => s.state === 'retrying');
+  const now = useNow(ticking);
 
   useEffect(() => {
     if (!connected) return;
-    let current = true;
-    void Promise.all([client.api.getAppInfo(), client.api.getSettings()]).then(([infoResult, settingsResult]) => {
-      if (!current) return;
-      if (infoResult.ok) setInfo(infoResult.value);
-      if (settingsResult.ok) setSettings(settingsResult.value);
-      const failure = !infoResult.ok ? infoResult.error : !settingsResult.ok ? settingsResult.error : undefined;
-      setLoadError(failure?.message);
+    void phone.store.load();
+    void client.api.getAppInfo().then((result) => {
+      if (result.ok) setInfo(result.value);
     });
-    return () => {
-      current = false;
-    };
-  }, [client, connected]);
+  }, [client, connected, phone]);
+
+  // Until an account exists, the phone opens on the account form.
+  useEffect(() => {
+    if (snapshot.settings !== undefined && snapshot.settings.accounts.length === 0) setView({ kind: 'settings' });
+  }, [snapshot.settings === undefined]);
+
+  useShortcuts(client.api, phone.store, calls, snapshot.muted, dialInput);
+
+  const ringing = calls.find(isRingingIn);
+  useIncomingNotification(ringing);
+  useEffect(() => {
+    document.title = ringing ? `Incoming call: ${ringing.peer.display || ringing.peer.uri} — Callscope` : 'Callscope';
+  }, [ringing?.id]);
+
+  const showDiagnostics = (target: DiagnosticsTarget): void => {
+    openDiagnostics(target);
+    setView({ kind: 'diagnostics', target });
+  };
+  const callDiagnostics = (call: CallView) => showDiagnostics({ key: `recent:${call.id}`, sipCallId: call.sipCallId, peer: call.peer.display || call.peer.uri });
+  const historyDiagnostics = (entry: HistoryEntry) => showDiagnostics({ key: entry.diagnosticsKey ?? `history:${entry.id}`, peer: entry.peerDisplay || entry.peerUri });
+  const callBack = (target: string): void => {
+    setView({ kind: 'phone' });
+    phone.store.requestDial(target);
+  };
+
+  // Live quality follows the call being talked on (or heard in early media); it goes when the call ends.
+  const current = [...calls].reverse().find((c) => isConnected(c) || c.phase === 'early-media');
 
   return (
     <div className="shell">
@@ -55,6 +88,12 @@ export function App({ client }: AppProps) {
             <p className="tagline">WebRTC softphone that shows what every SIP transaction really did</p>
           </div>
         </div>
+        <nav className="tabs" aria-label="Views">
+          <button type="button" className="tab" aria-current={view.kind === 'phone' ? 'page' : undefined} onClick={() => setView({ kind: 'phone' })}>
+            Phone{snapshot.missed > 0 ? ` (${snapshot.missed} missed)` : ''}
+          </button>
+          <button type="button" className="tab" aria-current={view.kind === 'settings' ? 'page' : undefined} onClick={() => setView({ kind: 'settings' })}>Settings</button>
+        </nav>
         <ConnectionStatus state={connection} />
       </header>
 
@@ -67,21 +106,54 @@ export function App({ client }: AppProps) {
         </main>
       ) : (
         <main className="content">
-          {loadError !== undefined && (
-            <p className="banner banner-error" role="alert">
-              {loadError}
-            </p>
+          {snapshot.notices.map((n) => (
+            <div key={n.id} className={`banner banner-${n.level === 'info' ? 'ok' : 'error'} row`} role={n.level === 'info' ? 'status' : 'alert'}>
+              <span>{n.text}</span>
+              <button type="button" className="secondary" onClick={() => phone.store.dismissNotice(n.id)}>Dismiss</button>
+            </div>
+          ))}
+          <MediaOwnerBanner state={snapshot.media} connected={connected} onTakeOver={() => void phone.store.forceClaim()} />
+          <AccountStatusList api={client.api} accounts={accounts} statuses={snapshot.statuses} now={now} onEdit={(id) => setView({ kind: 'settings', editId: id })} />
+
+          {view.kind === 'diagnostics' && <DiagnosticsPlaceholder target={view.target} onBack={() => setView({ kind: 'phone' })} />}
+
+          {/* Calls stay in view on every screen: settings can be changed during a call. */}
+          {calls.length > 0 && (
+            <section className="calls" aria-label="Calls">
+              {calls.map((call) => (
+                <CallCard key={call.id} call={call} api={client.api} store={phone.store} muted={snapshot.muted.has(call.id)} now={now}
+                  others={calls.filter((c) => c.id !== call.id && isConnected(c))} onDiagnostics={callDiagnostics} onCallBack={callBack} />
+              ))}
+            </section>
           )}
-          <div className="columns">
-            <div className="column">
-              <AccountSettings api={client.api} settings={settings} disabled={!connected} />
+
+          {view.kind === 'phone' && (
+            <div className="columns">
+              <div className="column">
+                <Dialer api={client.api} store={phone.store} accounts={accounts} statuses={snapshot.statuses} dialRequest={snapshot.dialRequest}
+                  inputRef={dialInput} disabled={!connected || !snapshot.media.owner} onAddAccount={() => setView({ kind: 'settings' })} />
+                <QualityPanel call={current} quality={current === undefined ? undefined : snapshot.quality.get(current.id)}
+                  microphone={current === undefined ? undefined : phone.media.media(current.id)?.sending?.label} />
+                <ShortcutHelp />
+              </div>
+              <div className="column">
+                <HistoryList api={client.api} entries={snapshot.history} missed={snapshot.missed} onCallBack={callBack} onDiagnostics={historyDiagnostics} />
+              </div>
             </div>
-            <div className="column">
-              <CallPanel info={info} />
-              <MicrophoneCheck />
-              <HostInfo info={info} />
+          )}
+
+          {view.kind === 'settings' && (
+            <div className="columns">
+              <div className="column">
+                <AccountSettings api={client.api} settings={snapshot.settings} disabled={!connected} editId={view.editId} />
+              </div>
+              <div className="column">
+                <DevicesPanel devices={phone.devices} deviceError={phone.media.deviceError} />
+                <AlertsPanel />
+                <HostInfo info={info} />
+              </div>
             </div>
-          </div>
+          )}
         </main>
       )}
     </div>

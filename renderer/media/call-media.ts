@@ -16,13 +16,20 @@ export interface CallMediaOptions {
   readonly attachAudio: (element: HTMLAudioElement) => void;
 }
 
+/** After the bound, how long a description without any candidate may wait for its first one. */
+const NO_CANDIDATE_GRACE_MS = 500;
+/** Without ICE servers: how long after the last host candidate the description goes. */
+const HOST_SETTLE_MS = 40;
+
 export class CallMedia {
   private pc: RTCPeerConnection | undefined;
   private track: MediaStreamTrack | undefined;
   private audio: HTMLAudioElement | undefined;
   private earlyDialog: string | undefined;
   private muted = false;
-  /** Time (performance.now) the first remote audio arrived, if it has. */
+  /** The shared microphone track the sent clone was made from (to skip a replace that changes nothing). */
+  private source: MediaStreamTrack | undefined;
+  private speaker: string | undefined;
   closed = false;
 
   constructor(private readonly options: CallMediaOptions) {}
@@ -36,14 +43,16 @@ export class CallMedia {
   }
 
   async createOffer(direction: MediaDirectionName | undefined, iceServers: readonly IceServerConfig[]): Promise<string> {
+    const asked = performance.now();
     const pc = await this.ensure(iceServers);
     const transceiver = this.audioTransceiver(pc) ?? pc.addTransceiver(await this.sendTrack(), { direction: 'sendrecv' });
     transceiver.direction = direction ?? 'sendrecv';
     await pc.setLocalDescription(await pc.createOffer());
-    return this.gathered(pc);
+    return this.gathered(pc, asked, iceServers.length === 0);
   }
 
   async createAnswer(offer: string, direction: MediaDirectionName | undefined, iceServers: readonly IceServerConfig[]): Promise<string> {
+    const asked = performance.now();
     const pc = await this.ensure(iceServers);
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
     const transceiver = this.audioTransceiver(pc);
@@ -51,7 +60,7 @@ export class CallMedia {
     if (transceiver.sender.track === null) await transceiver.sender.replaceTrack(await this.sendTrack());
     transceiver.direction = direction ?? 'sendrecv';
     await pc.setLocalDescription(await pc.createAnswer());
-    return this.gathered(pc);
+    return this.gathered(pc, asked, iceServers.length === 0);
   }
 
   /**
@@ -83,7 +92,9 @@ export class CallMedia {
     if (dtmf === undefined || dtmf === null || !dtmf.canInsertDTMF) throw new Error('this call cannot send RFC 4733 DTMF (no telephone-event negotiated)');
     const gap = 70;
     await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), tones.length * (durationMs + gap) + 1000);
       const done = () => {
+        clearTimeout(timer);
         dtmf.removeEventListener('tonechange', onTone);
         resolve();
       };
@@ -92,7 +103,6 @@ export class CallMedia {
       };
       dtmf.addEventListener('tonechange', onTone);
       dtmf.insertDTMF(tones, Math.max(40, durationMs), gap);
-      setTimeout(done, tones.length * (durationMs + gap) + 1000);
     });
   }
 
@@ -103,17 +113,25 @@ export class CallMedia {
 
   /** The microphone changed: swap the track in place (no renegotiation, no second m-line). */
   async replaceMicrophone(track: MediaStreamTrack): Promise<void> {
+    if (this.closed || track === this.source) return;
     const sender = this.pc ? this.audioTransceiver(this.pc)?.sender : undefined;
     const clone = track.clone();
     clone.enabled = !this.muted;
     if (sender) await sender.replaceTrack(clone);
     this.track?.stop();
     this.track = clone;
+    this.source = track;
   }
 
-  /** The speaker changed. */
+  /** The track being sent now (a clone of the shared microphone). */
+  get sending(): MediaStreamTrack | undefined {
+    return this.track;
+  }
+
+  /** The speaker changed (undefined: the system default, '' for setSinkId). */
   async setSpeaker(deviceId: string | undefined): Promise<void> {
-    if (this.audio && 'setSinkId' in this.audio && deviceId !== undefined) await this.audio.setSinkId(deviceId);
+    this.speaker = deviceId;
+    if (this.audio && 'setSinkId' in this.audio && this.audio.sinkId !== (deviceId ?? '')) await this.audio.setSinkId(deviceId ?? '');
   }
 
   close(): void {
@@ -132,12 +150,16 @@ export class CallMedia {
     return this.earlyDialog;
   }
 
+  /**
+   * One audio m-line, so BUNDLE buys nothing; 'balanced' (not 'max-bundle') because an
+   * offer from a gateway without a=group:BUNDLE is otherwise refused by setRemoteDescription.
+   */
   private async ensure(iceServers: readonly IceServerConfig[]): Promise<RTCPeerConnection> {
     if (this.closed) throw new Error('the call\'s media is closed');
     if (this.pc) return this.pc;
     const pc = new RTCPeerConnection({
       iceServers: iceServers.map((s) => ({ urls: [...s.urls], ...(s.username ? { username: s.username } : {}), ...(s.credential ? { credential: s.credential } : {}) })),
-      bundlePolicy: 'max-bundle',
+      bundlePolicy: 'balanced',
       rtcpMuxPolicy: 'require',
     });
     pc.addEventListener('track', (event) => this.play(event.streams[0] ?? new MediaStream([event.track])));
@@ -156,7 +178,9 @@ export class CallMedia {
 
   private async sendTrack(): Promise<MediaStreamTrack> {
     if (this.track === undefined) {
-      this.track = (await this.options.microphone()).clone();
+      const source = await this.options.microphone();
+      this.track = source.clone();
+      this.source = source;
       this.track.enabled = !this.muted;
     }
     return this.track;
@@ -170,26 +194,54 @@ export class CallMedia {
       this.options.attachAudio(this.audio);
     }
     this.audio.srcObject = stream;
-    void this.setSpeaker(this.options.speakerId()).catch(() => undefined);
+    void this.setSpeaker(this.speaker ?? this.options.speakerId()).catch(() => undefined);
     void this.audio.play().catch(() => undefined);
   }
 
-  /** The local description once gathering completes, or when the bound passes (with what was gathered so far). */
-  private gathered(pc: RTCPeerConnection): Promise<string> {
+  /**
+   * The local description once gathering completes, or when the bound passes with what was
+   * gathered so far. The bound counts from when the host asked (opening the microphone and
+   * creating the offer are inside it), so the INVITE leaves at most `gatherBoundMs` after
+   * the dial; only a description with no candidate at all waits a little longer for one.
+   * Without ICE servers only host candidates can come, and they come within milliseconds,
+   * while Chromium reports 'complete' some 120 ms later: the description goes once the
+   * candidates have settled (HOST_SETTLE_MS without a new one).
+   */
+  private gathered(pc: RTCPeerConnection, asked: number, hostOnly: boolean): Promise<string> {
     return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = () => {
         clearTimeout(timer);
+        clearTimeout(settle);
         pc.removeEventListener('icegatheringstatechange', onChange);
+        pc.removeEventListener('icecandidate', onCandidate);
         const sdp = pc.localDescription?.sdp;
         if (sdp === undefined) reject(new Error('no local description'));
         else resolve(sdp);
       };
+      const hasCandidate = () => /^a=candidate:/m.test(pc.localDescription?.sdp ?? '');
       const onChange = () => {
         if (pc.iceGatheringState === 'complete') finish();
       };
-      const timer = setTimeout(finish, this.options.gatherBoundMs);
+      let boundPassed = false;
+      let settle: ReturnType<typeof setTimeout> | undefined;
+      const onCandidate = (event: RTCPeerConnectionIceEvent) => {
+        if (boundPassed && hasCandidate()) finish();
+        else if (hostOnly && event.candidate !== null) {
+          clearTimeout(settle);
+          settle = setTimeout(finish, HOST_SETTLE_MS);
+        }
+      };
+      const onBound = () => {
+        boundPassed = true;
+        if (hasCandidate()) finish();
+        else timer = setTimeout(finish, NO_CANDIDATE_GRACE_MS);
+      };
+      timer = setTimeout(onBound, Math.max(0, asked + this.options.gatherBoundMs - performance.now()));
       pc.addEventListener('icegatheringstatechange', onChange);
+      pc.addEventListener('icecandidate', onCandidate);
       if (pc.iceGatheringState === 'complete') finish();
     });
   }
+
 }

@@ -39,10 +39,14 @@ export class Devices {
   private saved: Saved;
   private microphone: Promise<MediaStreamTrack> | undefined;
   private readonly listeners = new Set<() => void>();
+  /** Device ids seen by the last enumeration (undefined: not enumerated yet). */
+  private known: { readonly inputs: ReadonlySet<string>; readonly outputs: ReadonlySet<string> } | undefined;
+  /** The device the open microphone track came from (undefined: the system default). */
+  private openedFrom: string | undefined;
 
   constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> = window.localStorage) {
     this.saved = read(storage);
-    navigator.mediaDevices?.addEventListener?.('devicechange', () => this.changed());
+    navigator.mediaDevices?.addEventListener?.('devicechange', () => void this.systemChanged());
   }
 
   get processing(): AudioProcessing {
@@ -56,7 +60,10 @@ export class Devices {
 
   async list(): Promise<DeviceList> {
     const all = await navigator.mediaDevices.enumerateDevices();
-    return { microphones: all.filter((d) => d.kind === 'audioinput'), speakers: all.filter((d) => d.kind === 'audiooutput') };
+    const microphones = all.filter((d) => d.kind === 'audioinput');
+    const speakers = all.filter((d) => d.kind === 'audiooutput');
+    this.known = { inputs: new Set(microphones.map((d) => d.deviceId)), outputs: new Set(speakers.map((d) => d.deviceId)) };
+    return { microphones, speakers };
   }
 
   /** The device in use for `role`, after checking that the saved one still exists. */
@@ -86,8 +93,15 @@ export class Devices {
     this.changed();
   }
 
-  /** The speaker or ringer to play on (undefined: the default). */
+  /** The speaker or ringer to play on (undefined: the default, also when the saved one is gone). */
   sinkFor(role: 'speaker' | 'ringer'): string | undefined {
+    const saved = this.saved[role];
+    if (saved !== undefined && this.known !== undefined && !this.known.outputs.has(saved)) return undefined;
+    return saved;
+  }
+
+  /** The id of the chosen device for `role` as saved (undefined: the system default). */
+  savedChoice(role: DeviceRole): string | undefined {
     return this.saved[role];
   }
 
@@ -107,11 +121,40 @@ export class Devices {
 
   private async open(): Promise<MediaStreamTrack> {
     const choice = await this.choice('microphone');
-    const audio: MediaTrackConstraints = { ...this.processing, ...(choice.deviceId ? { deviceId: { exact: choice.deviceId } } : {}) };
-    const stream = await navigator.mediaDevices.getUserMedia({ audio, video: false });
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: this.constraints(choice.deviceId), video: false });
+      this.openedFrom = choice.deviceId;
+    } catch (error) {
+      // The chosen device went away between the check and the open: the default, never a failed call.
+      if (choice.deviceId === undefined || !(error instanceof DOMException) || !['OverconstrainedError', 'NotFoundError', 'NotReadableError'].includes(error.name)) throw error;
+      stream = await navigator.mediaDevices.getUserMedia({ audio: this.constraints(undefined), video: false });
+      this.openedFrom = undefined;
+    }
     const track = stream.getAudioTracks()[0];
     if (track === undefined) throw new Error('the microphone gave no audio track');
     return track;
+  }
+
+  private constraints(deviceId: string | undefined): MediaTrackConstraints {
+    return { ...this.processing, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) };
+  }
+
+  /**
+   * A device was plugged in or out. The open microphone is reopened when it follows the
+   * system default (the default may have changed) or when its device is gone; the calls
+   * then move to the new track (PhoneMedia listens).
+   */
+  private async systemChanged(): Promise<void> {
+    try {
+      const { microphones } = await this.list();
+      const gone = this.openedFrom !== undefined && !microphones.some((d) => d.deviceId === this.openedFrom);
+      const wanted = this.saved.microphone !== undefined && microphones.some((d) => d.deviceId === this.saved.microphone);
+      if (this.microphone !== undefined && (this.openedFrom === undefined || gone || (wanted && this.openedFrom !== this.saved.microphone))) this.dropMicrophone();
+    } catch {
+      // Enumeration failed (page closing): nothing to move.
+    }
+    this.changed();
   }
 
   private dropMicrophone(): void {

@@ -6,6 +6,7 @@ import type { AppApi, AppEvent, MediaOwnerState, MediaReply, MediaRequest } from
 import { CallMedia } from './call-media.js';
 import type { Devices } from './devices.js';
 import { summarize, type StatsEntry } from './media-stats.js';
+import type { MediaSummary } from '../../main/contract/media.js';
 
 export interface PhoneMediaOptions {
   readonly api: AppApi;
@@ -26,6 +27,8 @@ export class PhoneMedia {
   private readonly listeners = new Set<() => void>();
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private readonly offs: Array<() => void> = [];
+  private readonly summaryListeners = new Set<(summary: MediaSummary) => void>();
+  private reporting = false;
 
   constructor(private readonly options: PhoneMediaOptions) {
     this.offs.push(options.api.onEvent((event) => this.receive(event)));
@@ -46,6 +49,16 @@ export class PhoneMedia {
     const result = await this.options.api.claimMediaOwner({ pageId: this.pageId, force });
     if (result.ok) this.setState(result.value);
     return this.state;
+  }
+
+  /** Each call's media summary, as it is reported to the host (the UI's live quality). */
+  onSummary(listener: (summary: MediaSummary) => void): () => void {
+    this.summaryListeners.add(listener);
+    return () => this.summaryListeners.delete(listener);
+  }
+
+  isMuted(callId: string): boolean {
+    return this.calls.get(callId)?.isMuted ?? false;
   }
 
   media(callId: string): CallMedia | undefined {
@@ -76,7 +89,8 @@ export class PhoneMedia {
     } catch (error) {
       reply = { ok: false, error: describeError(error) };
     }
-    await this.options.api.answerMediaRequest({ requestId, reply });
+    // A failed answer means the host is gone; it gives up on the request by itself.
+    await this.options.api.answerMediaRequest({ requestId, reply }).catch(() => undefined);
   }
 
   private async perform(request: MediaRequest): Promise<MediaReply> {
@@ -130,26 +144,46 @@ export class PhoneMedia {
     return media;
   }
 
+  /** One round at a time: a slow getStats never piles rounds up; a closed connection is skipped, not fatal. */
   private async reportStats(): Promise<void> {
-    for (const [callId, media] of this.calls) {
-      const pc = media.connection;
-      if (pc === undefined || media.closed) continue;
-      const report = await pc.getStats();
-      const entries: StatsEntry[] = [];
-      report.forEach((entry: StatsEntry) => entries.push(entry));
-      const summary = summarize(callId, entries, { iceState: pc.iceConnectionState, muted: media.isMuted, at: Date.now() });
-      await this.options.api.reportMedia(summary);
+    if (this.reporting) return;
+    this.reporting = true;
+    try {
+      for (const [callId, media] of [...this.calls]) {
+        const pc = media.connection;
+        if (pc === undefined || media.closed) continue;
+        try {
+          const report = await pc.getStats();
+          const entries: StatsEntry[] = [];
+          report.forEach((entry: StatsEntry) => entries.push(entry));
+          const summary = summarize(callId, entries, { iceState: pc.iceConnectionState, muted: media.isMuted, at: Date.now() });
+          for (const listener of [...this.summaryListeners]) listener(summary);
+          await this.options.api.reportMedia(summary);
+        } catch {
+          // The call closed while its stats were read: its next round does not come.
+        }
+      }
+    } finally {
+      this.reporting = false;
     }
   }
 
   private async followDevices(): Promise<void> {
     if (this.calls.size === 0) return;
-    const track = await this.options.devices.microphoneTrack();
-    for (const media of this.calls.values()) {
-      await media.replaceMicrophone(track);
-      await media.setSpeaker(this.options.devices.sinkFor('speaker'));
+    try {
+      const track = await this.options.devices.microphoneTrack();
+      for (const media of this.calls.values()) {
+        await media.replaceMicrophone(track);
+        await media.setSpeaker(this.options.devices.sinkFor('speaker'));
+      }
+    } catch (error) {
+      this.deviceError = describeError(error);
+      this.changed();
     }
   }
+
+  /** The last failure to move the calls to a new device, in words. */
+  deviceError: string | undefined;
 
   private setState(state: MediaOwnerState): void {
     this.state = state;

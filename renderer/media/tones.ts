@@ -6,11 +6,14 @@ import ringtoneUrl from '../../assets/ringtone.wav';
 
 type Tone = 'ringtone' | 'ringback';
 
+export type { Tone };
+
 export class Tones {
   private readonly players = new Map<Tone, HTMLAudioElement>();
   private readonly playing = new Set<Tone>();
 
-  constructor(private readonly sinkFor: (tone: Tone) => string | undefined) {}
+  /** `host`: where the players live in the document (so what is playing can be seen and tested). */
+  constructor(private readonly sinkFor: (tone: Tone) => string | undefined, private readonly host?: HTMLElement) {}
 
   /** Plays `tone` while `on`; idempotent. */
   set(tone: Tone, on: boolean): void {
@@ -43,6 +46,7 @@ export class Tones {
       player = new Audio(tone === 'ringtone' ? ringtoneUrl : ringbackUrl);
       player.loop = true;
       player.dataset['tone'] = tone;
+      this.host?.append(player);
       this.players.set(tone, player);
     }
     return player;

@@ -40,12 +40,14 @@ test('keeps working after a reload (token kept for the tab, not in the URL)', as
   await expect(page.getByRole('region', { name: 'Host' }).getByRole('definition').first()).toHaveText(`Callscope ${version}`);
 });
 
-test('says plainly that calling is not available yet', async ({ page, host }) => {
+test('with no account yet, the phone opens on the account form and says how to start', async ({ page, host }) => {
   await page.goto(host.url);
+  await expect(page.getByRole('form', { name: 'New account' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Phone' }).click();
   const call = page.getByRole('region', { name: 'Call' });
-  await expect(call.getByRole('button', { name: 'Call' })).toBeDisabled();
-  await expect(call.getByLabel('Number or SIP address')).toBeDisabled();
-  await expect(call).toContainText('Calling is not available yet');
+  await expect(call).toContainText('Add your SIP account to start calling.');
+  await call.getByRole('button', { name: 'Add an account' }).click();
+  await expect(page.getByRole('form', { name: 'New account' })).toBeVisible();
 });
 
 test('first screen screenshot', async ({ page, host }, testInfo) => {
@@ -63,4 +65,33 @@ test('first screen screenshot', async ({ page, host }, testInfo) => {
   const path = testInfo.outputPath('callscope-first-screen.png');
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach('first screen', { path, contentType: 'image/png' });
+  // The system's dark theme is followed.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = testInfo.outputPath('callscope-first-screen-dark.png');
+  await page.screenshot({ path: dark, fullPage: true });
+  await testInfo.attach('first screen, dark', { path: dark, contentType: 'image/png' });
+  expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).not.toBe('rgb(244, 246, 249)');
+});
+
+test('every control of the phone and settings screens has an accessible name and is reachable by keyboard', async ({ page, host }) => {
+  await page.goto(host.url);
+  await expect(page.getByRole('form', { name: 'New account' })).toBeVisible();
+  for (const view of ['Settings', 'Phone']) {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: view }).click();
+    const unnamed = await page.evaluate(`[...document.querySelectorAll('button, input, select, textarea, summary, meter')]
+      .filter((el) => el.offsetParent !== null)
+      .filter((el) => { const id = el.id; const label = id ? document.querySelector('label[for="' + id + '"]') : null;
+        return !(el.getAttribute('aria-label') || el.closest('label') || label || (el.textContent || '').trim()); })
+      .map((el) => el.outerHTML.slice(0, 80))`);
+    expect(unnamed).toEqual([]);
+  }
+  // Tab reaches the dial field and its button; the focus is visible (an outline).
+  await page.keyboard.press('Tab');
+  let reached = false;
+  for (let i = 0; i < 15 && !reached; i += 1) {
+    reached = await page.evaluate(`document.activeElement?.textContent === 'Add an account'`) as boolean;
+    if (!reached) await page.keyboard.press('Tab');
+  }
+  expect(reached).toBe(true);
+  expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
 });

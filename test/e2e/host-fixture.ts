@@ -25,13 +25,14 @@ export interface RunningHost {
 
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:(\d+)\/#token=([A-Za-z0-9_-]+)/;
 
-async function startHost(): Promise<{ host: RunningHost; stop: () => Promise<void> }> {
+export async function startHost(): Promise<{ host: RunningHost; stop: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'callscope-e2e-'));
   const child = spawn(process.execPath, ['dist/main/browser-host.js', '--port', '0', '--data-dir', dataDir], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  child.once('exit', (code, signal) => { output += `\n[host exited: code ${code} signal ${signal}]\n`; });
   const stop = async (): Promise<void> => {
     await killChild(child);
     await rm(dataDir, { recursive: true, force: true });
@@ -85,13 +86,14 @@ export function collectPageProblems(page: Page): string[] {
   return problems;
 }
 
-export const test = base.extend<{ host: RunningHost }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure
-  host: async ({}, use) => {
-    const { host, stop } = await startHost();
-    await use(host);
-    await stop();
-  },
-});
+/** The `host` fixture, to extend other tests with (the lab's, see phone-lab.ts). */
+// eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure
+export async function hostFixture({}: object, use: (host: RunningHost) => Promise<void>): Promise<void> {
+  const { host, stop } = await startHost();
+  await use(host);
+  await stop();
+}
+
+export const test = base.extend<{ host: RunningHost }>({ host: hostFixture });
 
 export { expect };

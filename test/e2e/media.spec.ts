@@ -1,6 +1,6 @@
 // Audio capture works from the app's origin (a secure context on 127.0.0.1), with
 // Chromium's fake microphone.
-import { expect, test } from './host-fixture.js';
+import { collectPageProblems, expect, test } from './host-fixture.js';
 
 interface MediaProbe {
   tracks: number;
@@ -41,4 +41,20 @@ test('the microphone check in the UI opens and releases the microphone', async (
   await page.goto(host.url);
   await page.getByRole('button', { name: 'Test microphone' }).click();
   await expect(page.getByRole('status', { name: 'Microphone check' })).toHaveText(/^Microphone works: /);
+  // The level meter moves with Chromium's fake microphone (a beep), then the test is stopped.
+  await expect.poll(async () => Number(await page.getByRole('meter', { name: 'Microphone level' }).getAttribute('aria-valuenow') ?? await page.getByRole('meter', { name: 'Microphone level' }).evaluate((m) => (m as unknown as { value: number }).value)), { timeout: 10_000 }).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Stop microphone test' }).click();
+  await expect(page.getByRole('button', { name: 'Test microphone' })).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('a saved microphone that is gone falls back to the system default with a note, never an error', async ({ page, host }) => {
+  await page.addInitScript(`localStorage.setItem('callscope.devices.v1', JSON.stringify({ microphone: 'a-headset-that-was-unplugged' }))`);
+  const problems = collectPageProblems(page);
+  await page.goto(host.url);
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByText('The microphone you chose is not connected: using the system default until it is back.')).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Microphone' })).toHaveValue('');
+  await page.getByRole('button', { name: 'Test microphone' }).click();
+  await expect(page.getByRole('status', { name: 'Microphone check' })).toHaveText(/^Microphone works: /);
+  expect(problems).toEqual([]);
 });

@@ -48,9 +48,12 @@ describe('SIP lab scenarios and controls', () => {
     expect(new Set(received)).toEqual(new Set(['SIP/2.0 100']));
   });
 
-  it('every scenario file is used by a lab test', () => {
-    const tests = readdirSync(labDir).filter((f) => f.endsWith('.lab.test.ts'))
-      .map((f) => readFileSync(join(labDir, f), 'utf8')).join('\n');
+  it('every scenario file is used by a lab test or an end-to-end test', () => {
+    const e2eDir = join(labDir, '..', 'e2e');
+    const tests = [
+      ...readdirSync(labDir).filter((f) => f.endsWith('.lab.test.ts')).map((f) => join(labDir, f)),
+      ...readdirSync(e2eDir).filter((f) => f.endsWith('.spec.ts')).map((f) => join(e2eDir, f)),
+    ].map((file) => readFileSync(file, 'utf8')).join('\n');
     const unused = readdirSync(scenarioDir).filter((f) => f.endsWith('.xml')).map((f) => f.replace(/\.xml$/, ''))
       .filter((name) => !tests.includes(`'${name}'`));
     expect(unused).toEqual([]);
