@@ -27,10 +27,11 @@ export const CATALOGUE: Readonly<Record<FindingCode, FindingEntry>> = {
     ],
   },
   'missing-prack': {
-    title: 'Reliable provisional retransmitted without PRACK',
-    rfc: 'RFC 3262 §3',
+    title: 'Reliable provisional never PRACKed',
+    rfc: 'RFC 3262 §3, RFC 3261 §12.1.1',
     nextSteps: [
       'Does the caller support 100rel? A UAS must not require it from a caller that did not offer it (Supported/Require).',
+      'A reliable provisional must carry a Contact (it creates the early dialog the PRACK is sent in) and be retransmitted until its PRACK arrives.',
       'Check that the PRACK is routed: it is sent in the early dialog, to the provisional\'s Contact via its Record-Route.',
       'Early media from this provisional will be lost or cut when the UAS gives up.',
     ],

@@ -79,6 +79,14 @@ export function receiverOf(m: TraceMessage): string {
   return m.direction === 'received' ? 'local' : 'remote';
 }
 
+/**
+ * Who sent a response, in words: its sender on the wire, or, in a user agent's own view of
+ * what it received (a proxy in between), the far end through that peer.
+ */
+export function responderOf(m: TraceMessage): string {
+  return m.direction === 'received' ? `the far end (through ${senderOf(m)})` : senderOf(m);
+}
+
 /** A printable hop: "10.0.0.1:5060 → 10.0.0.2:5060". */
 export function hopOf(m: TraceMessage): string {
   return `${senderOf(m)} → ${receiverOf(m)}`;

@@ -3,8 +3,8 @@
 // the RTCP port, ICE candidates), counters per RTP stream (RtpStatistics)
 // and per STUN/DTLS flow, never the payloads. A datagram goes to the call
 // whose SDP announced its destination (else its source, RTP being
-// symmetric in practice) most recently before it: far ends reuse ports from
-// call to call.
+// symmetric in practice) most recently before it, preferring a call that
+// announced both ends: far ends reuse ports from call to call.
 import type { TraceMessage } from '../model-types.js';
 import { announcedMedia, wayTowards, type AnnouncedMedia } from './announced-media.js';
 import type { CallMedia, MediaAddress, MediaFlowSummary, RtpStreamSummary } from './media-types.js';
@@ -71,10 +71,20 @@ function claimsByAddress(calls: readonly MediaCallView[], messages: readonly Tra
   return byAddress;
 }
 
-function latestBefore(claims: readonly Claim[] | undefined, at: number): Claim | undefined {
+/**
+ * The claim on an address announced most recently before `at`; among them, first one whose
+ * call also announced the other end of the datagram: a relay still sending the last packets of
+ * an ended call to a port the next call reuses keeps them in the ended call.
+ */
+function latestBefore(claims: readonly Claim[] | undefined, at: number, otherEnd: readonly Claim[] | undefined): Claim | undefined {
   let found: Claim | undefined;
-  for (const c of claims ?? []) if (c.announced.at <= at + ANNOUNCE_LEEWAY_MS) found = c;
-  return found;
+  let both: Claim | undefined;
+  for (const c of claims ?? []) {
+    if (c.announced.at > at + ANNOUNCE_LEEWAY_MS) continue;
+    found = c;
+    if (otherEnd?.some((o) => o.call === c.call && o.announced.at <= at + ANNOUNCE_LEEWAY_MS)) both = c;
+  }
+  return both ?? found;
 }
 
 type PacketKind = 'rtp' | 'rtcp' | 'stun' | 'dtls' | 'other';
@@ -117,8 +127,10 @@ export function captureMediaEvidence(datagrams: () => Iterable<MediaDatagram>): 
       return true;
     };
     for (const d of datagrams()) {
-      const towards = latestBefore(claims.get(key(d.dst)), d.at);
-      const from = towards ? undefined : latestBefore(claims.get(key(d.src)), d.at);
+      const dstClaims = claims.get(key(d.dst));
+      const srcClaims = claims.get(key(d.src));
+      const towards = latestBefore(dstClaims, d.at, srcClaims);
+      const from = towards ? undefined : latestBefore(srcClaims, d.at, undefined);
       const claim = towards ?? from;
       if (!claim) continue;
       // Towards an address: flows to that side. From it: flows from that side, to the other.

@@ -107,6 +107,24 @@ describe('RTP streams of a capture', () => {
     expect(calls.flatMap((c) => c.findings)).toEqual([]);
   });
 
+  it('keeps a relay\'s last packets of an ended call in that call when the next call reuses the receiving port', () => {
+    // Call one: the callee's side is a relay at 192.0.2.1:30000; call two: another relay port, same caller port.
+    const relayOne = at('192.0.2.1', 30000);
+    const relayTwo = at('192.0.2.1', 30010);
+    const capture = new MediaCapture();
+    for (const [callId, offset, relay] of [['one', 0, relayOne], ['two', 6100, relayTwo]] as const) {
+      capture.sip(offset, CALLER, CALLEE, request('INVITE', { callId, body: audioSdp(CALLER_RTP.address, CALLER_RTP.port) }))
+        .sip(offset + 1000, CALLEE, CALLER, response(200, 'INVITE', { callId, toTag: 'b1', body: audioSdp(relay.address, relay.port) }))
+        .sip(offset + 6000, CALLER, CALLEE, request('BYE', { callId, toTag: 'b1', cseq: 2 }));
+    }
+    capture.rtp({ from: relayOne, to: CALLER_RTP, startMs: 1020, count: 260, ssrc: 1 }) // its last 10 packets come after call two's INVITE
+      .rtp({ from: CALLER_RTP, to: relayOne, startMs: 1020, count: 245, ssrc: 2 })
+      .rtp({ from: relayTwo, to: CALLER_RTP, startMs: 7120, count: 245, ssrc: 3 })
+      .rtp({ from: CALLER_RTP, to: relayTwo, startMs: 7120, count: 245, ssrc: 4 });
+    const calls = capture.model().calls;
+    expect(calls.map((c) => c.media?.streams.map((s) => `${s.ssrc}:${s.packets}`))).toEqual([['1:260', '2:245'], ['3:245', '4:245']]);
+  });
+
   it('ignores UDP that no SDP announced, and a capture without media gives no media at all', () => {
     const noise = signalling(new MediaCapture())
       .rtp({ from: at('192.0.2.99', 7000), to: at('192.0.2.98', 7002), startMs: 1000, count: 100, ssrc: 9 });
