@@ -183,7 +183,10 @@ export class Lab {
   /** In a lab that captures media, SIPp's RTP (rtp_stream, -mp) goes on a captured port. */
   private withMediaPort<T extends { extraArgs?: readonly string[] }>(options: T): T {
     if (!this.options.captureMedia || options.extraArgs?.includes('-mp')) return options;
-    return { ...options, extraArgs: [...(options.extraArgs ?? []), '-mp', String(this.allocateMediaPort())] };
+    const port = this.allocateMediaPort();
+    // SIPp may also take the pair above -mp for its audio stream (when -mp itself is bound).
+    this.allocateMediaPort();
+    return { ...options, extraArgs: [...(options.extraArgs ?? []), '-mp', String(port)] };
   }
 
   private farEndPorts(): Map<string, number> {
