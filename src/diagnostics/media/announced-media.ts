@@ -78,10 +78,12 @@ export interface CallTimes {
 }
 
 export function callTimes(messages: readonly TraceMessage[]): CallTimes {
-  const invite = initialInvite(messages);
+  // The INVITEs outside a dialog: the first, and its retries after a 401/407 (a higher CSeq).
+  const initial = new Set(messages.filter((m) => m.sip?.kind === 'request' && m.sip.method === 'INVITE' && m.sip.to.tag === undefined)
+    .map((m) => m.sip!.cseq.seq));
   const last = messages[messages.length - 1];
-  const answer = invite === undefined ? undefined : messages.find((m) => m.sip?.kind === 'response' && m.sip.cseq.method === 'INVITE'
-    && m.sip.cseq.seq === invite.sip.cseq.seq && m.sip.status >= 200 && m.sip.status < 300);
+  const answer = messages.find((m) => m.sip?.kind === 'response' && m.sip.cseq.method === 'INVITE'
+    && initial.has(m.sip.cseq.seq) && m.sip.status >= 200 && m.sip.status < 300);
   const bye = messages.find((m) => m.sip?.kind === 'request' && m.sip.method === 'BYE');
   const reoffer = answer === undefined ? undefined : messages.find((m) => m.index > answer.index && m.sip?.kind === 'request'
     && (m.sip.method === 'INVITE' || m.sip.method === 'UPDATE') && m.sip.to.tag !== undefined && sdpTextOf(m.sip) !== undefined);

@@ -54,6 +54,19 @@ describe('one-way-audio', () => {
     expect(f.messages).toEqual([1, 3]);
   });
 
+  it('also after a digest challenge (the answered INVITE is the retry, CSeq 2)', () => {
+    const offer = audioSdp(CALLER_RTP.address, CALLER_RTP.port);
+    const capture = new MediaCapture()
+      .sip(0, CALLER, CALLEE, request('INVITE', { body: offer }))
+      .sip(5, CALLEE, CALLER, response(407, 'INVITE', { toTag: 'x1', headers: ['Proxy-Authenticate: Digest realm="r", nonce="n"'] }))
+      .sip(6, CALLER, CALLEE, request('ACK', { toTag: 'x1' }))
+      .sip(10, CALLER, CALLEE, request('INVITE', { cseq: 2, body: offer, headers: ['Proxy-Authorization: Digest username="a"'] }))
+      .sip(1000, CALLEE, CALLER, response(200, 'INVITE', { cseq: 2, toTag: 'b1', body: audioSdp(CALLEE_RTP.address, CALLEE_RTP.port) }))
+      .sip(6000, CALLER, CALLEE, request('BYE', { toTag: 'b1', cseq: 3 }))
+      .rtp({ from: CALLER_RTP, to: CALLEE_RTP, startMs: 1020, count: 245, ssrc: 1 });
+    expect(codes(capture)).toEqual(['one-way-audio']);
+  });
+
   it('audio that starts late, or stops mid-call', () => {
     const late = call(new MediaCapture(), { byeAt: 9000 }).rtp({ from: CALLER_RTP, to: CALLEE_RTP, startMs: 1020, count: 395, ssrc: 1 })
       .rtp({ from: CALLEE_RTP, to: CALLER_RTP, startMs: 5500, count: 170, ssrc: 2 });
