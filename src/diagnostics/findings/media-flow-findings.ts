@@ -8,7 +8,7 @@ import type { MediaWay, RtpStreamSummary } from '../media/media-types.js';
 import { directionAllows, parseSdp, sdpTextOf } from '../media/sdp-media.js';
 import { hasSdp, isReliableProvisional, seconds, senderOf, type DetectedFinding, type FindingContext } from './finding-context.js';
 import {
-  addressText, answeredExchange, lastEvidence, mediaWindow, receivingAddresses, sameAddress, streamsIn, wayExpected, type MediaWindow,
+  addressText, answeredExchange, lastEvidence, mayPause, mediaWindow, receivingAddresses, sameAddress, streamsIn, wayExpected, type MediaWindow,
 } from './media-window.js';
 
 export function mediaFlowFindings(ctx: FindingContext): DetectedFinding[] {
@@ -30,7 +30,8 @@ function streamText(s: RtpStreamSummary): string {
 }
 
 /** What is wrong with one way in the window, in words, or undefined when it flowed throughout. */
-function missingFlow(ctx: FindingContext, w: MediaWindow, way: MediaWay, exchangeAddresses: ReturnType<typeof receivingAddresses>): string | undefined {
+function missingFlow(ctx: FindingContext, w: MediaWindow, way: MediaWay, exchangeAddresses: ReturnType<typeof receivingAddresses>,
+  pausing: boolean): string | undefined {
   const timeout = ctx.mediaTimeoutMs;
   const flowing = streamsIn(w.media, way, w.from, w.to);
   const at = (t: number) => `${seconds(t - w.from)} after the answer`;
@@ -48,6 +49,8 @@ function missingFlow(ctx: FindingContext, w: MediaWindow, way: MediaWay, exchang
       + `but nothing arrived at ${unreached.map(addressText).join(', ')}, the address ${sideName(receiverOf(way))}'s side announced on the other leg: `
       + 'the element in between does not forward it';
   }
+  // With comfort noise or DTX, a pause in the packets is someone not speaking.
+  if (pausing) return undefined;
   const first = Math.min(...flowing.map((s) => s.firstAt!));
   if (first - w.from > timeout) return `the first packet came only ${at(first)}`;
   const last = Math.max(...flowing.map((s) => s.lastAt!));
@@ -66,7 +69,7 @@ function oneWayAudio(ctx: FindingContext, w: MediaWindow): DetectedFinding[] {
     // ... and when the other way carried audio for longer than the timeout (else no media was seen at all).
     const back = streamsIn(w.media, other, w.from, w.to);
     if (back.length === 0 || Math.max(...back.map((s) => s.lastAt!)) - Math.min(...back.map((s) => s.firstAt!)) <= ctx.mediaTimeoutMs) continue;
-    const problem = missingFlow(ctx, w, way, receivingAddresses(exchange, receiverOf(way)));
+    const problem = missingFlow(ctx, w, way, receivingAddresses(exchange, receiverOf(way)), mayPause(exchange, streamsIn(w.media, way, w.from, w.to)));
     if (!problem) continue;
     const local = w.media.source === 'media-owner' ? liveWords(back, way) : '';
     out.push(ctx.finding('one-way-audio', 'error', [w.answer, ...(w.bye === undefined ? [] : [w.bye])],

@@ -82,6 +82,17 @@ export function wayExpected(exchange: readonly AnnouncedMedia[], receiver: CallS
 }
 
 /**
+ * Whether packets may pause while nobody speaks: an SDP of the exchange asks for DTX or
+ * silence suppression, both sides list comfort noise (RFC 3389: negotiated), or the way's
+ * streams carried comfort noise.
+ */
+export function mayPause(exchange: readonly AnnouncedMedia[], streams: readonly RtpStreamSummary[]): boolean {
+  const comfortNoise = (side: CallSide) => exchange.some((a) => a.side === side && a.media.comfortNoise);
+  return exchange.some((a) => a.media.discontinuous) || (comfortNoise('caller') && comfortNoise('callee'))
+    || streams.some((s) => (s.comfortNoisePackets ?? 0) > 0);
+}
+
+/**
  * Where a side receives RTP, per SDP of the exchange (one per leg): its c= address and
  * m= port, then its ICE candidates (media may go to any of them).
  */

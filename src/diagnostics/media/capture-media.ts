@@ -189,9 +189,11 @@ function streamSummary(s: StreamEntry): RtpStreamSummary {
   const stats = s.stats.summary();
   const format = stats.payloadType === undefined ? undefined : s.announced.media.formats.get(stats.payloadType);
   const encrypted = /SAVP/i.test(s.announced.media.protocol);
+  const comfortNoise = s.stats.packetsOf([...s.announced.media.formats].filter(([, f]) => f.name.toUpperCase() === 'CN').map(([pt]) => pt));
   return {
     way: s.way, kind: s.kind, src: s.src, dst: s.dst, ...stats,
     ...(format ? { codec: `${format.name}/${format.clockRate}` } : {}),
+    ...(comfortNoise > 0 ? { comfortNoisePackets: comfortNoise } : {}),
     ...(s.rtcpPackets > 0 ? { rtcpPackets: s.rtcpPackets } : {}),
     ...(encrypted ? { encrypted: true } : {}),
   };

@@ -39,6 +39,8 @@ export interface RtpStreamSummary {
   readonly maxJitterMs?: number;
   /** The longest time between two packets, in ms. */
   readonly maxGapMs?: number;
+  /** Comfort noise packets (RFC 3389): the sender pauses its packets while nobody speaks. */
+  readonly comfortNoisePackets?: number;
   /** Packets that arrived out of order or twice. */
   readonly outOfOrder?: number;
   /** RTCP packets that went the same way (same addresses; RFC 5761 multiplexed or on the RTCP port). */

@@ -153,6 +153,11 @@ export class RtpStatistics {
     this.silentPackets++;
   }
 
+  /** How many of its packets carried one of these payload types. */
+  packetsOf(payloadTypes: readonly number[]): number {
+    return payloadTypes.reduce((n, pt) => n + (this.payloadTypes.get(pt) ?? 0), 0);
+  }
+
   /** The payload type most of its packets carried. */
   get mainPayloadType(): number | undefined {
     let best: number | undefined;

@@ -34,6 +34,10 @@ export interface SdpMedia {
   readonly candidates: readonly IceCandidate[];
   readonly setup?: DtlsSetup;
   readonly fingerprint: boolean;
+  /** Comfort noise (RFC 3389) is among its formats. */
+  readonly comfortNoise: boolean;
+  /** Packets may pause while nobody speaks: `usedtx=1` in a format's parameters (Opus DTX, RFC 7587) or `a=silenceSupp:on` (RFC 3108). */
+  readonly discontinuous: boolean;
 }
 
 export interface SessionDescription {
@@ -67,6 +71,7 @@ interface Draft {
   candidates: IceCandidate[];
   setup?: DtlsSetup;
   fingerprint: boolean;
+  discontinuous: boolean;
 }
 
 const DIRECTIONS = new Set(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
@@ -88,7 +93,7 @@ export function parseSdp(text: string): SessionDescription {
       drafts.push({
         kind, port: Number.parseInt(port, 10) || 0, protocol,
         payloadTypes: formats.map(Number).filter((n) => Number.isInteger(n)), rtcpMux: false,
-        formats: new Map(), candidates: [], fingerprint: false,
+        formats: new Map(), candidates: [], fingerprint: false, discontinuous: false,
       });
     } else if (type === 'c') {
       const address = value.split(/\s+/)[2]?.replace(/\/.*$/, '');
@@ -121,6 +126,8 @@ export function parseSdp(text: string): SessionDescription {
       formats: withStaticFormats(d), candidates: d.candidates,
       ...(d.setup ?? sessionSetup ? { setup: d.setup ?? sessionSetup } : {}),
       fingerprint: d.fingerprint || sessionFingerprint,
+      comfortNoise: [...withStaticFormats(d).values()].some((f) => f.name.toUpperCase() === 'CN'),
+      discontinuous: d.discontinuous,
     })),
   };
 }
@@ -133,6 +140,8 @@ function attribute(media: Draft, name: string, value: string): void {
   } else if (name === 'rtpmap') {
     const match = /^(\d+)\s+([^/\s]+)\/(\d+)/.exec(value);
     if (match) media.formats.set(Number(match[1]), { name: match[2]!, clockRate: Number(match[3]) });
+  } else if ((name === 'fmtp' && /(?:^|[;\s])usedtx=1\b/.test(value)) || (name === 'silenceSupp' && /^on\b/.test(value))) {
+    media.discontinuous = true;
   } else if (name === 'candidate') {
     // foundation component transport priority address port typ type ...
     const parts = value.split(/\s+/);

@@ -76,6 +76,16 @@ describe('one-way-audio', () => {
     expect(finding(stops, 'one-way-audio').explanation).toMatch(/towards the caller: it stopped 2 s after the answer, 6 s before the BYE/);
   });
 
+  it('not for pauses when packets may pause while nobody speaks: comfort noise negotiated, or DTX asked for', () => {
+    const pauses = (extra: readonly string[], answerExtra: readonly string[] = extra) => call(new MediaCapture(), {
+      byeAt: 9000, offer: audioSdp(CALLER_RTP.address, CALLER_RTP.port, extra), answer: audioSdp(CALLEE_RTP.address, CALLEE_RTP.port, answerExtra),
+    }).rtp({ from: CALLER_RTP, to: CALLEE_RTP, startMs: 1020, count: 395, ssrc: 1 }).rtp({ from: CALLEE_RTP, to: CALLER_RTP, startMs: 1020, count: 100, ssrc: 2 });
+    expect(codes(pauses(['a=rtpmap:13 CN/8000']))).toEqual([]);
+    expect(codes(pauses(['a=fmtp:0 usedtx=1'], []))).toEqual([]);
+    // Comfort noise offered by one side only is not negotiated: the stop is still a stop.
+    expect(codes(pauses(['a=rtpmap:13 CN/8000'], []))).toEqual(['one-way-audio']);
+  });
+
   it('not for a healthy call, a short call, no media captured at all, or a way the SDP does not want (hold)', () => {
     expect(codes(both(call(new MediaCapture())))).toEqual([]);
     expect(codes(call(new MediaCapture(), { byeAt: 3500 }).rtp({ from: CALLER_RTP, to: CALLEE_RTP, startMs: 1020, count: 120, ssrc: 1 }))).toEqual([]);
