@@ -45,8 +45,9 @@ describe('real stacks: clean calls name nothing', () => {
     const streams = call.media!.streams;
     expect(streams.map((s) => s.way).sort()).toEqual(['to-callee', 'to-caller']);
     for (const s of streams) {
-      expect(s).toMatchObject({ codec: 'PCMU/8000', lost: 0, silentPackets: 0 });
+      expect(s).toMatchObject({ codec: 'PCMU/8000', silentPackets: 0 });
       expect(s.packets).toBeGreaterThan(100);
+      expect(s.lost!).toBeLessThanOrEqual(s.expected! * 0.02);
     }
   });
 
