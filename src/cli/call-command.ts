@@ -245,13 +245,19 @@ export const callCommand: CliCommand = {
       startedAt: begin, ...(earlyMedia === undefined ? {} : { earlyMediaAt: earlyMedia }), ...(answeredAt === undefined ? {} : { answeredAt }),
     }) : undefined;
     if (mediaReport) for (const line of mediaLines(mediaReport)) say(`${line}\n`);
+    const model = recorder.model();
+    // A clean end can hide a protocol error on the way (a failed PRACK): the outcome says so.
+    const errors = [...new Set((model.calls.find((c) => c.callId === call.callId)?.findings ?? [])
+      .filter((f) => f.severity === 'error').map((f) => f.code))];
+    const clean = errors.length === 0 ? 'answered and ended cleanly' : `answered and ended cleanly, but with error findings: ${errors.join(', ')}`;
+    if (ok) say(`outcome: ${clean}\n`);
     const report = {
       command: 'call', target, from: ua.from, server: ua.connection.servers[0]!.display,
       ...(faultList.length > 0 ? { faults: faultList } : {}),
-      outcome: ok ? 'answered and ended cleanly' : end.cause,
+      outcome: ok ? clean : end.cause,
       ...(end.status === undefined ? {} : { finalStatus: end.status }),
       reason: end.reason,
-      calls: [{ ...callReport(timeline, recorder.model()), ...(mediaReport ? { media: mediaReport } : {}) }],
+      calls: [{ ...callReport(timeline, model), ...(mediaReport ? { media: mediaReport } : {}) }],
     };
     await ua.close();
     await media?.close();

@@ -4,6 +4,7 @@
 export type {
   CallModel, DialogModel, Endpoint, Finding, MessageDirection, Severity, StateChange, TimerRecord,
   TraceMessage, TraceModel, TransactionModel,
+  CallMedia, MediaAddress, MediaFlowSummary, MediaSample, MediaSampleCounters, MediaTransportHistory, MediaWay, RtpStreamSummary,
 } from './model-types.js';
 export { CATALOGUE as FINDING_CATALOGUE } from './findings/catalogue.js';
 export type { FindingEntry } from './findings/catalogue.js';

@@ -7,6 +7,10 @@ import type { DiagnosticsEvent, DiagnosticsStream, Peer } from '../trace/events.
 import { buildTraceModel, type MessageInput, type StreamTransaction } from './model-builder.js';
 import type { Endpoint, StateChange, TimerRecord, TraceModel } from './model-types.js';
 import type { FindingOptions } from './findings/run-findings.js';
+import { initialInvite } from './media/announced-media.js';
+import type { MediaEvidence } from './media/capture-media.js';
+import { LiveMediaTrack } from './media/live-media.js';
+import type { CallMedia, MediaSample } from './media/media-types.js';
 
 export interface LiveRecorderOptions {
   /** This user agent's own address, recorded as the source of what it sends (for exports). */
@@ -36,6 +40,7 @@ export class LiveRecorder {
   private readonly notes: string[] = [];
   private t1: number | undefined;
   private lastReceived: MutableInput | undefined;
+  private readonly media = new Map<string, LiveMediaTrack>();
 
   constructor(private readonly options: LiveRecorderOptions = {}) {}
 
@@ -127,12 +132,40 @@ export class LiveRecorder {
     }
   }
 
+  /**
+   * Feeds one media summary of a call, as the media owner reports it (getStats, a few times
+   * a second); the host maps the app's MediaSummary to a MediaSample (SIP Call-ID, and the
+   * time on the stream's clock). Kept folded: counters and state changes, not the series.
+   */
+  recordMedia(sample: MediaSample): void {
+    let track = this.media.get(sample.callId);
+    if (!track) {
+      track = new LiveMediaTrack();
+      this.media.set(sample.callId, track);
+    }
+    track.add(sample);
+  }
+
   /** The model of everything recorded so far. */
   model(): TraceModel {
     const t1 = this.options.findings?.t1 ?? this.t1 ?? 500;
     return buildTraceModel({
       source: 'live', messages: this.messages, transactions: [...this.transactions.values()], notes: this.notes,
       t1, findings: { ...this.options.findings, t1 },
+      ...(this.media.size > 0 ? { media: this.mediaEvidence() } : {}),
     });
+  }
+
+  private mediaEvidence(): MediaEvidence {
+    return (calls, messages) => {
+      const out = new Map<string, CallMedia>();
+      for (const call of calls) {
+        const track = this.media.get(call.callId);
+        if (!track) continue;
+        const invite = initialInvite(call.messages.map((i) => messages[i]!));
+        out.set(call.callId, track.media(invite?.direction !== 'received'));
+      }
+      return out;
+    };
   }
 }

@@ -11,6 +11,7 @@ import type {
 } from './model-types.js';
 import { clientKeyOfResponse, legacyKeyOf, matchKeyOf, serverKey } from './transaction-matching.js';
 import { initialState, replayStates, type ReplayRole, type ReplayStep } from './transaction-replay.js';
+import type { MediaEvidence } from './media/capture-media.js';
 import type { TransactionKind, TransactionRole } from '../trace/events.js';
 
 /** One message handed to the builder. */
@@ -54,6 +55,8 @@ export interface BuildInput {
   /** T1 in ms (default 500). */
   readonly t1?: number;
   readonly findings?: FindingOptions;
+  /** The calls' media: RTP in a capture, or the media owner's reports (live). */
+  readonly media?: MediaEvidence;
 }
 
 interface TxDraft {
@@ -248,9 +251,12 @@ export function buildTraceModel(input: BuildInput): TraceModel {
 
   const transactions = txs.map((tx) => finishTransaction(tx, messages));
   const t1 = input.t1 ?? 500;
-  const calls = groupCalls(messages, transactions).map((call) => {
+  const grouped = groupCalls(messages, transactions);
+  const media = input.media?.(grouped, messages);
+  const calls = grouped.map((call) => {
     const dialogs = buildDialogs(call.messages.map((i) => messages[i]!));
-    const partial = { ...call, dialogs };
+    const callMedia = media?.get(call.callId);
+    const partial = { ...call, dialogs, ...(callMedia ? { media: callMedia } : {}) };
     return { ...partial, findings: runFindings(partial, messages, { t1, ...input.findings }) };
   });
   return { source: input.source, notes: input.notes ?? [], messages, calls, t1 };
@@ -284,7 +290,7 @@ function finishTransaction(tx: TxDraft, messages: readonly TraceMessage[]): Tran
   };
 }
 
-type CallDraft = Omit<CallModel, 'findings' | 'dialogs'>;
+type CallDraft = Omit<CallModel, 'findings' | 'dialogs' | 'media'>;
 
 function groupCalls(messages: readonly TraceMessage[], transactions: readonly TransactionModel[]): CallDraft[] {
   const order: string[] = [];

@@ -7,8 +7,12 @@ import type { TransactionKind } from '../trace/events.js';
 import type { FindingCode } from '../trace/finding-codes.js';
 import type { TimerName } from '../trace/timer-names.js';
 import type { TransactionState } from '../trace/transaction-states.js';
+import type { CallMedia } from './media/media-types.js';
 
 export type { FindingCode };
+export type {
+  CallMedia, MediaAddress, MediaFlowSummary, MediaSample, MediaSampleCounters, MediaTransportHistory, MediaWay, RtpStreamSummary,
+} from './media/media-types.js';
 
 /** A transport address as seen on the wire. */
 export interface Endpoint {
@@ -147,6 +151,11 @@ export interface CallModel {
   readonly dialogs: readonly DialogModel[];
   /** Messages that belong to no transaction: ACKs for 2xx, stray responses. */
   readonly unmatched: readonly number[];
+  /**
+   * Its media, when the source has any: the RTP streams of a capture matched to the call's
+   * SDPs, or the media owner's reports (live). Absent when nothing was seen.
+   */
+  readonly media?: CallMedia;
   readonly findings: readonly Finding[];
 }
 

@@ -1,7 +1,8 @@
 // The terminal view of a model: for each call its ladder of messages, its
-// transactions (states with times, retransmissions, timers) and its findings,
-// or "no findings". A view only: everything it prints is in the model.
-import type { CallModel, Finding, TraceMessage, TraceModel, TransactionModel } from './model-types.js';
+// transactions (states with times, retransmissions, timers), its media
+// streams and its findings, or "no findings". A view only: everything it
+// prints is in the model.
+import type { CallModel, Finding, RtpStreamSummary, TraceMessage, TraceModel, TransactionModel } from './model-types.js';
 
 export interface ReportOptions {
   /** Print the message ladder (default true). */
@@ -33,6 +34,18 @@ function transactionLines(tx: TransactionModel, t0: number): string[] {
   return [head, ...states, ...timers];
 }
 
+function streamLine(s: RtpStreamSummary, t0: number): string {
+  const where = s.local ? `${s.local}` : `${s.src ? `${s.src.address}:${s.src.port}` : '?'} -> ${s.dst ? `${s.dst.address}:${s.dst.port}` : '?'}`;
+  const loss = s.lost === undefined ? '' : `, lost ${s.lost} (${s.expected ? ((100 * s.lost) / s.expected).toFixed(1) : '0.0'}%)`;
+  const jitter = s.jitterMs === undefined ? '' : `, jitter ${s.jitterMs.toFixed(2)} ms (max ${(s.maxJitterMs ?? s.jitterMs).toFixed(2)})`;
+  const gap = s.maxGapMs === undefined ? '' : `, max gap ${s.maxGapMs.toFixed(0)} ms`;
+  const times = s.firstAt === undefined ? '' : ` +${seconds(s.firstAt - t0)}..+${seconds((s.lastAt ?? s.firstAt) - t0)}`;
+  const silent = s.levelPackets ? `, silent ${s.silentPackets ?? 0}/${s.levelPackets}` : '';
+  return `  ${s.way} ${where} ${s.codec ?? (s.payloadType === undefined ? '' : `PT ${s.payloadType}`)}`
+    + `${s.ssrc === undefined ? '' : ` ssrc 0x${s.ssrc.toString(16).padStart(8, '0')}`}${s.encrypted ? ' (SRTP)' : ''}: `
+    + `${s.packets} packet(s)${times}${loss}${jitter}${gap}${silent}`;
+}
+
 function findingLines(f: Finding): string[] {
   return [
     `  [${f.severity}] ${f.code}: ${f.title} (${f.rfc})`,
@@ -51,6 +64,7 @@ export function formatCall(model: TraceModel, call: CallModel, options: ReportOp
   if (call.dialogs.length > 0) {
     lines.push(' Dialogs:', ...call.dialogs.map((d) => `  ${d.callerTag} / ${d.calleeTag}: ${d.state}; route set ${d.callerRouteSet.join(', ') || '(none)'}; callee target ${d.calleeContact ?? '?'}`));
   }
+  if (call.media && call.media.streams.length > 0) lines.push(` Media (${call.media.source}):`, ...call.media.streams.map((s) => streamLine(s, t0)));
   lines.push(' Findings:', ...(call.findings.length === 0 ? ['  no findings'] : call.findings.flatMap(findingLines)));
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ export const FINDING_CODES = [
   'no-provisional', 'request-timeout', 'unroutable-contact', 'route-set-mismatch', 'ack-cseq-mismatch',
   'cancel-after-final', 'cancel-before-provisional', 'bye-before-ack', 'rseq-violation', 'auth-loop', 'glare',
   'post-dial-delay', 'require-ignored', 'prack-failed',
+  'one-way-audio', 'silent-audio', 'early-media-without-rtp', 'ice-failed', 'dtls-not-completed', 'unreachable-media-address',
 ] as const;
 
 export type FindingCode = typeof FINDING_CODES[number];

@@ -1,16 +1,21 @@
 // The lab from Playwright: Chromium's own WebRTC stack (ICE, DTLS-SRTP, Opus/PCMU) calls a
-// plain-RTP SIPp far end over WSS through Kamailio, and rtpengine bridges the media both
+// plain-RTP SIPp far end over WebSocket through Kamailio, and rtpengine bridges the media both
 // ways. The SIP side is the lab's bare WebSocket client, not Callscope's stack: this
 // proves the lab a WebRTC softphone is tested against. It fails if rtpengine does not
-// complete ICE and DTLS with a real browser or does not relay the far end's audio.
+// complete ICE and DTLS with a real browser or does not relay the far end's audio. The lab's
+// capture (media too) is then read by Callscope: a healthy relayed WebRTC call, both legs,
+// with ICE, DTLS and SRTP on one side and RTP on the other, has no finding. The signalling
+// goes over plain WS (not WSS) so that the capture shows that leg's SDPs too.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { expect } from '@playwright/test';
+import { importTrace } from '../../src/diagnostics/import/trace-import.js';
 import { labTest } from '../lab/playwright-lab.js';
 import {
   RawWsSipClient, bodyOf, cseqOf, headerValues, randomToken, sipMessage, statusOf,
 } from '../lab/ws-sip-client.js';
 
-const test = labTest({ name: 'e2e-webrtc', auth: false });
+const test = labTest({ name: 'e2e-webrtc', auth: false, captureMedia: true });
 
 // Runs in the page: one RTCPeerConnection with Chromium's fake microphone.
 const PAGE_PHONE = `
@@ -87,14 +92,14 @@ test('Chromium talks WebRTC through Kamailio and rtpengine to a plain RTP far en
   expect(offer).toMatch(/^a=candidate:.* 127\.0\.0\.1 \d+ typ host/m);
   expect(offer).toMatch(/^m=audio \d+ UDP\/TLS\/RTP\/SAVPF /m);
 
-  const client = await RawWsSipClient.connect(lab.proxy.wssUrl, lab.proxy.caFile);
+  const client = await RawWsSipClient.connect(lab.proxy.wsUrl);
   try {
     const host = `${randomToken()}.invalid`;
     const target = `sip:farend-${callee.port}@${lab.proxy.realm}`;
     const callId = `${randomToken()}@${host}`;
     const from = `<sip:alice@${lab.proxy.realm}>;tag=${randomToken()}`;
     client.send(sipMessage(`INVITE ${target} SIP/2.0`, [
-      `Via: SIP/2.0/WSS ${host};branch=z9hG4bK${randomToken()}`, 'Max-Forwards: 70',
+      `Via: SIP/2.0/WS ${host};branch=z9hG4bK${randomToken()}`, 'Max-Forwards: 70',
       `From: ${from}`, `To: <${target}>`, `Call-ID: ${callId}`, 'CSeq: 1 INVITE',
       `Contact: <sip:alice@${host};transport=ws;ob>`, 'Content-Type: application/sdp',
     ], offer));
@@ -108,7 +113,7 @@ test('Chromium talks WebRTC through Kamailio and rtpengine to a plain RTP far en
     const routes = headerValues(answer, 'Record-Route').flatMap((v) => v.split(/,\s*(?=<)/)).reverse().map((r) => `Route: ${r}`);
     const remoteTarget = /<([^>]+)>/.exec(headerValues(answer, 'Contact')[0]!)![1]!;
     const inDialog = (method: string, cseq: number) => sipMessage(`${method} ${remoteTarget} SIP/2.0`, [
-      `Via: SIP/2.0/WSS ${host};branch=z9hG4bK${randomToken()}`, 'Max-Forwards: 70',
+      `Via: SIP/2.0/WS ${host};branch=z9hG4bK${randomToken()}`, 'Max-Forwards: 70',
       `From: ${from}`, `To: ${headerValues(answer, 'To')[0]}`, `Call-ID: ${callId}`, `CSeq: ${cseq} ${method}`, ...routes,
     ]);
     client.send(inDialog('ACK', 1));
@@ -128,6 +133,20 @@ test('Chromium talks WebRTC through Kamailio and rtpengine to a plain RTP far en
     client.send(inDialog('BYE', 2));
     expect(statusOf(await client.receive((m) => cseqOf(m) === '2 BYE'))).toBe(200);
     expect((await callee.result).explanation).toBe('');
+
+    // Callscope's reading of the capture: the call through rtpengine, both legs, no finding.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const imported = importTrace(new Uint8Array(readFileSync(lab.captureFile!)));
+    if (!imported.ok) throw new Error(imported.reason);
+    const call = imported.model.calls.find((c) => c.callId === callId)!;
+    expect(call.findings.map((f) => `${f.code}: ${f.explanation}`)).toEqual([]);
+    const streams = call.media!.streams;
+    // Chromium <-> rtpengine (SRTP, on whichever candidate pairs ICE used) and rtpengine <-> SIPp (RTP), each way.
+    const ways = (encrypted: boolean) => [...new Set(streams.filter((s) => (s.encrypted === true) === encrypted).map((s) => s.way))].sort();
+    expect(ways(true)).toEqual(['to-callee', 'to-caller']);
+    expect(ways(false)).toEqual(['to-callee', 'to-caller']);
+    expect(call.media!.flows!.some((f) => f.stunResponses > 0)).toBe(true);
+    expect(call.media!.flows!.some((f) => f.dtlsPackets > 0)).toBe(true);
   } finally {
     client.close();
     await page.evaluate('labPhone.close()').catch(() => undefined);

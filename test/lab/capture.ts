@@ -8,9 +8,17 @@ export interface Capture {
   stop(): Promise<void>;
 }
 
-export async function startCapture(dir: string, ports: { udpTcp: readonly number[]; range: readonly [number, number] }): Promise<Capture> {
+export interface CapturePorts {
+  readonly udpTcp: readonly number[];
+  readonly range: readonly [number, number];
+  /** Media port ranges (UDP only). */
+  readonly udpRanges?: ReadonlyArray<readonly [number, number]>;
+}
+
+export async function startCapture(dir: string, ports: CapturePorts): Promise<Capture> {
   const file = join(dir, 'sip.pcapng');
-  const filter = [...ports.udpTcp.map((p) => `port ${p}`), `portrange ${ports.range[0]}-${ports.range[1]}`].join(' or ');
+  const filter = [...ports.udpTcp.map((p) => `port ${p}`), `portrange ${ports.range[0]}-${ports.range[1]}`,
+    ...(ports.udpRanges ?? []).map(([low, high]) => `udp portrange ${low}-${high}`)].join(' or ');
   const tshark = ManagedProcess.start({
     name: 'tshark',
     command: '/usr/bin/tshark',

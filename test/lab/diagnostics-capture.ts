@@ -15,9 +15,17 @@ export interface CapturedCall {
   readonly extra: Record<string, string>;
 }
 
+export interface CaptureOptions {
+  /** Start rtpengine (default false). */
+  readonly rtpengine?: boolean;
+  /** Capture RTP too (default false: SIP only). */
+  readonly captureMedia?: boolean;
+}
+
 /** Starts a lab, runs `call`, stops the lab and imports its capture. The lab's directory is removed unless `keep`. */
-export async function captureCall(name: string, call: (lab: Lab) => Promise<Record<string, string> | void>): Promise<CapturedCall & { cleanup(): void }> {
-  const lab = await startLab({ name, auth: false, rtpengine: false });
+export async function captureCall(name: string, call: (lab: Lab) => Promise<Record<string, string> | void>,
+  options: CaptureOptions = {}): Promise<CapturedCall & { cleanup(): void }> {
+  const lab = await startLab({ name, auth: false, rtpengine: options.rtpengine ?? false, captureMedia: options.captureMedia ?? false });
   let extra: Record<string, string>;
   let dir: string | undefined;
   try {

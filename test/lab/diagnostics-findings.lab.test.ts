@@ -4,6 +4,7 @@
 // findings Callscope names, on which leg, from which messages.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallModel, Finding, TraceModel } from '../../src/diagnostics/model-types.js';
+import { runCli } from '../support/cli-run.js';
 import { captureCall } from './diagnostics-capture.js';
 
 const cleanups: Array<() => void> = [];
@@ -105,8 +106,23 @@ describe('findings from the lab capture', () => {
     expect(run.model.messages.some((m) => m.startLine.startsWith('PRACK'))).toBe(false);
   });
 
-  it('unreliable-early-media: the far end sends 183 with SDP and no 100rel (seen on both legs, reported once)', async () => {
+  it('unreliable-early-media: the far end sends 183 with SDP and no 100rel to a caller that offered it (seen on both legs, reported once)', async () => {
     const run = await captureCall('diag-early-media', async (lab) => {
+      const callee = await lab.startUas('uas-early-media-unreliable');
+      // Callscope's CLI offers 100rel (Supported: 100rel); SIPp's uac-basic does not.
+      const caller = await runCli('call', '--server', `sip:127.0.0.1:${lab.proxy.ports.udp};transport=udp`, '--duration', '0.2',
+        lab.farEndUri(callee.port));
+      expect(caller.code).toBe(0);
+      expect((await callee.result).explanation).toBe('');
+    });
+    cleanups.push(run.cleanup);
+    const call = inviteCall(run.model);
+    expect(codes(call)).toEqual(['unreliable-early-media']);
+    expect(finding(call, 'unreliable-early-media').messages).toHaveLength(2);
+  });
+
+  it('no unreliable-early-media to a caller that did not offer 100rel: an unreliable 183 is its only choice then (RFC 3262 §3)', async () => {
+    const run = await captureCall('diag-early-media-no-100rel', async (lab) => {
       const callee = await lab.startUas('uas-early-media-unreliable');
       const caller = await lab.startUac('uac-basic', `farend-${callee.port}`, { pauseMs: 200 });
       expect((await caller.result).explanation).toBe('');
@@ -114,8 +130,8 @@ describe('findings from the lab capture', () => {
     });
     cleanups.push(run.cleanup);
     const call = inviteCall(run.model);
-    expect(codes(call)).toEqual(['unreliable-early-media']);
-    expect(finding(call, 'unreliable-early-media').messages).toHaveLength(2);
+    expect(codes(call)).toEqual([]);
+    expect(run.model.messages.filter((m) => m.startLine.startsWith('SIP/2.0 183'))).toHaveLength(2);
   });
 
   it('trying-with-to-tag: only the far end\'s leg shows it (the proxy absorbs a 100)', async () => {

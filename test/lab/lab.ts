@@ -45,6 +45,11 @@ export interface LabOptions {
   readonly farEnds?: Readonly<Record<string, string>>;
   /** Options for the named far ends (calls: how many before exit; default unlimited). */
   readonly farEndCalls?: number;
+  /**
+   * Capture media too: rtpengine's ports and a block of ports for the far ends' and
+   * callers' own RTP (`allocateMediaPort`), besides the SIP ports.
+   */
+  readonly captureMedia?: boolean;
   /** Use ports portBase.. (UDP, TCP, TLS, WS, WSS, rtpengine ng, then peers) instead of a random free block. */
   readonly portBase?: number;
 }
@@ -62,9 +67,12 @@ export interface LabProxy {
 
 /** How many ports the lab keeps for SIPp (far ends, callers) and tests' own UDP/TCP peers. */
 const PEER_PORTS = 24;
+/** How many ports the lab keeps for its peers' RTP and RTCP. */
+const MEDIA_PORTS = 40;
 
 export class Lab {
   private nextPeerPort = 0;
+  private nextMediaPort = 0;
   private readonly sippRuns: SippRun[] = [];
   private stopped = false;
 
@@ -78,6 +86,7 @@ export class Lab {
     private readonly capture: Capture | undefined,
     readonly farEnds: ReadonlyMap<string, SippRun>,
     private readonly options: LabOptions,
+    private readonly mediaPorts: readonly number[] = [],
   ) {
     this.sippRuns.push(...farEnds.values());
   }
@@ -100,6 +109,18 @@ export class Lab {
     return port;
   }
 
+  /**
+   * An even port of the media block and the odd one above it (RTP and RTCP), for a peer's
+   * own media (captured when the lab captures media).
+   */
+  allocateMediaPort(): number {
+    if (this.nextMediaPort % 2 === 1) this.nextMediaPort++;
+    const port = this.mediaPorts[this.nextMediaPort];
+    if (port === undefined) throw new Error(`lab: all ${MEDIA_PORTS} media ports are in use`);
+    this.nextMediaPort += 2;
+    return port;
+  }
+
   /** Request-URI through the proxy to a SIPp far end listening on `port` (the `farend-<port>` route). */
   farEndUri(port: number): string {
     return `sip:farend-${port}@127.0.0.1:${this.proxy.ports.udp}`;
@@ -107,7 +128,7 @@ export class Lab {
 
   /** Starts a SIPp far end (UAS) on a port of the lab's block; see test/lab/scenarios. */
   async startUas(scenario: string, options: Omit<SippOptions, 'scenario' | 'port' | 'target'> = {}): Promise<SippRun> {
-    const run = await startSipp(this.dir, { ...options, scenario, port: this.allocatePeerPort() });
+    const run = await startSipp(this.dir, { ...this.withMediaPort(options), scenario, port: this.allocatePeerPort() });
     this.sippRuns.push(run);
     return run;
   }
@@ -115,7 +136,7 @@ export class Lab {
   /** Starts a SIPp caller (UAC) towards the proxy's UDP port, calling `service` (request-URI user). */
   async startUac(scenario: string, service: string, options: Omit<SippOptions, 'scenario' | 'port' | 'service'> = {}): Promise<SippRun> {
     const run = await startSipp(this.dir, {
-      ...options, scenario, service, port: this.allocatePeerPort(),
+      ...this.withMediaPort(options), scenario, service, port: this.allocatePeerPort(),
       target: options.target ?? `127.0.0.1:${this.proxy.ports.udp}`,
     });
     this.sippRuns.push(run);
@@ -159,6 +180,15 @@ export class Lab {
     return undefined;
   }
 
+  /** In a lab that captures media, SIPp's RTP (rtp_stream, -mp) goes on a captured port. */
+  private withMediaPort<T extends { extraArgs?: readonly string[] }>(options: T): T {
+    if (!this.options.captureMedia || options.extraArgs?.includes('-mp')) return options;
+    const port = this.allocateMediaPort();
+    // SIPp may also take the pair above -mp for its audio stream (when -mp itself is bound).
+    this.allocateMediaPort();
+    return { ...options, extraArgs: [...(options.extraArgs ?? []), '-mp', String(port)] };
+  }
+
   private farEndPorts(): Map<string, number> {
     return new Map([...this.farEnds].map(([name, run]) => [name, run.port]));
   }
@@ -195,8 +225,14 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     const certificates = makeLabCertificates(dir);
     writeToneFile(join(dir, 'tone-pcmu.raw'));
 
+    // For the peers' own RTP (baresip, linphonec; SIPp too when media is captured). Even
+    // first port: RTP on even ports, RTCP on the odd one above (RFC 3550 §11).
+    const mediaPorts = await allocatePortBlock(MEDIA_PORTS, { even: true });
     const capture = options.capture === false ? undefined
-      : await startCapture(dir, { udpTcp: [], range: [block[0]!, block[block.length - 1]!] });
+      : await startCapture(dir, {
+        udpTcp: [], range: [block[0]!, block[block.length - 1]!],
+        udpRanges: options.captureMedia ? [rtpPorts, [mediaPorts[0]!, mediaPorts[mediaPorts.length - 1]!]] : [],
+      });
     if (capture) started.push(capture);
 
     const rtpengine = options.rtpengine === false ? undefined
@@ -220,7 +256,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       caFile: certificates.caFile, realm: LAB_REALM, auth: options.auth ?? true,
     };
     return new Lab(dir, proxy, kamailio, { ngPort, rtpPorts, ...(rtpengine ? { process: rtpengine } : {}) },
-      labAccounts, peerPorts.slice(peerIndex), capture, farEnds, options);
+      labAccounts, peerPorts.slice(peerIndex), capture, farEnds, options, mediaPorts);
   } catch (error) {
     for (const p of started.reverse()) await p.stop().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);

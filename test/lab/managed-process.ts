@@ -12,6 +12,8 @@ export interface ManagedProcessOptions {
   readonly logFile: string;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Keep a pipe to its standard input (for programs driven by typed commands: linphonec). */
+  readonly stdin?: boolean;
 }
 
 export interface ProcessExit {
@@ -70,7 +72,7 @@ export class ManagedProcess {
       const child = spawn(options.command, [...options.args], {
         cwd: options.cwd,
         env: options.env ?? process.env,
-        stdio: ['ignore', log, log],
+        stdio: [options.stdin ? 'pipe' : 'ignore', log, log],
         detached: true,
       });
       const managed = new ManagedProcess(options, child);
@@ -83,6 +85,12 @@ export class ManagedProcess {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Writes to its standard input (started with `stdin: true`). */
+  write(text: string): void {
+    if (!this.child.stdin) throw new Error(`${this.options.name} was started without a stdin pipe`);
+    this.child.stdin.write(text);
   }
 
   get hasExited(): boolean {

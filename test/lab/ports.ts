@@ -27,10 +27,11 @@ function udpFree(port: number): Promise<boolean> {
  * not handed out before by this process. Consecutive, so a capture filter can
  * name the block as a port range.
  */
-export async function allocatePortBlock(count: number, { min = 20000, max = 30000, base: fixedBase }: {
-  min?: number; max?: number; /** Exactly this block, or an error. */ base?: number } = {}): Promise<number[]> {
+export async function allocatePortBlock(count: number, { min = 20000, max = 30000, base: fixedBase, even = false }: {
+  min?: number; max?: number; /** Exactly this block, or an error. */ base?: number; /** Start on an even port. */ even?: boolean } = {}): Promise<number[]> {
   for (let attempt = 0; attempt < (fixedBase === undefined ? 200 : 1); attempt++) {
-    const base = fixedBase ?? min + Math.floor(Math.random() * (max - min - count));
+    const random = min + Math.floor(Math.random() * (max - min - count));
+    const base = fixedBase ?? (even ? random - (random % 2) : random);
     const ports = Array.from({ length: count }, (_, i) => base + i);
     if (ports.some((p) => handedOut.has(p))) continue;
     let free = true;

@@ -17,6 +17,8 @@ export const labTools: readonly LabTool[] = [
   { binary: '/usr/bin/sipp', debianPackage: 'sip-tester', purpose: 'scripted SIP far ends (SIPp)' },
   { binary: '/usr/bin/tshark', debianPackage: 'tshark', purpose: 'SIP captures' },
   { binary: '/usr/bin/sngrep', debianPackage: 'sngrep', purpose: 'a second reader of exported captures' },
+  { binary: '/usr/bin/linphonec', debianPackage: 'linphone-cli', purpose: 'a real far end and caller (liblinphone)' },
+  { binary: '/usr/bin/baresip', debianPackage: 'baresip', purpose: 'a real far end and caller (baresip)' },
   { binary: '/usr/bin/openssl', debianPackage: 'openssl', purpose: 'lab certificates' },
 ];
 

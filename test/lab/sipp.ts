@@ -36,8 +36,12 @@ export interface SippResult {
   readonly explanation: string;
 }
 
-/** Keywords the lab's scenarios use, with their defaults. */
-const defaultKeys: Record<string, string> = { require100rel: '' };
+/**
+ * Keywords the lab's scenarios use, with their defaults. A keyword that stands on a header
+ * line of its own must never be empty: the empty line would end the headers there (uac-100rel's
+ * INVITE then carried its SDP as a body without Content-Type, and far ends sent no RTP).
+ */
+const defaultKeys: Record<string, string> = { require100rel: 'Accept: application/sdp' };
 
 export class SippRun {
   readonly result: Promise<SippResult>;

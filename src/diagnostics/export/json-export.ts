@@ -1,10 +1,11 @@
 // JSON export: the model as data (messages with their raw bytes as text and
-// base64, calls with transactions, dialogs and findings), for tools and tests.
+// base64, calls with transactions, dialogs, media and findings), for tools and tests.
 import { bytesToByteString } from '../../message/bytes.js';
 import type { TraceModel } from '../model-types.js';
 import { selectCalls, type ExportSelection } from './select.js';
 
-export const JSON_EXPORT_VERSION = 1;
+/** 2: calls carry `media` (their RTP stream summaries, STUN/DTLS flows, live ICE/DTLS history) when the source had any. */
+export const JSON_EXPORT_VERSION = 2;
 
 export function modelToJson(model: TraceModel, selection: ExportSelection = {}): unknown {
   const calls = selectCalls(model, selection);

@@ -27,10 +27,11 @@ export const CATALOGUE: Readonly<Record<FindingCode, FindingEntry>> = {
     ],
   },
   'missing-prack': {
-    title: 'Reliable provisional retransmitted without PRACK',
-    rfc: 'RFC 3262 §3',
+    title: 'Reliable provisional never PRACKed',
+    rfc: 'RFC 3262 §3, RFC 3261 §12.1.1',
     nextSteps: [
       'Does the caller support 100rel? A UAS must not require it from a caller that did not offer it (Supported/Require).',
+      'A reliable provisional must carry a Contact (it creates the early dialog the PRACK is sent in) and be retransmitted until its PRACK arrives.',
       'Check that the PRACK is routed: it is sent in the early dialog, to the provisional\'s Contact via its Record-Route.',
       'Early media from this provisional will be lost or cut when the UAS gives up.',
     ],
@@ -149,6 +150,60 @@ export const CATALOGUE: Readonly<Record<FindingCode, FindingEntry>> = {
       'A PRACK matching an outstanding reliable provisional must get a 2xx; only one that matches none gets 481.',
       'A 481 usually means the PRACK reached the wrong place (Route, Contact of the 18x) or arrived after the UAS sent its 2xx.',
       'A 501/405 means the far end sent reliable provisionals without implementing PRACK: check its 100rel setting.',
+    ],
+  },
+  'one-way-audio': {
+    title: 'Audio flows one way only',
+    rfc: 'RFC 3264 §5.1, RFC 3550 §6, RFC 4961',
+    nextSteps: [
+      'Find where the missing direction stops: the address its sender got from the SDP (c= and m=) must be reachable from that sender.',
+      'Behind NAT, the receiving side\'s SDP must carry a public or relayed address (ICE, an SBC or media relay such as rtpengine), or the relay must latch onto the address RTP really comes from (symmetric RTP, RFC 4961).',
+      'If one side sends nothing at all, check its microphone and audio device, and whether it put the call on hold (a=sendonly/inactive).',
+    ],
+  },
+  'silent-audio': {
+    title: 'Audio arrives but is silence',
+    rfc: 'RFC 3551 §4.5.14, RFC 3389',
+    nextSteps: [
+      'The sender transmits packets with no sound in them: check its microphone, input device and mute state.',
+      'A media server, conference bridge or transcoder in the path may be producing silence (or comfort noise only): test without it.',
+      'Check that both ends use the codec the payload type says (a PCMA payload played as PCMU is loud noise, not silence; an encoder fed no input is silence).',
+    ],
+  },
+  'early-media-without-rtp': {
+    title: 'Early media announced, but no RTP before the answer',
+    rfc: 'RFC 3960 §3, RFC 3262 §5',
+    nextSteps: [
+      'A 18x with SDP tells the caller to play the far end\'s media instead of its own ringback: with no RTP, the caller hears silence until the answer.',
+      'Have the far end (or the gateway) play ringback or an announcement on the early media, or send 180 Ringing without SDP so the caller rings locally.',
+      'If the far end does send, check that its RTP reaches the address in the caller\'s offer (NAT, firewall, media relay).',
+    ],
+  },
+  'ice-failed': {
+    title: 'ICE failed: no candidate pair worked',
+    rfc: 'RFC 8445 §7, RFC 8839 §5.1',
+    nextSteps: [
+      'Check the candidates each side offered: host addresses only work on the same network; a server-reflexive one needs STUN; across strict NATs a relay candidate (TURN) is needed.',
+      'The far end\'s SDP must carry its candidates (a=candidate) or, for ICE-lite and relays, a reachable c= address.',
+      'Check that UDP between the candidates is not blocked by a firewall, and that the far end answers STUN binding requests.',
+    ],
+  },
+  'dtls-not-completed': {
+    title: 'ICE connected, but the DTLS handshake never completed',
+    rfc: 'RFC 5763 §5, RFC 8842 §5, RFC 4145 §4',
+    nextSteps: [
+      'Check the roles in a=setup: the offer says actpass, the answer active (it is the DTLS client) or passive; both active or both passive can never connect.',
+      'Some media relays do not complete the handshake with browsers when they are the DTLS server: make the relay the DTLS client (rtpengine: DTLS=active towards the browser; answer with a=setup:active).',
+      'Check that the a=fingerprint of each side matches the certificate it uses, and that nothing drops large UDP datagrams (a DTLS ClientHello can span two records).',
+    ],
+  },
+  'unreachable-media-address': {
+    title: 'Media address in the SDP cannot be reached',
+    rfc: 'RFC 4566 §5.7, RFC 8445 §2',
+    nextSteps: [
+      'The SDP announces a private (or loopback) address with no ICE candidates, from a side that is not on that network: RTP sent there goes nowhere.',
+      'Have the edge proxy or SBC relay the media and rewrite the SDP (rtpengine, nathelper fix_nated_sdp), or use ICE (with STUN/TURN) on the phone.',
+      'Or configure the phone\'s public address (NAT settings, STUN) so that its SDP names where it can be reached.',
     ],
   },
   'post-dial-delay': {

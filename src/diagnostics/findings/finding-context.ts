@@ -13,6 +13,8 @@ export interface FindingOptions {
   readonly t1?: number;
   /** post-dial-delay threshold in ms (default 5000). */
   readonly postDialDelayMs?: number;
+  /** How long media may be missing (or silent) before it is a finding, in ms (default 3000). */
+  readonly mediaTimeoutMs?: number;
 }
 
 export interface ParsedMessage<M extends SipMessage = SipMessage> extends TraceMessage {
@@ -27,6 +29,7 @@ export interface DetectedFinding extends Finding {
 export class FindingContext {
   readonly t1: number;
   readonly postDialDelayMs: number;
+  readonly mediaTimeoutMs: number;
   /** The call's messages in trace order. */
   readonly messages: readonly TraceMessage[];
   readonly parsed: readonly ParsedMessage[];
@@ -34,6 +37,7 @@ export class FindingContext {
   constructor(readonly call: CallDraft, readonly all: readonly TraceMessage[], options: FindingOptions) {
     this.t1 = options.t1 ?? 500;
     this.postDialDelayMs = options.postDialDelayMs ?? 5000;
+    this.mediaTimeoutMs = options.mediaTimeoutMs ?? 3000;
     this.messages = call.messages.map((i) => all[i]!);
     this.parsed = this.messages.filter((m): m is ParsedMessage => m.sip !== undefined);
   }
@@ -73,6 +77,14 @@ export function senderOf(m: TraceMessage): string {
 export function receiverOf(m: TraceMessage): string {
   if (m.dst) return `${m.dst.address}:${m.dst.port}`;
   return m.direction === 'received' ? 'local' : 'remote';
+}
+
+/**
+ * Who sent a response, in words: its sender on the wire, or, in a user agent's own view of
+ * what it received (a proxy in between), the far end through that peer.
+ */
+export function responderOf(m: TraceMessage): string {
+  return m.direction === 'received' ? `the far end (through ${senderOf(m)})` : senderOf(m);
 }
 
 /** A printable hop: "10.0.0.1:5060 → 10.0.0.2:5060". */

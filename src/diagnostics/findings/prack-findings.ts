@@ -3,7 +3,7 @@
 // answered with an error).
 import type { SipRequest, SipResponse } from '../../message/index.js';
 import {
-  hopOf, hundredRelOf, inviteFor, isReliableProvisional, senderOf,
+  hopOf, hundredRelOf, inviteFor, isReliableProvisional, receiverOf, responderOf, senderOf,
   type DetectedFinding, type FindingContext, type ParsedMessage,
 } from './finding-context.js';
 
@@ -27,7 +27,7 @@ function requireIgnored(ctx: FindingContext): DetectedFinding[] {
     const answered = ctx.responses.find((r) => r.index > m.index && r.sip.cseq.method === 'INVITE' && r.sip.cseq.seq === sip.cseq.seq
       && r.sip.status >= 200 && r.sip.to.tag === sip.to.tag);
     out.push(ctx.finding('require-ignored', 'error', [invite!.index, m.index, ...(answered ? [answered.index] : [])],
-      `The INVITE said Require: 100rel, but ${senderOf(m)} answered with an unreliable ${sip.status} ${sip.reason} on ${hopOf(m)} `
+      `The INVITE said Require: 100rel, but ${responderOf(m)} answered with an unreliable ${sip.status} ${sip.reason} on ${hopOf(m)} `
       + '(no Require: 100rel, no RSeq) instead of sending it reliably or refusing the INVITE with 420 Bad Extension'
       + `${answered ? `; it then answered ${answered.sip.status}` : ''}. A caller that depends on PRACK (for early media, `
       + 'or preconditions) cannot rely on this provisional.',
@@ -48,10 +48,12 @@ function prackFailed(ctx: FindingContext): DetectedFinding[] {
   for (const m of ctx.responses) {
     const sip = m.sip;
     if (sip.cseq.method !== 'PRACK' || sip.status < 300 || m.retransmission) continue;
-    const prack = pracks.find((p) => p.index < m.index && p.sip.cseq.seq === sip.cseq.seq && p.sip.callId === sip.callId
+    // The copy of the PRACK that reached the responder (a capture may hold one per hop).
+    const copies = pracks.filter((p) => p.index < m.index && p.sip.cseq.seq === sip.cseq.seq && p.sip.callId === sip.callId
       && p.sip.from.tag === sip.from.tag);
+    const prack = copies.find((p) => receiverOf(p) === senderOf(m)) ?? copies.at(-1);
     out.push(ctx.finding('prack-failed', 'error', [...(prack ? [prack.index] : []), m.index],
-      `The PRACK${rackText(prack)} got ${sip.status} ${sip.reason} from ${senderOf(m)} on ${hopOf(m)}. ${meaning(sip)}`,
+      `The PRACK${rackText(prack)} got ${sip.status} ${sip.reason} from ${responderOf(m)} on ${hopOf(m)}. ${meaning(sip)}`,
       `${sip.from.tag ?? ''}|${sip.cseq.seq}`));
   }
   return out;

@@ -14,6 +14,11 @@ function reliableProvisionals(ctx: FindingContext): ParsedMessage<SipResponse>[]
   return ctx.responses.filter((m) => m.sip.cseq.method === 'INVITE' && isReliableProvisional(m.sip));
 }
 
+/**
+ * A reliable provisional that no PRACK reached: retransmitted meanwhile (the caller ignores it),
+ * or without a Contact (RFC 3261 §12.1.1: the caller has no remote target for the PRACK; some
+ * far ends then also skip the retransmissions RFC 3262 §3 requires).
+ */
 function missingPrack(ctx: FindingContext): DetectedFinding[] {
   const out: DetectedFinding[] = [];
   const groups = new Map<string, ParsedMessage<SipResponse>[]>();
@@ -24,7 +29,8 @@ function missingPrack(ctx: FindingContext): DetectedFinding[] {
   for (const group of groups.values()) {
     const first = group[0]!;
     const repeats = group.filter((m) => m.retransmission);
-    if (repeats.length === 0) continue;
+    const noContact = first.sip.contacts.length === 0;
+    if (repeats.length === 0 && !noContact) continue;
     const sip = first.sip;
     const prack = ctx.requests.find((m) => m.index > first.index && m.sip.method === 'PRACK' && m.sip.rack !== undefined
       && m.sip.rack.rseq === sip.rseq && m.sip.rack.cseq === sip.cseq.seq && m.sip.rack.method === 'INVITE'
@@ -36,13 +42,18 @@ function missingPrack(ctx: FindingContext): DetectedFinding[] {
     const invite = ctx.requests.find((m) => m.sip.method === 'INVITE' && m.sip.cseq.seq === sip.cseq.seq && m.index < first.index);
     const offered = invite ? invite.sip.supported.concat(invite.sip.require).some((t) => t.toLowerCase() === '100rel') : undefined;
     const times = lateRepeats.map((m) => `+${seconds(m.at - first.at)}`).join(', ');
-    out.push(ctx.finding('missing-prack', 'error', [...(invite ? [invite.index] : []), ...group.map((m) => m.index), ...(prack ? [prack.index] : [])],
-      (prack
-        ? `The reliable ${sip.status} (RSeq ${sip.rseq}) on ${hopOf(first)} was PRACKed here ${seconds(prack.at - first.at)} after it arrived, `
-          + `yet it was retransmitted ${lateRepeats.length} more time(s) (${times}): the PRACK did not reach ${senderOf(first)}, or was not `
-          + 'matched to the response there (lost, dropped by a proxy, or a wrong RAck); the callee gives up with a 5xx after 64·T1.'
-        : `The reliable ${sip.status} (RSeq ${sip.rseq}) on ${hopOf(first)} was retransmitted ${repeats.length} time(s) (${times}) `
-          + `and no PRACK for it reached ${senderOf(first)}.`)
+    const what = prack
+      ? `The reliable ${sip.status} (RSeq ${sip.rseq}) on ${hopOf(first)} was PRACKed here ${seconds(prack.at - first.at)} after it arrived, `
+        + `yet it was retransmitted ${lateRepeats.length} more time(s) (${times}): the PRACK did not reach ${senderOf(first)}, or was not `
+        + 'matched to the response there (lost, dropped by a proxy, or a wrong RAck); the callee gives up with a 5xx after 64·T1.'
+      : `The reliable ${sip.status} (RSeq ${sip.rseq}) on ${hopOf(first)} `
+        + (repeats.length > 0 ? `was retransmitted ${repeats.length} time(s) (${times}) ` : 'was never retransmitted (RFC 3262 §3 wants it retransmitted until its PRACK) ')
+        + `and no PRACK for it reached ${senderOf(first)}.`;
+    out.push(ctx.finding('missing-prack', repeats.length > 0 ? 'error' : 'warning',
+      [...(invite ? [invite.index] : []), ...group.map((m) => m.index), ...(prack ? [prack.index] : [])],
+      what
+      + (noContact ? ' It carries no Contact: a response that creates a dialog must have one (RFC 3261 §12.1.1), so the caller has no remote '
+        + 'target for the early dialog to send the PRACK to.' : '')
       + (offered === false ? ' The INVITE did not offer 100rel (no Supported/Require: 100rel), so the caller may not know it must PRACK.' : '')
       + (hasSdp(sip) ? ' Its early media (SDP) will be lost when the callee gives up.' : ''),
       `${sip.to.tag ?? ''}|${sip.cseq.seq}|${sip.rseq}`));
@@ -60,9 +71,12 @@ function unreliableEarlyMedia(ctx: FindingContext): DetectedFinding[] {
     // unreliable 18x is the only choice the RFCs leave (RFC 3262 §3). One that required it
     // is require-ignored's case.
     if (hundredRelOf(inviteFor(ctx, m)) !== 'supported') continue;
+    // The far end may simply not implement 100rel (baresip, for one): say so, it is the fix to ask for.
+    const noSupport = !sip.supported.some((t) => t.toLowerCase() === '100rel') && sip.allow.length > 0 && !sip.allow.some((a) => a.toUpperCase() === 'PRACK');
     out.push(ctx.finding('unreliable-early-media', 'warning', [m.index],
-      `The ${sip.status} on ${hopOf(m)} carries SDP without 100rel (no Require: 100rel, no RSeq): if it is lost the caller `
-      + 'never gets the early-media answer, and the caller may play local ringback over the far end\'s media.',
+      `The ${sip.status} on ${hopOf(m)} carries SDP without 100rel (no Require: 100rel, no RSeq), though the caller offered it: if it is lost `
+      + 'the caller never gets the early-media answer, and the caller may play local ringback over the far end\'s media.'
+      + (noSupport ? ` The far end does not support 100rel (not in its Supported, no PRACK in its Allow: ${sip.allow.join(', ')}).` : ''),
       `${sip.to.tag ?? ''}|${sip.cseq.seq}|${sip.status}`));
   }
   return out;

@@ -70,9 +70,11 @@ interface ContactCopies {
 
 function judgeContact(ctx: FindingContext, copies: ContactCopies, contact: Contact, recordRouted: boolean, whose: string,
   dialog: DialogModel): DetectedFinding | undefined {
-  // Reachable through the proxy after all: a flow (RFC 5626 `ob`) or the proxy's alias of
-  // the address it got the request from (Kamailio's add_contact_alias, a URI parameter).
-  if (contact.ob || contact.params.has('alias') || ('params' in contact.uri && contact.uri.params.has('alias'))) return undefined;
+  // Reachable through a record-routing proxy after all: a flow (RFC 5626 `ob`) or the proxy's
+  // alias of the address it got the request from (Kamailio's add_contact_alias, a URI
+  // parameter). Both only help when that proxy stays on the path (RFC 5626 §5.3).
+  const flowOrAlias = contact.ob || contact.params.has('alias') || ('params' in contact.uri && contact.uri.params.has('alias'));
+  if (flowOrAlias && recordRouted) return undefined;
   const host = uriHost(contact.uri);
   if (host === undefined) return undefined;
   const kind = unreachableKind(host);

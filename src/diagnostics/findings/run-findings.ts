@@ -4,6 +4,8 @@ import type { Finding, TraceMessage } from '../model-types.js';
 import { ackFindings } from './ack-findings.js';
 import { cancelFindings } from './cancel-findings.js';
 import { FindingContext, type CallDraft, type DetectedFinding, type FindingOptions } from './finding-context.js';
+import { mediaFlowFindings } from './media-flow-findings.js';
+import { mediaTransportFindings } from './media-transport-findings.js';
 import { prackFindings } from './prack-findings.js';
 import { progressFindings } from './progress-findings.js';
 import { reliabilityFindings } from './reliability-findings.js';
@@ -14,6 +16,7 @@ export type { FindingOptions } from './finding-context.js';
 
 const DETECTORS: ReadonlyArray<(ctx: FindingContext) => DetectedFinding[]> = [
   ackFindings, reliabilityFindings, prackFindings, progressFindings, routingFindings, cancelFindings, sequenceFindings,
+  mediaTransportFindings, mediaFlowFindings,
 ];
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;

@@ -1,4 +1,5 @@
 // What every importer returns, and the options they share.
+import type { MediaEvidence } from '../media/capture-media.js';
 import type { MessageInput } from '../model-builder.js';
 import type { Endpoint, MessageDirection } from '../model-types.js';
 
@@ -19,6 +20,8 @@ export interface ImportedTrace {
   readonly messages: readonly MessageInput[];
   /** What was skipped, cut or could not be read. */
   readonly notes: readonly string[];
+  /** Captures: the RTP/RTCP (and STUN/DTLS) of the calls, read in a second pass once their SDPs are known. */
+  readonly media?: MediaEvidence;
 }
 
 function matches(e: Endpoint, local: readonly string[]): boolean {

@@ -1,9 +1,12 @@
 // pcap/pcapng → the SIP messages in it, each with its real addresses and
 // time: UDP datagrams one by one, TCP streams reassembled (SIP framing or
-// WebSocket). Everything skipped is counted and said in notes.
+// WebSocket). Everything skipped is counted and said in notes. The other UDP
+// datagrams (RTP, RTCP, STUN, DTLS) are read again, once the calls' SDPs are
+// known, by the media evidence (media/capture-media.ts).
 import { bytesToByteString } from '../../message/bytes.js';
 import type { MessageInput } from '../model-builder.js';
-import { readCaptureFile } from './capture-file.js';
+import { captureMediaEvidence, type MediaDatagram } from '../media/capture-media.js';
+import { readCaptureFile, type CaptureFrame } from './capture-file.js';
 import { decodeFrame } from './packet-decoder.js';
 import { TcpReassembler } from './tcp-streams.js';
 import { directionOf, type ImportedTrace, type ImportOptions } from './imported-trace.js';
@@ -41,7 +44,7 @@ export function importCapture(bytes: Uint8Array, options: ImportOptions = {}): I
       continue;
     }
     if (!looksLikeSip(s.payload)) {
-      count('UDP datagram that is not SIP (RTP, STUN, DNS, ...)');
+      count('UDP datagram that is not SIP (RTP, STUN, DNS, ...; the calls\' media is read apart)');
       continue;
     }
     if (frame.truncated) truncatedSip++;
@@ -59,5 +62,17 @@ export function importCapture(bytes: Uint8Array, options: ImportOptions = {}): I
   for (const [reason, n] of skipped) notes.push(`${n} frame(s) skipped: ${reason}`);
   if (truncatedSip > 0) notes.push(`${truncatedSip} SIP datagram(s) were cut by the capture's snap length (half messages)`);
   notes.push(...tcp.notes);
-  return { format: file.format, frames: file.frames.length, messages: all.map((m) => m.input), notes };
+  return {
+    format: file.format, frames: file.frames.length, messages: all.map((m) => m.input), notes,
+    media: captureMediaEvidence(() => udpDatagrams(file.frames)),
+  };
+}
+
+function* udpDatagrams(frames: readonly CaptureFrame[]): Iterable<MediaDatagram> {
+  for (const frame of frames) {
+    const decoded = decodeFrame(frame);
+    if (!decoded.ok || decoded.segment.protocol !== 'UDP') continue;
+    const s = decoded.segment;
+    yield { at: s.at, src: { address: s.src, port: s.srcPort }, dst: { address: s.dst, port: s.dstPort }, payload: s.payload };
+  }
 }

@@ -33,6 +33,7 @@ export function importTrace(bytes: Uint8Array, options: TraceImportOptions = {})
     if (typeof imported === 'string') return { ok: false, reason: imported };
     const model = buildTraceModel({
       source: 'import', messages: imported.messages, notes: imported.notes,
+      ...(imported.media ? { media: imported.media } : {}),
       ...(options.findings?.t1 === undefined ? {} : { t1: options.findings.t1 }),
       ...(options.findings ? { findings: options.findings } : {}),
     });
