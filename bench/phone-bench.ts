@@ -22,7 +22,7 @@ const stats = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, min ${Math.
 
 async function startHost(dataDir: string): Promise<{ url: string; startedMs: number; stop: () => void }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['dist/main/browser-host.js', '--port', '0', '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/main/browser-host.js', '--port', '0', '--data-dir', dataDir, '--no-test-line'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

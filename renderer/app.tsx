@@ -16,6 +16,7 @@ import { HostInfo } from './components/host-info.js';
 import { MediaOwnerBanner } from './components/media-owner-banner.js';
 import { QualityPanel } from './components/quality-panel.js';
 import { ShortcutHelp } from './components/shortcut-help.js';
+import { TestLinePanel } from './components/test-line-panel.js';
 import { isConnected, isRingingIn } from './lib/call-text.js';
 import { phoneFor, useNow, usePhoneSnapshot } from './phone/use-phone.js';
 import { useShortcuts } from './phone/use-shortcuts.js';
@@ -38,7 +39,10 @@ export function App({ client }: AppProps) {
   const [info, setInfo] = useState<AppInfo | undefined>();
   const [view, setView] = useState<View>({ kind: 'phone' });
   const dialInput = useRef<HTMLInputElement>(null);
-  const accounts = snapshot.settings?.accounts ?? [];
+  const saved = snapshot.settings?.accounts ?? [];
+  // The built-in test line's account (while it runs) comes after the user's own.
+  const testLineAccount = snapshot.testLine?.account;
+  const accounts = testLineAccount === undefined ? saved : [...saved, testLineAccount];
   const calls = snapshot.calls;
   const ticking = calls.some((c) => c.phase !== 'ended') || [...snapshot.statuses.values()].some((s) => s.state === 'retrying');
   const now = useNow(ticking);
@@ -51,10 +55,12 @@ export function App({ client }: AppProps) {
     });
   }, [client, connected, phone]);
 
-  // Until an account exists, the phone opens on the account form.
+  // Until an account exists, the phone opens on the account form — unless the built-in test
+  // line runs (a fresh install): then there is something to call at once.
+  const loaded = snapshot.settings !== undefined && snapshot.testLine !== undefined;
   useEffect(() => {
-    if (snapshot.settings !== undefined && snapshot.settings.accounts.length === 0) setView({ kind: 'settings' });
-  }, [snapshot.settings === undefined]);
+    if (loaded && saved.length === 0 && snapshot.testLine?.enabled !== true) setView({ kind: 'settings' });
+  }, [loaded]);
 
   useShortcuts(client.api, phone.store, calls, snapshot.muted, dialInput);
 
@@ -131,6 +137,7 @@ export function App({ client }: AppProps) {
             <div className="columns">
               <div className="column">
                 <Dialer api={client.api} store={phone.store} accounts={accounts} statuses={snapshot.statuses} dialRequest={snapshot.dialRequest}
+                  testLineNumbers={snapshot.testLine?.numbers ?? []}
                   inputRef={dialInput} disabled={!connected || !snapshot.media.owner} onAddAccount={() => setView({ kind: 'settings' })} />
                 <QualityPanel call={current} quality={current === undefined ? undefined : snapshot.quality.get(current.id)}
                   microphone={current === undefined ? undefined : phone.media.media(current.id)?.sending?.label} />
@@ -148,6 +155,7 @@ export function App({ client }: AppProps) {
                 <AccountSettings api={client.api} settings={snapshot.settings} disabled={!connected} editId={view.editId} />
               </div>
               <div className="column">
+                <TestLinePanel testLine={snapshot.testLine} disabled={!connected} onChange={(enabled) => phone.store.setTestLine(enabled)} />
                 <DevicesPanel devices={phone.devices} deviceError={phone.media.deviceError} />
                 <AlertsPanel />
                 <HostInfo info={info} />

@@ -49,9 +49,11 @@ export function AccountStatusList({ api, accounts, statuses, now, onEdit }: Acco
                     Retry now<span className="visually-hidden"> {addressOfRecord(account)}</span>
                   </button>
                 )}
-                <button type="button" className="secondary" onClick={() => onEdit(account.id)}>
-                  Settings<span className="visually-hidden"> of {addressOfRecord(account)}</span>
-                </button>
+                {account.builtIn === true ? <span className="note">Built in</span> : (
+                  <button type="button" className="secondary" onClick={() => onEdit(account.id)}>
+                    Settings<span className="visually-hidden"> of {addressOfRecord(account)}</span>
+                  </button>
+                )}
               </div>
             </li>
           );

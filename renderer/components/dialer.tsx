@@ -3,7 +3,7 @@
 // dial pad, redial and the recent numbers; Enter dials.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, RefObject } from 'react';
-import type { AccountStatus, AccountView, AppApi } from '../../main/contract/app-api.js';
+import type { AccountStatus, AccountView, AppApi, TestLineNumberView } from '../../main/contract/app-api.js';
 import { cleanDialInput, loadRecent, rememberTarget, saveRecent, type RecentTarget } from '../lib/dial-text.js';
 import type { DialRequest, PhoneStore } from '../phone/phone-store.js';
 import { KeyPad } from './key-pad.js';
@@ -17,11 +17,13 @@ export interface DialerProps {
   readonly inputRef: RefObject<HTMLInputElement | null>;
   readonly disabled: boolean;
   readonly onAddAccount: () => void;
+  /** The built-in test line's numbers, offered when calling from its account. */
+  readonly testLineNumbers: readonly TestLineNumberView[];
 }
 
 type Preview = { kind: 'none' } | { kind: 'changed'; uri: string } | { kind: 'invalid'; message: string };
 
-export function Dialer({ api, store, accounts, statuses, dialRequest, inputRef, disabled, onAddAccount }: DialerProps) {
+export function Dialer({ api, store, accounts, statuses, dialRequest, inputRef, disabled, onAddAccount, testLineNumbers }: DialerProps) {
   const id = useId();
   const [target, setTarget] = useState('');
   const [accountId, setAccountId] = useState<string | undefined>();
@@ -33,7 +35,9 @@ export function Dialer({ api, store, accounts, statuses, dialRequest, inputRef, 
   const dialling = useRef(false);
 
   const enabled = accounts.filter((a) => a.enabled);
-  const preferred = enabled.find((a) => statuses.get(a.id)?.state === 'registered') ?? enabled[0];
+  // A registered account of the user's own first; the built-in test line when it is all there is.
+  const preferred = enabled.find((a) => a.builtIn !== true && statuses.get(a.id)?.state === 'registered')
+    ?? enabled.find((a) => statuses.get(a.id)?.state === 'registered') ?? enabled[0];
   const account = enabled.find((a) => a.id === accountId) ?? preferred;
 
   useEffect(() => {
@@ -141,6 +145,12 @@ export function Dialer({ api, store, accounts, statuses, dialRequest, inputRef, 
         }} />}
       </form>
       {error !== undefined && <p className="banner banner-error" role="alert">{error}</p>}
+      {account?.builtIn === true && testLineNumbers.length > 0 && (
+        <TestLineNumbers numbers={testLineNumbers} disabled={disabled} onPick={(number) => {
+          setTarget(number);
+          inputRef.current?.focus();
+        }} />
+      )}
       {recent.length > 1 && (
         <div className="recent">
           <h3 id={`${id}-recent`}>Recent numbers</h3>
@@ -154,5 +164,32 @@ export function Dialer({ api, store, accounts, statuses, dialRequest, inputRef, 
         </div>
       )}
     </section>
+  );
+}
+
+/** The test line's numbers as buttons that fill the dial field: the working ones, then the faults. */
+function TestLineNumbers({ numbers, disabled, onPick }: {
+  readonly numbers: readonly TestLineNumberView[];
+  readonly disabled: boolean;
+  readonly onPick: (number: string) => void;
+}) {
+  const id = useId();
+  const group = (kind: TestLineNumberView['kind']) => numbers.filter((n) => n.kind === kind).map((n) => (
+    <li key={n.number}>
+      <button type="button" className="chip mono" disabled={disabled} title={`${n.title}: ${n.does}`} aria-describedby={`${id}-${n.number}`}
+        onClick={() => onPick(n.number)}>{n.number}</button>
+      <span id={`${id}-${n.number}`} className="visually-hidden">{n.title}: {n.does}</span>
+    </li>
+  ));
+  return (
+    <div className="recent test-line-numbers">
+      <h3 id={`${id}-title`}>Try the test line</h3>
+      <p className="note">Numbers of the built-in test line. <span className="mono">echo</span> plays early media, then sends your voice back.</p>
+      <ul aria-labelledby={`${id}-title`} className="chips">{group('service')}</ul>
+      <details>
+        <summary>Fault numbers: each reproduces a classic failure for the diagnostics to explain</summary>
+        <ul aria-label="Fault numbers" className="chips">{group('fault')}</ul>
+      </details>
+    </div>
   );
 }

@@ -3,8 +3,9 @@
 // this page owns the media. One immutable snapshot, replaced on every change, read by
 // components through useSyncExternalStore. It also drives the local tones from the calls.
 import type {
-  AccountStatus, AppApi, AppEvent, CallView, HistoryEntry, MediaOwnerState, SettingsView,
+  AccountStatus, AppApi, AppEvent, CallView, HistoryEntry, MediaOwnerState, SettingsView, TestLineView,
 } from '../../main/contract/app-api.js';
+import { TEST_LINE_ACCOUNT_ID } from '../../main/contract/test-line.js';
 import { tonesFor } from '../lib/call-text.js';
 import { nextQuality, type QualityState } from '../lib/quality.js';
 import type { PhoneMedia } from '../media/phone-media.js';
@@ -24,6 +25,8 @@ export interface DialRequest {
 
 export interface PhoneSnapshot {
   readonly settings: SettingsView | undefined;
+  /** The built-in test line (its account is listed with the saved ones while it runs). */
+  readonly testLine: TestLineView | undefined;
   readonly statuses: ReadonlyMap<string, AccountStatus>;
   /** Oldest first; ended calls stay until dismissed (at most a few). */
   readonly calls: readonly CallView[];
@@ -40,7 +43,7 @@ const KEEP_ENDED = 3;
 
 export class PhoneStore {
   private snapshot: PhoneSnapshot = {
-    settings: undefined, statuses: new Map(), calls: [], history: [], missed: 0, quality: new Map(), muted: new Set(),
+    settings: undefined, testLine: undefined, statuses: new Map(), calls: [], history: [], missed: 0, quality: new Map(), muted: new Set(),
     media: { owner: false, elsewhere: false }, notices: [], dialRequest: undefined,
   };
   private readonly listeners = new Set<() => void>();
@@ -68,7 +71,10 @@ export class PhoneStore {
   /** After (re)connecting to the host: claim the media and load everything. */
   async load(): Promise<void> {
     await this.media.claim();
-    const [status, settings, history] = await Promise.all([this.api.getStatus(), this.api.getSettings(), this.api.getHistory({})]);
+    const [status, settings, history, testLine] = await Promise.all([
+      this.api.getStatus(), this.api.getSettings(), this.api.getHistory({}), this.api.getTestLine(),
+    ]);
+    if (testLine.ok) this.update({ testLine: testLine.value });
     if (settings.ok) this.update({ settings: settings.value });
     if (status.ok) {
       const statuses = new Map(status.value.accounts.map((s) => [s.accountId, s]));
@@ -77,7 +83,7 @@ export class PhoneStore {
       this.update({ statuses, calls: this.trim([...known.values()]), media: this.media.owner });
     }
     if (history.ok) this.update({ history: history.value.entries, missed: history.value.missed });
-    const failed = [status, settings, history].find((r) => !r.ok);
+    const failed = [status, settings, history, testLine].find((r) => !r.ok);
     if (failed !== undefined && !failed.ok) this.notify('error', failed.error.message);
     this.syncTones();
   }
@@ -116,6 +122,18 @@ export class PhoneStore {
     if (!state.owner && state.reason !== undefined) this.notify('warning', state.reason);
   }
 
+  /** Turns the built-in test line on or off. */
+  async setTestLine(enabled: boolean): Promise<void> {
+    const result = await this.api.setTestLine({ enabled });
+    if (result.ok) this.update({ testLine: result.value });
+    else this.notify('error', result.error.message);
+  }
+
+  async refreshTestLine(): Promise<void> {
+    const result = await this.api.getTestLine();
+    if (result.ok) this.update({ testLine: result.value });
+  }
+
   async refreshHistory(): Promise<void> {
     const history = await this.api.getHistory({});
     if (history.ok) this.update({ history: history.value.entries, missed: history.value.missed });
@@ -135,6 +153,8 @@ export class PhoneStore {
         const statuses = new Map(this.snapshot.statuses);
         statuses.set(event.status.accountId, event.status);
         this.update({ statuses });
+        // The test line's account appears once the line is up (it starts after the page may have loaded).
+        if (event.status.accountId === TEST_LINE_ACCOUNT_ID && this.snapshot.testLine?.account === undefined) void this.refreshTestLine();
         return;
       }
       case 'call-updated':

@@ -1,6 +1,8 @@
 // A fresh browser-mode host per test: `node dist/main/browser-host.js --port 0` with its own
 // data folder, exactly as `npm start -- --browser` runs it. The URL (with the run's token)
-// is read from what the host prints.
+// is read from what the host prints. A fresh install starts the built-in test line; tests
+// ask for it with `test.use({ testLine: true })`, the others run without (`--no-test-line`)
+// so that the accounts they add are the only ones.
 import { test as base, expect } from '@playwright/test';
 import type { ConsoleMessage, Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
@@ -25,9 +27,10 @@ export interface RunningHost {
 
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:(\d+)\/#token=([A-Za-z0-9_-]+)/;
 
-export async function startHost(): Promise<{ host: RunningHost; stop: () => Promise<void> }> {
+export async function startHost(options: { readonly testLine?: boolean } = {}): Promise<{ host: RunningHost; stop: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'callscope-e2e-'));
-  const child = spawn(process.execPath, ['dist/main/browser-host.js', '--port', '0', '--data-dir', dataDir], {
+  const args = ['dist/main/browser-host.js', '--port', '0', '--data-dir', dataDir, ...(options.testLine === true ? [] : ['--no-test-line'])];
+  const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -87,13 +90,18 @@ export function collectPageProblems(page: Page): string[] {
 }
 
 /** The `host` fixture, to extend other tests with (the lab's, see phone-lab.ts). */
-// eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure
-export async function hostFixture({}: object, use: (host: RunningHost) => Promise<void>): Promise<void> {
-  const { host, stop } = await startHost();
+export async function hostFixture({ testLine }: { testLine: boolean }, use: (host: RunningHost) => Promise<void>): Promise<void> {
+  const { host, stop } = await startHost({ testLine });
   await use(host);
   await stop();
 }
 
-export const test = base.extend<{ host: RunningHost }>({ host: hostFixture });
+export interface HostFixtures {
+  /** Start the built-in test line as a fresh install does (off unless a test asks). */
+  testLine: boolean;
+  host: RunningHost;
+}
+
+export const test = base.extend<HostFixtures>({ testLine: [false, { option: true }], host: hostFixture });
 
 export { expect };

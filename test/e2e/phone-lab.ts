@@ -8,7 +8,7 @@ import { expect } from '@playwright/test';
 import { labTest } from '../lab/playwright-lab.js';
 import type { Lab } from '../lab/lab.js';
 import { parseSippTrace } from '../lab/sipp-trace.js';
-import { hostFixture, projectRoot, type RunningHost } from './host-fixture.js';
+import { hostFixture, projectRoot, type HostFixtures, type RunningHost } from './host-fixture.js';
 
 /**
  * SIPp far ends and callers live as long as a test may (SIPp's own default is 30 s: on a
@@ -17,7 +17,7 @@ import { hostFixture, projectRoot, type RunningHost } from './host-fixture.js';
 export const SIPP_LIFETIME = { timeoutS: 85 } as const;
 
 export function phoneLabTest(name: string) {
-  return labTest({ name }).extend<{ host: RunningHost }>({ host: hostFixture });
+  return labTest({ name }).extend<HostFixtures>({ testLine: [false, { option: true }], host: hostFixture });
 }
 
 export interface AccountInput {

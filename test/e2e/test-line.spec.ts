@@ -6,6 +6,8 @@
 // audio back, and hangs up.
 import { expect, test } from './host-fixture.js';
 
+test.use({ testLine: true });
+
 // The test tsconfig has no DOM library: the few page globals used in evaluate().
 type Json = Record<string, unknown>;
 interface PageSocket {
