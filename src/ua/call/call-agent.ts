@@ -53,8 +53,20 @@ export interface PlaceCallOptions {
 
 export type IncomingCallListener = (call: IncomingCall) => void;
 
+/** An INVITE answered with a final response before it became a call (421, 488, 415, ...). */
+export interface RefusedCall {
+  readonly at: number;
+  readonly invite: SipRequest;
+  readonly status: number;
+  /** Why, in words: what the caller did not offer or support. */
+  readonly reason: string;
+}
+
+export type RefusedCallListener = (refusal: RefusedCall) => void;
+
 export class CallAgent {
   private readonly listeners = new Set<IncomingCallListener>();
+  private readonly refusalListeners = new Set<RefusedCallListener>();
   private readonly byInvite = new Map<InviteServerTransaction, IncomingCall>();
   /** §8.2.2.2: From tag, Call-ID and CSeq of INVITEs in progress, to spot merged requests. */
   private readonly inProgress = new Set<string>();
@@ -92,6 +104,12 @@ export class CallAgent {
   onIncomingCall(listener: IncomingCallListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `listener` for each INVITE refused before it became a call; returns the function that stops it. */
+  onRefusedCall(listener: RefusedCallListener): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
   }
 
   /** Stops taking INVITEs and CANCELs (calls in progress carry on). */
@@ -137,6 +155,7 @@ export class CallAgent {
     const minSe = sessionIntervalTooSmall(request, this.options.sessionTimer?.minSe ?? MIN_SESSION_INTERVAL);
     if (minSe !== undefined) {
       endpoint.reply(transaction, 422, { headers: [minSeHeader(minSe)] });
+      this.refused(request, 422, `the caller's session interval is below our Min-SE of ${minSe} s (RFC 4028 §9)`);
       return;
     }
     const call = IncomingCall.accept({
@@ -145,7 +164,10 @@ export class CallAgent {
       reliableProvisionals: this.options.reliableProvisionals ?? 'supported',
       ...(this.options.faults ? { faults: this.options.faults } : {}),
     });
-    if (!call) return;
+    if (!(call instanceof IncomingCall)) {
+      this.refused(request, call.status, call.reason);
+      return;
+    }
     transaction.tagCall(call.callTag);
     this.inProgress.add(merged);
     this.byInvite.set(transaction, call);
@@ -160,6 +182,17 @@ export class CallAgent {
         listener(call);
       } catch {
         // A listener's failure is its own; the call goes on (the caller's CANCEL or timeout still ends it).
+      }
+    }
+  }
+
+  private refused(invite: SipRequest, status: number, reason: string): void {
+    const refusal: RefusedCall = { at: this.options.endpoint.clock.now(), invite, status, reason };
+    for (const listener of this.refusalListeners) {
+      try {
+        listener(refusal);
+      } catch {
+        // A listener's failure is its own.
       }
     }
   }
