@@ -99,7 +99,7 @@ async function write(io: CliIo, target: string, data: string | Uint8Array): Prom
 
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
-  summary: 'read a SIP trace (pcap, pcapng, text dumps) and explain every call: transactions and findings',
+
   usage: USAGE,
   async run(args, io) {
     const parsed = parseArgs(args);

@@ -1,25 +1,36 @@
 // `callscope listen`: connect (register if asked) and take incoming calls:
 // ring (or early media as a reliable 183 with SDP), answer after a delay or
-// reject with a status, stop after --count calls, and report them all.
+// reject with a status, stop after --count calls, and report them all. A lost
+// connection reconnects with back-off (and registers again); one that cannot
+// come back ends the command with status 1 and the reason.
 import type { CliCommand } from './command.js';
-import {
-  CONNECTION_USAGE, endedCleanly, onInterrupt, parseArgv, seconds, userAgentOptions, writeReport,
-} from './call-command.js';
-import { CallTimeline, callReport } from './call-report.js';
-import { describeFaults } from '../ua/call/faults.js';
+import { exitStatusHelp } from './command.js';
+import { ConnectionWatch } from './connection-watch.js';
 import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
-import type { IncomingCall } from '../ua/call/incoming-call.js';
-import { UserAgent } from '../ua/user-agent.js';
-import { LiveRecorder } from '../diagnostics/live-recorder.js';
+import { CallLedger } from './listen-ledger.js';
+import { CONNECTION_USAGE, onInterrupt, parseArgv, seconds, userAgentOptions } from './options.js';
+import { JsonReportStream, ReportSink } from './report-stream.js';
+import { LISTEN_LIMITS, LiveRecorder } from '../diagnostics/live-recorder.js';
+import type { SipRequest } from '../message/index.js';
 import { DiagnosticsStream } from '../trace/events.js';
+import { UdpTransport } from '../transport/udp-transport.js';
+import { describeFaults } from '../ua/call/faults.js';
+import { UserAgent } from '../ua/user-agent.js';
 
 const USAGE = `Usage: callscope listen [options]
 
 Take incoming calls and report what every transaction did. Each call rings
 (180; reliable when the caller supports 100rel), or with --early-media gets a
 183 with SDP first, then is answered after --answer-after seconds, or rejected
-with --reject CODE. Exit 0 when --count calls were handled as asked (answered
-and ended cleanly, or rejected with CODE), 1 otherwise, 2 for a usage error.
+with --reject CODE. An INVITE refused before it rings (421 when --100rel
+required meets a caller without 100rel, 488 for an offer with no stream we can
+take, 415 for a body that is no SDP) counts as a call that came, and is
+reported with its status and why.
+
+A connection to the server that is lost (the server closes it, or it cannot be
+read any more) is re-established with back-off (RFC 5626 §4.4), registering
+again when --register; listen gives up when it is not back within
+--reconnect-timeout seconds.
 
 Listen options:
   --answer-after S      seconds to ring before answering (default 0)
@@ -28,15 +39,27 @@ Listen options:
   --count N             stop after N calls (default 1)
   --duration S          hang up S seconds after answering (default: wait for the caller's BYE)
   --timeout S           give up when no call has come within S seconds
+  --reconnect-timeout S give up when a lost connection is not back within S seconds (default 60)
+
+The JSON report (--json) is written as the calls finish: { command, as, server,
+calls: [ { index, direction, callId, outcome, ... } ], outcome, ... }.
 
 ${faultUsage('callee')}
 
 ${CONNECTION_USAGE}
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+${exitStatusHelp('--count calls were handled as asked (answered and ended cleanly, or rejected with CODE)',
+  'a call was not handled as asked, too few came, or the connection was lost for good')}`;
+
+/** The caller as a line of output names it: the From user, else the From header. */
+function callerOf(invite: SipRequest): string {
+  const uri = invite.from.uri;
+  return 'user' in uri && uri.user ? uri.user : invite.getHeader('From')?.value ?? '?';
+}
 
 export const listenCommand: CliCommand = {
   name: 'listen',
-  summary: 'take incoming calls (ring, early media, answer or reject) and report every transaction',
   usage: USAGE,
   async run(args, io) {
     const fail = (message: string, code: number) => {
@@ -44,7 +67,7 @@ export const listenCommand: CliCommand = {
       return code;
     };
     const faultNames = faultOptionNames('callee');
-    const parsed = parseArgv(args, ['--answer-after', '--reject', '--count', '--duration', '--timeout', ...faultNames.values],
+    const parsed = parseArgv(args, ['--answer-after', '--reject', '--count', '--duration', '--timeout', '--reconnect-timeout', ...faultNames.values],
       ['--early-media', ...faultNames.flags]);
     if (typeof parsed === 'string') return fail(parsed, 2);
     const faults = parseFaults(parsed.values, 'callee');
@@ -53,9 +76,11 @@ export const listenCommand: CliCommand = {
     const answerAfter = seconds(parsed.values, '--answer-after', 0);
     const duration = seconds(parsed.values, '--duration');
     const timeout = seconds(parsed.values, '--timeout');
+    const reconnectTimeout = seconds(parsed.values, '--reconnect-timeout', 60);
     if (typeof answerAfter === 'string') return fail(answerAfter, 2);
     if (typeof duration === 'string') return fail(duration, 2);
     if (typeof timeout === 'string') return fail(timeout, 2);
+    if (typeof reconnectTimeout === 'string') return fail(reconnectTimeout, 2);
     const countText = parsed.values.get('--count');
     const count = countText === undefined ? 1 : Number(countText);
     if (!Number.isInteger(count) || count < 1) return fail(`--count needs a whole number of calls, not '${String(countText)}'`, 2);
@@ -71,43 +96,48 @@ export const listenCommand: CliCommand = {
 
     const faultList = describeFaults(faults);
     const diagnostics = new DiagnosticsStream();
-    const recorder = new LiveRecorder();
+    const calls = new CallLedger(reject === undefined ? {} : { reject });
+    const recorder = new LiveRecorder({ limits: LISTEN_LIMITS, onCallFinished: (finished) => calls.handOver(finished) });
     recorder.attach(diagnostics);
     const started = await UserAgent.start({ ...options, diagnostics, ...(faultList.length > 0 ? { faults } : {}) });
     if (!started.ok) return fail(started.error, 1);
     const ua = started.value;
+    const server = ua.connection.servers[0]!.display;
+    const sink = json === undefined ? undefined : ReportSink.open(io, json);
+    if (typeof sink === 'string') {
+      await ua.close();
+      return fail(sink, 1);
+    }
+    const report = sink && new JsonReportStream(sink, {
+      command: 'listen', as: ua.from, server, ...(faultList.length > 0 ? { faults: faultList } : {}),
+    }, 'calls');
     const clock = ua.endpoint.clock;
     const begin = clock.now();
+    calls.reportTo(report);
     const ms = (at: number) => `${Math.round(at - begin)} ms`.padStart(9);
-    say(`listening as ${ua.from} (Contact ${ua.endpoint.contact()}) via ${ua.connection.servers[0]!.display}${ua.registration ? ', registered' : ''}\n`);
+    const line = (text: string, at = clock.now()) => say(`${ms(at)}  ${text}\n`);
+    say(`listening as ${ua.from} (Contact ${ua.endpoint.contact()}) via ${server}${ua.registration ? ', registered' : ''}\n`);
     if (faultList.length > 0) say(`FAULTS ON (deliberate protocol violations): ${faultList.join(', ')}\n`);
 
-    const timelines: CallTimeline[] = [];
-    const answered = new Set<IncomingCall>();
     let finish!: () => void;
     const done = new Promise<void>((resolve) => { finish = resolve; });
     const checkDone = () => {
-      if (timelines.length >= count && timelines.every((t) => t.call.isEnded)) finish();
+      if (calls.count >= count && calls.allEnded) finish();
     };
     const stopTaking = ua.agent.onIncomingCall((call) => {
-      if (timelines.length >= count) {
+      if (calls.count >= count) {
         call.reject(486, 'Busy Here (listener is done)');
         return;
       }
-      timelines.push(new CallTimeline(call, clock.now()));
-      const caller = call.invite.from.uri;
-      say(`${ms(clock.now())}  call ${timelines.length} from ${'user' in caller && caller.user ? caller.user : call.invite.getHeader('From')?.value ?? '?'} (${call.reliable ? '100rel' : 'no 100rel'})\n`);
+      const index = calls.take(call, clock.now(), checkDone);
+      line(`call ${index} from ${callerOf(call.invite)} (${call.reliable ? '100rel' : 'no 100rel'})`);
       call.on('answered', () => {
-        answered.add(call);
-        say(`${ms(clock.now())}  answered\n`);
+        line('answered');
         if (duration !== undefined) clock.setTimer(duration * 1000, () => call.hangup());
       });
-      call.on('confirmed', (e) => say(`${ms(e.at)}  ACK received\n`));
-      call.on('early-media', (e) => say(`${ms(e.at)}  early media (${e.reliable ? 'reliable' : 'unreliable'})\n`));
-      call.on('ended', (e) => {
-        say(`${ms(e.at)}  ended: ${e.cause} — ${e.reason}\n`);
-        checkDone();
-      });
+      call.on('confirmed', (e) => line('ACK received', e.at));
+      call.on('early-media', (e) => line(`early media (${e.reliable ? 'reliable' : 'unreliable'})`, e.at));
+      call.on('ended', (e) => line(`ended: ${e.cause} — ${e.reason}`, e.at));
       if (reject !== undefined) {
         call.reject(reject);
         return;
@@ -121,44 +151,54 @@ export const listenCommand: CliCommand = {
       }
       clock.setTimer((answerAfter ?? 0) * 1000, () => void call.answer());
     });
+    const stopRefusals = ua.agent.onRefusedCall((refusal) => {
+      if (calls.count >= count) return;
+      const index = calls.refuse(refusal);
+      line(`call ${index} from ${callerOf(refusal.invite)} refused with ${refusal.status}: ${refusal.reason}`, refusal.at);
+      checkDone();
+    });
+    let lostConnection: string | undefined;
+    const watch = new ConnectionWatch({
+      connection: ua.connection, registration: ua.registration, clock, say: (text) => line(text), reconnectTimeoutMs: (reconnectTimeout ?? 60) * 1000,
+    });
+    void watch.failed.then((reason) => {
+      lostConnection = reason;
+      finish();
+    });
     const stopInterrupt = onInterrupt(() => {
-      for (const t of timelines) t.call.hangup();
+      for (const call of calls.calls()) call.hangup();
       finish();
     });
     if (timeout !== undefined) {
       clock.setTimer(timeout * 1000, () => {
-        if (timelines.length < count) finish();
+        if (calls.count < count) finish();
       });
     }
     await done;
     stopInterrupt();
     stopTaking();
-    // A call still going (Ctrl-C, --timeout) is hung up before the report.
-    for (const t of timelines) t.call.hangup();
-    await Promise.race([Promise.all(timelines.map((t) => t.call.ended)), new Promise((r) => clock.setTimer(3000, () => r(undefined)))]);
+    stopRefusals();
+    watch.stop();
+    // A call still going (Ctrl-C, --timeout, a lost connection) is hung up before the report.
+    const going = calls.calls();
+    for (const call of going) call.hangup();
+    await Promise.race([Promise.all(going.map((call) => call.ended)), new Promise((r) => clock.setTimer(3000, () => r(undefined)))]);
 
-    const asked = (call: IncomingCall): boolean => {
-      const end = call.endedWith;
-      if (!end) return false;
-      if (reject !== undefined) return end.cause === 'rejected' && end.status === reject;
-      return endedCleanly(end, answered.has(call));
-    };
-    const failures = timelines.filter((t) => !asked(t.call as IncomingCall));
-    const problem = timelines.length < count ? `only ${timelines.length} of ${count} call(s) came`
-      : failures.length > 0 ? `call ${timelines.indexOf(failures[0]!) + 1}: ${failures[0]!.call.endedWith?.reason ?? failures[0]!.call.state}` : undefined;
-    const model = recorder.model();
-    const report = {
-      command: 'listen', as: ua.from, server: ua.connection.servers[0]!.display,
-      ...(faultList.length > 0 ? { faults: faultList } : {}),
-      outcome: problem ?? (reject !== undefined ? `rejected ${count} call(s) with ${reject}` : `answered ${count} call(s), ended cleanly`),
-      calls: timelines.map((t) => callReport(t, model)),
-    };
+    const transport = ua.connection.transport;
+    const dropped = transport instanceof UdpTransport ? transport.droppedDatagrams() : undefined;
     await ua.close();
-    try {
-      await writeReport(io, json, report);
-    } catch (error) {
-      return fail(`cannot write the report to ${json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 1);
-    }
+    recorder.flush();
+    calls.writeRest((callId) => recorder.callModel(callId));
+    const outside = recorder.stats;
+    const problem = lostConnection ?? (calls.count < count ? `only ${calls.count} of ${count} call(s) came` : calls.problem());
+    const outcome = problem ?? (reject !== undefined ? `rejected ${count} call(s) with ${reject}` : `answered ${count} call(s), ended cleanly`);
+    if (dropped) say(`the kernel dropped ${dropped} datagram(s) sent to this socket (its receive buffer was full): requests that never reached SIP\n`);
+    report?.end({
+      outcome,
+      ...(dropped ? { droppedDatagrams: dropped } : {}),
+      ...(outside.malformedOutsideCalls > 0 ? { malformedOutsideCalls: outside.malformedOutsideCalls } : {}),
+      ...(outside.strayOutsideCalls > 0 ? { strayOutsideCalls: outside.strayOutsideCalls } : {}),
+    });
     return problem === undefined ? 0 : fail(problem, 1);
   },
 };

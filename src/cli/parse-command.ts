@@ -99,7 +99,7 @@ function printVerdict(io: CliIo, verdict: UasVerdict, request: SipRequest | unde
 
 export const parseCommand: CliCommand = {
   name: 'parse',
-  summary: 'parse a SIP message and print it as JSON (or, with --as-uas, the response a UAS would send)',
+
   usage: USAGE,
   async run(args, io) {
     const parsed = parseArgs(args);

@@ -1,0 +1,145 @@
+// The calls `callscope listen` took or refused, each reported once: its part
+// of the JSON report is written when the recorder hands the call over (its
+// transactions done) or at the end of the run, and then only a verdict is
+// kept. Nothing here holds a call once it ended, so ten thousand calls cost
+// what the calls going at once cost.
+import type { FinishedCall } from '../diagnostics/live-recorder.js';
+import type { TraceModel } from '../diagnostics/model-types.js';
+import type { RefusedCall } from '../ua/call/call-agent.js';
+import type { IncomingCall } from '../ua/call/incoming-call.js';
+import { CallTimeline, callReport, type CallSummary } from './call-report.js';
+import { endedCleanly } from './options.js';
+import type { JsonReportStream } from './report-stream.js';
+
+interface Entry {
+  readonly index: number;
+  readonly callId: string;
+  timeline?: CallTimeline;
+  summary?: CallSummary;
+  refusal?: RefusedCall;
+  answered: boolean;
+  /** A model handed over before the call ended (released early by the recorder). */
+  model?: TraceModel;
+}
+
+export interface LedgerOptions {
+  /** The status every call is to be rejected with (--reject), if any. */
+  readonly reject?: number;
+}
+
+const EMPTY: TraceModel = { source: 'live', notes: [], messages: [], calls: [], t1: 500 };
+
+export class CallLedger {
+  private readonly open = new Map<string, Entry>();
+  private readonly going = new Set<Entry>();
+  private came = 0;
+  private finished = 0;
+  private firstProblem: { index: number; reason: string } | undefined;
+  private report: JsonReportStream | undefined;
+
+  constructor(private readonly options: LedgerOptions) {}
+
+  /** Where each call's part of the report goes, from now on. */
+  reportTo(report: JsonReportStream | undefined): void {
+    this.report = report;
+  }
+
+  /** Calls that came: taken or refused. */
+  get count(): number {
+    return this.came;
+  }
+
+  /** True when every call that came has ended (or was refused). */
+  get allEnded(): boolean {
+    return this.finished === this.came;
+  }
+
+  /** The calls still going, to hang up at the end. */
+  calls(): IncomingCall[] {
+    return [...this.going].map((e) => e.timeline!.call as IncomingCall);
+  }
+
+  take(call: IncomingCall, at: number, onEnded: () => void): number {
+    const entry: Entry = { index: ++this.came, callId: call.callId, timeline: new CallTimeline(call, at), answered: false };
+    this.open.set(call.callId, entry);
+    this.going.add(entry);
+    call.on('answered', () => { entry.answered = true; });
+    call.on('ended', () => {
+      entry.summary = entry.timeline!.summary();
+      delete entry.timeline;
+      this.going.delete(entry);
+      this.finished++;
+      this.judge(entry);
+      if (entry.model) this.write(entry, entry.model);
+      onEnded();
+    });
+    return entry.index;
+  }
+
+  refuse(refusal: RefusedCall): number {
+    const entry: Entry = { index: ++this.came, callId: refusal.invite.callId, refusal, answered: false };
+    this.open.set(entry.callId, entry);
+    this.finished++;
+    this.judge(entry);
+    return entry.index;
+  }
+
+  /** The recorder handed a call over: write its part of the report once the call is over. */
+  handOver(finished: FinishedCall): void {
+    const entry = this.open.get(finished.callId);
+    if (!entry) return;
+    if (entry.timeline) entry.model = finished.model;
+    else this.write(entry, finished.model);
+  }
+
+  /** End of the run: every call not yet written is written with what the recorder still holds. */
+  writeRest(modelOf: (callId: string) => TraceModel | undefined): void {
+    for (const entry of [...this.open.values()]) {
+      if (entry.timeline) {
+        entry.summary = entry.timeline.summary();
+        this.going.delete(entry);
+        this.judge(entry);
+      }
+      this.write(entry, entry.model ?? modelOf(entry.callId) ?? EMPTY);
+    }
+  }
+
+  /** The first call not handled as asked, in one line; undefined when all were. */
+  problem(): string | undefined {
+    return this.firstProblem === undefined ? undefined : `call ${this.firstProblem.index}: ${this.firstProblem.reason}`;
+  }
+
+  private judge(entry: Entry): void {
+    const reason = this.verdict(entry);
+    if (reason !== undefined && (this.firstProblem === undefined || entry.index < this.firstProblem.index)) {
+      this.firstProblem = { index: entry.index, reason };
+    }
+  }
+
+  /** Why a call was not handled as asked, or undefined when it was. */
+  private verdict(entry: Entry): string | undefined {
+    if (entry.refusal) return `refused with ${entry.refusal.status}: ${entry.refusal.reason}`;
+    const end = entry.summary?.endedWith;
+    if (!end) return `still ${entry.summary?.state ?? 'going'} when listen ended`;
+    if (this.options.reject !== undefined) {
+      return end.cause === 'rejected' && end.status === this.options.reject ? undefined : end.reason;
+    }
+    return endedCleanly(end, entry.answered) ? undefined : end.reason;
+  }
+
+  private write(entry: Entry, model: TraceModel): void {
+    this.open.delete(entry.callId);
+    const report = this.report;
+    if (!report) return;
+    if (entry.refusal) {
+      const call = model.calls.find((c) => c.callId === entry.callId);
+      report.item({
+        index: entry.index, direction: 'incoming', callId: entry.callId, outcome: 'refused',
+        finalStatus: entry.refusal.status, reason: entry.refusal.reason,
+        findings: (call?.findings ?? []).map((f) => ({ code: f.code, severity: f.severity, title: f.title, rfc: f.rfc, explanation: f.explanation })),
+      });
+      return;
+    }
+    if (entry.summary) report.item({ index: entry.index, ...callReport(entry.summary, model) });
+  }
+}
