@@ -42,7 +42,7 @@ export { DESK_PHONE_LIMITS, LISTEN_LIMITS, type LiveRecorderLimits } from './liv
 /** A call handed over: finished, released early under a limit, or flushed at the end of a run. */
 export interface FinishedCall {
   readonly callId: string;
-  /** This call's model alone (its messages indexed from 0). */
+  /** This call's model alone (its messages indexed from 0); built when first read, so a listener that skips it costs nothing. */
   readonly model: TraceModel;
   readonly why: 'finished' | 'released' | 'flushed';
 }
@@ -394,8 +394,10 @@ export class LiveRecorder {
     this.handedOver++;
     const listener = this.options.onCallFinished;
     if (!listener) return;
+    let model: TraceModel | undefined;
+    const build = () => (model ??= this.groupModel(group));
     try {
-      listener({ callId: group.callId, model: this.groupModel(group), why });
+      listener({ callId: group.callId, why, get model() { return build(); } });
     } catch {
       // A listener's failure is its own; recording goes on.
     }
