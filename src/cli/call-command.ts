@@ -6,10 +6,10 @@ import type { CliCommand, CliIo } from './command.js';
 import { exitStatusHelp } from './command.js';
 import { CallTimeline, callReport } from './call-report.js';
 import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
-import { LoadRun, type LoadPlan } from './load-run.js';
+import type { LoadPlan } from './load-run.js';
+import { DeferredRecorder } from './deferred-recorder.js';
 import { CONNECTION_USAGE, endedCleanly, onInterrupt, parseArgv, seconds, userAgentOptions, type Values } from './options.js';
 import { JsonLinesStream, ReportSink } from './report-stream.js';
-import { LiveRecorder } from '../diagnostics/live-recorder.js';
 import { DiagnosticsStream } from '../trace/events.js';
 import { describeFaults, type CallFaults } from '../ua/call/faults.js';
 import { UserAgent, type UserAgentOptions } from '../ua/user-agent.js';
@@ -89,7 +89,7 @@ async function runLoadCommand(io: CliIo, plan: LoadPlan, json: string | undefine
   const sink = json === undefined ? undefined : ReportSink.open(io, json);
   if (typeof sink === 'string') return fail(sink, 1);
   const records = sink && new JsonLinesStream(sink);
-  const { backgroundClock } = await import('../util/clock.js');
+  const [{ LoadRun }, { backgroundClock }] = await Promise.all([import('./load-run.js'), import('../util/clock.js')]);
   const clock = plan.ua.clock ?? backgroundClock;
   const begin = clock.now();
   say(`load: ${plan.count} call(s) to ${plan.target} at ${plan.rate} calls/s via ${plan.ua.server}\n`);
@@ -138,8 +138,7 @@ export const callCommand: CliCommand = {
 
     const faultList = describeFaults(faults);
     const diagnostics = new DiagnosticsStream();
-    const recorder = new LiveRecorder();
-    recorder.attach(diagnostics);
+    const deferred = new DeferredRecorder(diagnostics);
     const started = await UserAgent.start({ ...options, diagnostics, ...(faultList.length > 0 ? { faults } : {}) });
     if (!started.ok) return fail(started.error, 1);
     const ua = started.value;
@@ -151,6 +150,8 @@ export const callCommand: CliCommand = {
       ...(parsed.values.get('--delayed-offer') === true ? { delayedOffer: true } : {}),
     });
     const timeline = new CallTimeline(call, begin);
+    // The INVITE is on its way: now the diagnostics code may load.
+    const loadingRecorder = deferred.load();
     const ms = (at: number) => `${Math.round(at - begin)} ms`.padStart(9);
     say(`calling ${target} from ${ua.from} via ${ua.connection.servers[0]!.display}\n`);
     if (faultList.length > 0) say(`FAULTS ON (deliberate protocol violations): ${faultList.join(', ')}\n`);
@@ -173,6 +174,7 @@ export const callCommand: CliCommand = {
     const end = await call.ended;
     stopInterrupt();
     const ok = endedCleanly(end, answered);
+    const recorder = await loadingRecorder;
     const report = {
       command: 'call', target, from: ua.from, server: ua.connection.servers[0]!.display,
       ...(faultList.length > 0 ? { faults: faultList } : {}),
