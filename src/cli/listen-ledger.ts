@@ -88,6 +88,11 @@ export class CallLedger {
   handOver(finished: FinishedCall): void {
     const entry = this.open.get(finished.callId);
     if (!entry) return;
+    // Without a report nothing reads the model: it is never built.
+    if (!this.report) {
+      if (!entry.timeline) this.open.delete(entry.callId);
+      return;
+    }
     if (entry.timeline) entry.model = finished.model;
     else this.write(entry, finished.model);
   }
@@ -100,7 +105,7 @@ export class CallLedger {
         this.going.delete(entry);
         this.judge(entry);
       }
-      this.write(entry, entry.model ?? modelOf(entry.callId) ?? EMPTY);
+      this.write(entry, this.report ? entry.model ?? modelOf(entry.callId) ?? EMPTY : EMPTY);
     }
   }
 

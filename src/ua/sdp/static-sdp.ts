@@ -4,7 +4,7 @@
 // or the contents of a file — with the direction asked for (hold, resume),
 // and records what the peer sent.
 import { flowOf, directionOf, sdpDirection, sdpVersion, setSdpDirection, setSdpVersion } from './media-direction.js';
-import { answerOffer, checkOfferAgainst, OfferNotAcceptableError, type OfferRefusal } from './offer-answer.js';
+import { answerOffer, checkOfferAgainst, type OfferRefusal } from './offer-answer.js';
 import type { MediaDirection, SdpHandler } from './sdp-handler.js';
 
 export interface StaticSdpOptions {
@@ -101,11 +101,11 @@ export class StaticSdpHandler implements SdpHandler {
    * Throws OfferNotAcceptableError when no stream can be taken.
    */
   async createAnswer(offer: string, options: { direction?: MediaDirection } = {}): Promise<string> {
-    const refusal = this.checkOffer(offer);
-    if (refusal) throw new OfferNotAcceptableError(refusal);
-    this.applied.push({ kind: 'remote-offer', sdp: offer });
     const offered = flowOf(sdpDirection(offer));
-    return this.render(options.direction ?? directionOf({ send: offered.recv, recv: offered.send }), 'answer', (body) => answerOffer(body, offer));
+    // answerOffer throws OfferNotAcceptableError before anything is recorded.
+    const answer = this.render(options.direction ?? directionOf({ send: offered.recv, recv: offered.send }), 'answer', (body) => answerOffer(body, offer));
+    this.applied.push({ kind: 'remote-offer', sdp: offer });
+    return answer;
   }
 
   async applyProvisionalAnswer(answer: string): Promise<void> {
