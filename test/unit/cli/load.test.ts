@@ -44,6 +44,19 @@ describe('callscope call in load mode', () => {
     expect(lines.find((l) => l.type === 'call')).toMatchObject({ outcome: 'answered', clean: true, findings: [] });
   }, 60_000);
 
+  it('--connections per-call with a user range: each call its own socket, placed as u1..u3 in turn', async () => {
+    const [callee, caller] = [await freePort(), await freePort()];
+    const listening = startCli('listen', '--server', `sip:127.0.0.1:${caller}`, '--local', `127.0.0.1:${callee}`, '--count', '6', '--t1', '100', '--timeout', '30');
+    await waitFor(() => /listening as/.test(listening.output()), 'listen to start', 10_000);
+    const calling = await startCli('call', '--server', `sip:127.0.0.1:${callee}`, '--t1', '100', '--count', '6', '--rate', '20',
+      '--connections', 'per-call', '--users', '3', '--user', 'u{n}', '--duration', '0.05', 'callscope').result;
+    const listened = await listening.result;
+    expect(calling.stderr).toBe('');
+    expect(calling.code).toBe(0);
+    expect(listened.code).toBe(0);
+    expect([...listened.stdout.matchAll(/call \d+ from (u\d)/g)].map((m) => m[1]).sort()).toEqual(['u1', 'u1', 'u2', 'u2', 'u3', 'u3']);
+  }, 60_000);
+
   it('usage errors exit 2: a user range needs {n} and per-call connections', async () => {
     const server = ['--server', 'sip:127.0.0.1:9'];
     expect(await startCli('call', ...server, '--count', '0', 'bob').result).toMatchObject({ code: 2, stderr: expect.stringMatching(/--count needs a positive whole number/) });
