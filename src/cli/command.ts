@@ -32,11 +32,11 @@ export const processIo: CliIo = {
  * The exit status section of a command's help. Every command exits 0, 1 or 2
  * and says why in one line on stderr when it is not 0; nothing else.
  */
-export function exitStatusHelp(ok: string, failure: string, usage = 'a usage error, or an input that cannot be read'): string {
+export function exitStatusHelp(ok: string, failure: string | undefined, usage = 'a usage error, or an input that cannot be read'): string {
   return [
     'Exit status:',
     `  0  ${ok}`,
-    `  1  ${failure} (the reason in one line on stderr)`,
+    `  1  ${failure === undefined ? 'not used by this command (but an internal error, said in one line)' : `${failure} (the reason in one line on stderr)`}`,
     `  2  ${usage} (the reason in one line on stderr)`,
   ].join('\n');
 }

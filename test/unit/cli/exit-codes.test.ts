@@ -6,6 +6,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { commands } from '../../../src/cli/commands.js';
+import { runCli } from '../../support/cli-run.js';
 import { spawnCli, type ProcessRun } from '../../support/cli-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callscope-exit-'));
@@ -30,6 +32,14 @@ async function tcpServer(onConnection: (socket: Socket, index: number) => void):
 }
 
 describe('callscope exits 0, 1 or 2, and says why when it is not 0', () => {
+  it('every command documents its exit status in --help', async () => {
+    for (const command of commands) {
+      const help = await runCli(command.name, '--help');
+      expect(help.code).toBe(0);
+      expect(help.stdout, command.name).toMatch(/^Exit status:\n {2}0 .*\n {2}1 .*\n {2}2 .*$/m);
+    }
+  }, 30_000);
+
   it('usage and input errors: 2 with a reason', async () => {
     const garbage = join(dir, 'garbage.bin');
     writeFileSync(garbage, 'this is no trace at all\n');
