@@ -123,5 +123,5 @@ describe('exhaustive switches (type-aware)', () => {
     const [result] = await typed.lintText(code, { filePath: 'src/trace/timer-names.ts' });
     const messages = (result?.messages ?? []).filter((m) => m.ruleId === '@typescript-eslint/switch-exhaustiveness-check');
     expect(messages.map((m) => m.message).join('\n')).toContain('"blue"');
-  });
+  }, 30_000); // type-aware: builds the whole TypeScript program, seconds on a busy machine
 });
