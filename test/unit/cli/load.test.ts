@@ -1,7 +1,7 @@
 // `callscope call --count N --rate R` against `callscope listen --count N`, both
 // in this process over UDP on loopback: every call is placed, answered and
 // ended, the report gives the figures, and --json streams one record per call
-// and a summary (JSON Lines).
+// and a summary (JSON Lines). Load is signalling only, so the listener is too (--media none).
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,7 @@ describe('callscope call in load mode', () => {
   it('places --count calls at --rate, each answered and ended; the figures and JSON Lines say so', async () => {
     const [callee, caller] = [await freePort(), await freePort()];
     const listening = startCli('listen', '--server', `sip:127.0.0.1:${caller}`, '--local', `127.0.0.1:${callee}`, '--count', '30',
-      '--t1', '100', '--timeout', '30');
+      '--t1', '100', '--timeout', '30', '--media', 'none');
     await waitFor(() => /listening as/.test(listening.output()), 'listen to start', 10_000);
     const records = join(dir, 'load.jsonl');
     const calling = await startCli('call', '--server', `sip:127.0.0.1:${callee}`, '--local', `127.0.0.1:${caller}`, '--t1', '100',
@@ -46,7 +46,7 @@ describe('callscope call in load mode', () => {
 
   it('--connections per-call with a user range: each call its own socket, placed as u1..u3 in turn', async () => {
     const [callee, caller] = [await freePort(), await freePort()];
-    const listening = startCli('listen', '--server', `sip:127.0.0.1:${caller}`, '--local', `127.0.0.1:${callee}`, '--count', '6', '--t1', '100', '--timeout', '30');
+    const listening = startCli('listen', '--server', `sip:127.0.0.1:${caller}`, '--local', `127.0.0.1:${callee}`, '--count', '6', '--t1', '100', '--timeout', '30', '--media', 'none');
     await waitFor(() => /listening as/.test(listening.output()), 'listen to start', 10_000);
     const calling = await startCli('call', '--server', `sip:127.0.0.1:${callee}`, '--t1', '100', '--count', '6', '--rate', '20',
       '--connections', 'per-call', '--users', '3', '--user', 'u{n}', '--duration', '0.05', 'callscope').result;
