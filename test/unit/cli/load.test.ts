@@ -65,4 +65,14 @@ describe('callscope call in load mode', () => {
     expect(await startCli('call', ...server, '--count', '5', '--users', '3', '--connections', 'per-call', 'bob').result)
       .toMatchObject({ code: 2, stderr: expect.stringMatching(/--users N needs --user with \{n\}/) });
   });
+
+  it('load is signalling only: media options are usage errors with --count', async () => {
+    const server = ['--server', 'sip:127.0.0.1:9'];
+    expect(await startCli('call', ...server, '--count', '5', '--media', 'rtp', 'bob').result)
+      .toMatchObject({ code: 2, stderr: expect.stringMatching(/--media rtp is for one call: load \(--count\) is signalling only/) });
+    expect(await startCli('call', ...server, '--count', '5', '--play', 'tone', 'bob').result)
+      .toMatchObject({ code: 2, stderr: expect.stringMatching(/--play is for one call/) });
+    const help = await startCli('call', '--help').result;
+    expect(help.stdout).toMatch(/Load is signalling only/);
+  });
 });

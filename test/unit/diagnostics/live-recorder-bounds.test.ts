@@ -1,8 +1,10 @@
 // The live recorder holds a bounded amount whatever arrives: junk is counted
 // with a few samples, a call keeps at most its per-call limit, finished calls
-// are handed over and let go, and a total limit releases the oldest calls.
+// are handed over and let go, and a total limit releases the oldest calls; a
+// call's media is folded in constant memory and let go with the call.
 import { describe, expect, it } from 'vitest';
 import { LiveRecorder, type FinishedCall } from '../../../src/diagnostics/live-recorder.js';
+import type { MediaSample } from '../../../src/diagnostics/model-types.js';
 import type { DiagnosticsEvent } from '../../../src/trace/events.js';
 import { rng } from '../../support/rng.js';
 
@@ -99,5 +101,26 @@ describe('the live recorder is bounded', () => {
     recorder.record({ type: 'message-received', at: 999, peer, raw: response(200, 'OPTIONS', 'c0@test', 'z9hG4bK0') });
     expect(recorder.callModel('c0@test')).toBeUndefined();
     expect(recorder.model().notes.join()).toMatch(/1 message\(s\) of calls already released/);
+  });
+
+  it('a call\'s media summaries are folded into its group, in its model, and let go with it; others are counted', () => {
+    const recorder = new LiveRecorder();
+    const sample = (callId: string, at: number): MediaSample => ({
+      callId, at, iceState: 'connected', dtlsState: 'connected', muted: false,
+      outbound: { packets: at / 20, bytes: at * 8 }, inbound: { packets: at / 20, bytes: at * 8 },
+    });
+    exchange(recorder, 1, { terminate: false });
+    const before = recorder.stats.bytes;
+    for (let at = 1000; at <= 600_000; at += 250) recorder.recordMedia(sample('c1@test', at));
+    // Ten minutes of summaries cost what one does.
+    expect(recorder.stats.bytes - before).toBeLessThanOrEqual(4096);
+    expect(recorder.callModel('c1@test')!.calls[0]!.media).toMatchObject({ source: 'media-owner', reportedFrom: 1000, reportedUntil: 600_000 });
+    expect(recorder.model().calls[0]!.media?.streams.map((st) => st.packets)).toEqual([30_000, 30_000]);
+    recorder.recordMedia(sample('nobody@test', 1000));
+    expect(recorder.stats.mediaOutsideCalls).toBe(1);
+    recorder.flush();
+    expect(recorder.stats).toMatchObject({ calls: 0, bytes: 0 });
+    recorder.recordMedia(sample('c1@test', 600_250));
+    expect(recorder.stats.mediaOutsideCalls).toBe(2);
   });
 });
