@@ -6,6 +6,7 @@
 // INVITE for its BYE's 200 was never reported as ended cleanly. Every call must end
 // and be reported, and listen's verdict must agree with SIPp's — or, where the
 // kernel cannot give a large buffer (net.core.rmem_max), say how much it dropped.
+// SIPp's load sends no RTP: listen is signalling only here (--media none).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../support/cli-run.js';
@@ -29,7 +30,7 @@ describe('callscope listen under a SIPp load', () => {
   it(`${CALLS} calls at ${RATE} calls/s with a 1.5 s stall: every call ends and is reported`, async () => {
     const port = lab().allocatePeerPort();
     const listening = startCli('listen', '--server', `sip:127.0.0.1:${lab().proxy.ports.udp}`, '--local', `127.0.0.1:${port}`,
-      '--count', String(CALLS), '--t1', '100', '--timeout', '60');
+      '--count', String(CALLS), '--t1', '100', '--timeout', '60', '--media', 'none');
     await waitFor(() => /listening as/.test(listening.output()), 'listen to start', 10_000);
     const caller = await lab().startUac('uac-load', 'callscope', {
       target: `127.0.0.1:${port}`, calls: CALLS, timeoutS: 50, extraArgs: ['-r', String(RATE), '-l', String(CALLS)],
