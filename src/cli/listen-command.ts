@@ -192,6 +192,7 @@ export const listenCommand: CliCommand = {
     const sink = json === undefined ? undefined : ReportSink.open(io, json);
     if (typeof sink === 'string') {
       await ua.close();
+      await callMedia?.close();
       return fail(sink, 1);
     }
     const report = sink && new JsonReportStream(sink, {
