@@ -87,6 +87,32 @@ interface ContactCopies {
   readonly senderVia?: Via;
 }
 
+/** The sip/sips URI's port, or the default of its scheme and transport. */
+function uriPort(contact: Contact): number | undefined {
+  const uri = contact.uri as { scheme: string; port?: number; params?: ReadonlyMap<string, string | null> };
+  if (uri.scheme !== 'sip' && uri.scheme !== 'sips') return undefined;
+  if (uri.port !== undefined) return uri.port;
+  const transport = uri.params?.get('transport')?.toLowerCase();
+  if (transport === 'ws') return 80;
+  if (transport === 'wss') return 443;
+  return uri.scheme === 'sips' || transport === 'tls' ? 5061 : 5060;
+}
+
+/**
+ * RFC 7118 §5: a WebSocket client's Contact need not be reachable, because whoever holds its
+ * connection sends to it over that connection. When the other user agent *is* that holder
+ * (the client is connected straight to it: its Contact is the address at the far end of the
+ * connection the message travelled on), in-dialog requests reach the client without any
+ * Record-Route.
+ */
+function heldByTheOtherSide(copy: ParsedMessage | undefined, end: 'src' | 'dst', otherContact: Contact | undefined): boolean {
+  if (copy === undefined || otherContact === undefined || !/^wss?$/i.test(copy.transport)) return false;
+  const at = copy[end];
+  const host = uriHost(otherContact.uri);
+  if (at === undefined || host === undefined) return false;
+  return at.address.toLowerCase().replace(/^\[|\]$/g, '') === host && at.port === uriPort(otherContact);
+}
+
 function judgeContact(ctx: FindingContext, copies: ContactCopies, contact: Contact, recordRouted: boolean, whose: string,
   dialog: DialogModel): DetectedFinding | undefined {
   // Reachable through a record-routing proxy after all: a flow (RFC 5626 `ob`) or the proxy's
@@ -130,7 +156,12 @@ function unroutableContact(ctx: FindingContext): DetectedFinding[] {
       && m.sip.to.tag === dialog.calleeTag && !m.retransmission);
     const nearestCaller = [...oks].sort((a, b) => a.sip.via.length - b.sip.via.length)[0];
     const calleeContact = nearestCaller?.sip.contacts[0];
-    if (nearestCaller && calleeContact) {
+    const callerContact = nearestCallee?.sip.contacts[0];
+    // The INVITE as the caller sent it (one Via) went straight to the callee over the caller's WebSocket: the callee holds that connection.
+    const callerHeldByCallee = heldByTheOtherSide(invites.find((m) => m.sip.via.length === 1), 'dst', calleeContact);
+    // A 2xx with one Via answers an INVITE that came straight from the caller: over the callee's WebSocket, the caller holds it.
+    const calleeHeldByCaller = heldByTheOtherSide(oks.find((m) => m.sip.via.length === 1), 'dst', callerContact);
+    if (nearestCaller && calleeContact && !calleeHeldByCaller) {
       // The callee's own copy: the one with every Via of the INVITE it answered, back from where that INVITE went.
       const deepest = nearestCallee?.sip.via.length ?? 0;
       const own = oks.find((m) => m.src !== undefined && m.sip.via.length === deepest && (deepest > 1 || !recordRouted)
@@ -138,8 +169,7 @@ function unroutableContact(ctx: FindingContext): DetectedFinding[] {
       const f = judgeContact(ctx, { judged: nearestCaller, ...(own ? { own } : {}) }, calleeContact, recordRouted, 'callee\'s', dialog);
       if (f) out.push(f);
     }
-    const callerContact = nearestCallee?.sip.contacts[0];
-    if (nearestCallee && callerContact) {
+    if (nearestCallee && callerContact && !callerHeldByCallee) {
       const own = invites.find((m) => m.sip.via.length === 1 && m.src !== undefined);
       // The caller's Via as the first proxy stamped it: the bottom Via of a relayed copy, or of a response.
       const stamped = [...invites.filter((m) => m.sip.via.length > 1), ...ctx.responses.filter((m) => m.sip.cseq.method === 'INVITE'

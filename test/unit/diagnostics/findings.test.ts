@@ -296,6 +296,23 @@ describe('unroutable-contact', () => {
     const wsInvite = request('INVITE', { body: sdp, contact: 'sip:alice@df7jal23ls0d.invalid;transport=ws' });
     expect(new Trace().add(0, UAC, UAS, wsInvite).add(100, UAS, UAC, ok).codes()).toEqual(['unroutable-contact']);
   });
+  // RFC 7118 §5: whoever holds a WebSocket client's connection reaches it over that connection.
+  const WS_CLIENT = { transport: 'WS', address: '127.0.0.1', port: 41000 };
+  const WS_SERVER_UA = { transport: 'WS', address: '127.0.0.1', port: 5066 };
+  it('not when the WebSocket client is connected straight to the other user agent (a test line, a WebSocket server UA)', () => {
+    const wsInvite = request('INVITE', { body: sdp, contact: 'sip:alice@df7jal23ls0d.invalid;transport=ws;ob', via: ['df7jal23ls0d.invalid;branch=z9hG4bK-ws-2'] });
+    const serverOk = response(200, 'INVITE', { toTag: 'b1', body: sdp, contact: 'sip:echo@127.0.0.1:5066;transport=ws', via: ['df7jal23ls0d.invalid;branch=z9hG4bK-ws-2'] });
+    expect(new Trace().add(0, WS_CLIENT, WS_SERVER_UA, wsInvite).add(100, WS_SERVER_UA, WS_CLIENT, serverOk).codes()).toEqual([]);
+    // The server UA calls the client back over its connection: the client's 2xx Contact is .invalid, and the caller holds the flow.
+    const back = request('INVITE', { body: sdp, contact: 'sip:callback@127.0.0.1:5066;transport=ws', via: ['127.0.0.1:5066;branch=z9hG4bK-cb-1'] });
+    const clientOk = response(200, 'INVITE', { toTag: 'b1', body: sdp, contact: 'sip:alice@df7jal23ls0d.invalid;transport=ws;ob', via: ['127.0.0.1:5066;branch=z9hG4bK-cb-1'] });
+    expect(new Trace().add(0, WS_SERVER_UA, WS_CLIENT, back).add(100, WS_CLIENT, WS_SERVER_UA, clientOk).codes()).toEqual([]);
+  });
+  it('but when the other user agent is elsewhere (its Contact is not the connection\'s far end), the .invalid Contact stays unreachable', () => {
+    const wsInvite = request('INVITE', { body: sdp, contact: 'sip:alice@df7jal23ls0d.invalid;transport=ws', via: ['df7jal23ls0d.invalid;branch=z9hG4bK-ws-3'] });
+    const farOk = response(200, 'INVITE', { toTag: 'b1', body: sdp, contact: 'sip:bob@127.0.0.1:5070', via: ['df7jal23ls0d.invalid;branch=z9hG4bK-ws-3'] });
+    expect(new Trace().add(0, WS_CLIENT, WS_SERVER_UA, wsInvite).add(100, WS_SERVER_UA, WS_CLIENT, farOk).codes()).toEqual(['unroutable-contact']);
+  });
 });
 
 describe('route-set-mismatch', () => {
