@@ -2,8 +2,12 @@
 // prints numbers (and whether the message layer meets its targets) and exits 0.
 // Run with --expose-gc (the npm script does) for the transaction layer's memory figures.
 
+import { runAnalyzeBench } from './analyze-bench.js';
 import { runDiagnosticsBench } from './diagnostics-bench.js';
+import { runLoadBench } from './load-bench.js';
 import { runMessageBench } from './message-bench.js';
+import { buildCli } from './processes.js';
+import { runStartupBench } from './startup-bench.js';
 import { runTransactionBench } from './transaction-bench.js';
 
 const log = (line: string) => console.log(line);
@@ -20,3 +24,14 @@ await runTransactionBench(log);
 
 log('');
 await runDiagnosticsBench(log);
+
+// The figures of whole programs run the built CLI: compile the current sources first.
+const built = buildCli();
+if (built) {
+  log('');
+  log(`CLI figures skipped: ${built}`);
+} else {
+  await runStartupBench(log);
+  await runAnalyzeBench(log);
+  await runLoadBench(log);
+}

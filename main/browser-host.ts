@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BRIDGE_AUTH_CHECK_PATH, BRIDGE_PATH, BRIDGE_TOKEN_PATTERN } from './contract/bridge-protocol.js';
-import { defaultDataDir } from './data-dir.js';
+import { defaultDataDir, preparePrivateDir } from './data-dir.js';
 import { createHost } from './host/host.js';
 import { defaultStores } from './host/stores.js';
 import { createFileKeyVault } from './secret-vault.js';
@@ -54,6 +54,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     throw new Error(`the renderer is not built (${join(rendererDir, 'index.html')} is missing); run \`npm run build\``);
   }
 
+  await preparePrivateDir(options.dataDir);
   const host = createHost({
     mode: 'browser', dataDir: options.dataDir, vault: createFileKeyVault({ dataDir: options.dataDir }), stores: defaultStores, log,
     testLine: { start: options.testLine === false ? 'off' : 'when-no-account' },

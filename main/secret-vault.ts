@@ -7,7 +7,8 @@
 //   real keychain.
 // - electron-safe-storage: Electron's safeStorage (Keychain, DPAPI, libsecret/kwallet).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
+import { chmod, open, readFile, stat } from 'node:fs/promises';
+import { preparePrivateDir } from './data-dir.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -81,7 +82,7 @@ export function createFileKeyVault(options: FileKeyVaultOptions): SecretVault {
 }
 
 async function loadOrCreateKey(dataDir: string, keyPath: string): Promise<Buffer> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await preparePrivateDir(dataDir);
   try {
     const handle = await open(keyPath, 'wx', 0o600);
     const fresh = randomBytes(KEY_BYTES);

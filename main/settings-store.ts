@@ -3,7 +3,8 @@
 // each bound to its account and purpose. Version 1 files (before the account fields of
 // issue 11) are read with the new fields' defaults and written back as version 2.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { preparePrivateDir } from './data-dir.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { AccountFields, AccountView, IceServerView, SecretChange, SettingsView } from './contract/accounts.js';
@@ -112,7 +113,7 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
   };
 
   const store = async (file: SettingsFile): Promise<void> => {
-    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    await preparePrivateDir(options.dataDir);
     const temporary = `${path}.${process.pid}.tmp`;
     await writeFile(temporary, `${JSON.stringify({ ...file, version: FILE_VERSION }, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, path);

@@ -17,7 +17,6 @@ const MIME_TYPES: Readonly<Record<string, string>> = {
   '.wav': 'audio/wav',
   '.ogg': 'audio/ogg',
   '.mp3': 'audio/mpeg',
-  '.map': 'application/json; charset=utf-8',
 };
 
 /** The built renderer: `<package root>/dist/renderer` (also inside a packaged app). */
@@ -32,7 +31,8 @@ export interface StaticFile {
 
 /**
  * Read the file a URL path names under `root`, or undefined when there is none (or the path
- * tries to leave `root`). "/" serves index.html.
+ * tries to leave `root`). "/" serves index.html. Source maps are never served: they would
+ * hand the sources to any page that asks (the build keeps them on disk, unreferenced).
  */
 export async function readStaticFile(root: string, urlPath: string): Promise<StaticFile | undefined> {
   let decoded: string;
@@ -46,6 +46,7 @@ export async function readStaticFile(root: string, urlPath: string): Promise<Sta
   const base = resolve(root);
   const file = resolve(base, relative);
   if (!file.startsWith(base + sep)) return undefined;
+  if (extname(file).toLowerCase() === '.map') return undefined;
   try {
     if (!(await stat(file)).isFile()) return undefined;
     return { body: await readFile(file), contentType: MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' };

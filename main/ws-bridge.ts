@@ -24,6 +24,8 @@ export interface BridgeOptions {
   readonly allowedHosts: () => readonly string[];
   readonly allowedOrigins: () => readonly string[];
   readonly log: (message: string) => void;
+  /** Refused upgrades are logged once, then as a count at most once per this many ms (default 60 000). */
+  readonly refusalLogIntervalMs?: number;
 }
 
 export interface Bridge {
@@ -47,7 +49,28 @@ export function checkUpgrade(
   return undefined;
 }
 
+/**
+ * A log for events anyone on the machine can cause (refused upgrades): the first is
+ * logged at once, the rest are counted and summed up at most once per interval, so a
+ * local process hammering the port cannot fill the log.
+ */
+export function throttledLog(log: (message: string) => void, intervalMs: number, now: () => number = Date.now): (message: string) => void {
+  let windowStart = -Infinity;
+  let suppressed = 0;
+  return (message) => {
+    const at = now();
+    if (at - windowStart < intervalMs) {
+      suppressed++;
+      return;
+    }
+    log(suppressed > 0 ? `${message} (and ${suppressed} more not logged in the last ${Math.round((at - windowStart) / 1000)} s)` : message);
+    windowStart = at;
+    suppressed = 0;
+  };
+}
+
 export function attachBridge(options: BridgeOptions): Bridge {
+  const logRefusal = throttledLog(options.log, options.refusalLogIntervalMs ?? 60_000);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: BRIDGE_MAX_MESSAGE_BYTES,
@@ -57,7 +80,7 @@ export function attachBridge(options: BridgeOptions): Bridge {
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const refusal = checkUpgrade(request, options);
     if (refusal !== undefined) {
-      options.log(`callscope: refused a bridge connection (${refusal.reason})`);
+      logRefusal(`callscope: refused a bridge connection (${refusal.reason})`);
       socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }

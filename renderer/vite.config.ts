@@ -16,7 +16,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,
     target: 'chrome130',
-    sourcemap: true,
+    // Maps stay on disk for debugging but are not referenced from the bundle, nor served.
+    sourcemap: 'hidden',
     modulePreload: { polyfill: false },
     // Keep every asset a file: nothing inlined that a CSP would have to allow.
     assetsInlineLimit: 0,

@@ -1,14 +1,18 @@
 // `callscope analyze FILE [--json FILE|-]`: the calls in a trace (pcap, pcapng,
 // sngrep text, Kamailio sipdump, SIPp -trace_msg), each with its transactions
-// and findings. Exit 0 when the file could be read (findings or not), 2 when
-// it cannot be read or is of no known format, with the reason.
-import { readFile, writeFile } from 'node:fs/promises';
+// and findings. Streaming: the file is read in chunks and each call is printed
+// (and written as JSON) as soon as it is finished, so memory follows the calls
+// open at once, not the size of the file.
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import type { CliCommand, CliIo } from './command.js';
-import { importTrace } from '../diagnostics/import/trace-import.js';
-import { exportJson } from '../diagnostics/export/json-export.js';
-import { exportPcap } from '../diagnostics/export/pcap-export.js';
-import { exportText } from '../diagnostics/export/text-export.js';
-import { formatReport } from '../diagnostics/report.js';
+import { exitStatusHelp } from './command.js';
+import { callRecord, orphanRecord, summaryRecord, traceRecord } from '../diagnostics/export/json-records.js';
+import { PcapStreamWriter } from '../diagnostics/export/pcap-export.js';
+import { textRecord } from '../diagnostics/export/text-export.js';
+import { formatCallMessages, formatSummary } from '../diagnostics/report.js';
+import { scanCallId } from '../diagnostics/call-id-scan.js';
+import { TraceAnalysis } from '../diagnostics/stream/trace-analysis.js';
 
 const USAGE = `Usage: callscope analyze [options] FILE|-
 
@@ -21,10 +25,19 @@ them and what to check next; "no findings" for a clean call.
 FILE is recognised by its content: pcap or pcapng (Ethernet, Linux cooked, loopback
 or raw IP; SIP over UDP, TCP or unencrypted WebSocket), an sngrep text export, a
 Kamailio sipdump text file or a SIPp -trace_msg log (see docs/trace-formats.md).
-Exit 0 when the file was read (even with findings), 2 when it cannot be read.
+
+The file is read as a stream: a call is printed once it is finished (quiet for
+longer than every RFC 3261 timer runs, 64·T1 + 5 s, or longer still while an
+answered call waits for its BYE, or at the end of the file), so memory follows
+the calls open at once, not the size of the file. The summary (message and call
+counts, notes) comes last.
 
 Options:
-  --json FILE|-         also write the model as JSON to FILE ("-": stdout, instead of the report)
+  --json FILE|-         also write the model as JSON Lines to FILE ("-": stdout, instead of
+                        the report): {"type":"trace","version":3,...}, then one
+                        {"type":"call",...} per call with its messages inside (each message's
+                        bytes once, as "raw" text or "rawBase64"), {"type":"message",...} for a
+                        message of no call, and last {"type":"summary",...}
   --call CALL-ID        only this call
   --local ADDR[,ADDR]   these addresses (ip or ip:port) are "us": messages become sent/received
   --t1 MS               RFC 3261 T1 for timing judgements (default 500)
@@ -32,7 +45,10 @@ Options:
   --export-pcap FILE    write the (selected) messages as a pcap file
   --export-text FILE    write the (selected) messages as text (sngrep's format)
   --no-ladder           leave out the message list of each call
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+${exitStatusHelp('the file was read (findings or not)', 'an output could not be written',
+  'a usage error, or a file that cannot be read (unknown format, too many calls open at once for memory)')}`;
 
 interface AnalyzeArgs {
   file: string;
@@ -84,22 +100,75 @@ function parseArgs(args: readonly string[]): AnalyzeArgs | string {
   return out;
 }
 
-async function write(io: CliIo, target: string, data: string | Uint8Array): Promise<string | undefined> {
-  if (target === '-') {
-    io.stdout(typeof data === 'string' ? data : Buffer.from(data).toString('latin1'));
-    return undefined;
+/** What an output gathers before it writes (a write per call would cost a system call each). */
+const OUTPUT_BUFFER = 256 * 1024;
+
+/** An output written as it goes, in pieces of OUTPUT_BUFFER: a file (synchronously) or stdout. */
+class Output {
+  private pending: Array<string | Uint8Array> = [];
+  private pendingBytes = 0;
+
+  private constructor(private readonly write: (data: string | Uint8Array) => void, private readonly fd: number | undefined) {}
+
+  static stdout(io: CliIo): Output {
+    return new Output((d) => io.stdout(typeof d === 'string' ? d : Buffer.from(d).toString('latin1')), undefined);
   }
-  try {
-    await writeFile(target, data);
-    return undefined;
-  } catch (err) {
-    return `cannot write ${target}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+
+  static open(io: CliIo, target: string): Output | string {
+    if (target === '-') return Output.stdout(io);
+    try {
+      const fd = openSync(target, 'w');
+      return new Output((d) => {
+        const bytes = typeof d === 'string' ? Buffer.from(d, 'utf8') : d;
+        for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
+      }, fd);
+    } catch (error) {
+      return `cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+    }
+  }
+
+  put(data: string | Uint8Array): void {
+    this.pending.push(data);
+    this.pendingBytes += data.length;
+    if (this.pendingBytes >= OUTPUT_BUFFER) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const all = this.pending.every((d) => typeof d === 'string') ? (this.pending as string[]).join('')
+      : Buffer.concat(this.pending.map((d) => (typeof d === 'string' ? Buffer.from(d, 'utf8') : d)));
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.write(all);
+  }
+
+  close(): void {
+    this.flush();
+    if (this.fd !== undefined) closeSync(this.fd);
+  }
+}
+
+/** Thrown from inside the stream when the calls held no longer fit in memory. */
+class TooLarge extends Error {}
+
+/** Share of V8's heap limit the open calls may take before analysis stops (exit 2). */
+const HEAP_SHARE = 0.8;
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+async function* chunks(io: CliIo, file: string): AsyncGenerator<Uint8Array> {
+  if (file === '-') {
+    yield await io.readStdin();
+    return;
+  }
+  // Plain views: what is cut out of them is a Uint8Array, cheaper to make than a Buffer.
+  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
+    const buffer = chunk as Buffer;
+    yield new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
   }
 }
 
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
-  summary: 'read a SIP trace (pcap, pcapng, text dumps) and explain every call: transactions and findings',
   usage: USAGE,
   async run(args, io) {
     const parsed = parseArgs(args);
@@ -107,46 +176,81 @@ export const analyzeCommand: CliCommand = {
       io.stderr(`callscope analyze: ${parsed}\n`);
       return 2;
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = parsed.file === '-' ? await io.readStdin() : await readFile(parsed.file);
-    } catch (err) {
-      io.stderr(`callscope analyze: cannot read ${parsed.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
-      return 2;
-    }
     const name = parsed.file === '-' ? 'stdin' : parsed.file;
-    const result = importTrace(bytes, {
+    const outputs: Output[] = [];
+    const open = (target: string): Output | string => {
+      const out = Output.open(io, target);
+      if (typeof out !== 'string') outputs.push(out);
+      return out;
+    };
+    const closeAll = () => outputs.forEach((o) => o.close());
+    const fail = (message: string, code: number) => {
+      closeAll();
+      io.stderr(`callscope analyze: ${message}\n`);
+      return code;
+    };
+    const json = parsed.json === undefined ? undefined : open(parsed.json);
+    const pcap = parsed.exportPcap === undefined ? undefined : open(parsed.exportPcap);
+    const text = parsed.exportText === undefined ? undefined : open(parsed.exportText);
+    for (const out of [json, pcap, text]) if (typeof out === 'string') return fail(out, 1);
+    const jsonOut = json as Output | undefined;
+    const reportOut = parsed.json === '-' ? undefined : Output.stdout(io);
+    if (reportOut) outputs.push(reportOut);
+    const report = reportOut && ((data: string) => reportOut.put(data));
+    const pcapWriter = pcap === undefined ? undefined : new PcapStreamWriter((bytes) => (pcap as Output).put(bytes));
+    const local = { transport: 'UDP', address: '127.0.0.1', port: 5060 };
+    const heapLimit = getHeapStatistics().heap_size_limit * HEAP_SHARE;
+    let wroteHead = false;
+    let orphanCount = 0;
+    const orphans: number[] = [];
+    const findings = { ...(parsed.t1 === undefined ? {} : { t1: parsed.t1 }), ...(parsed.pdd === undefined ? {} : { postDialDelayMs: parsed.pdd }) };
+    const analysis: TraceAnalysis = new TraceAnalysis({
       ...(parsed.local ? { local: parsed.local } : {}),
-      findings: { ...(parsed.t1 === undefined ? {} : { t1: parsed.t1 }), ...(parsed.pdd === undefined ? {} : { postDialDelayMs: parsed.pdd }) },
+      findings,
+      ...(parsed.callId === undefined ? {} : { callId: parsed.callId }),
+      onMessage: (input) => {
+        if (!wroteHead) {
+          wroteHead = true;
+          jsonOut?.put(`${JSON.stringify(traceRecord({ source: 'import', t1: parsed.t1 ?? 500, format: analysis.format! }))}\n`);
+        }
+        if ((pcapWriter || text) && (parsed.callId === undefined || scanCallId(input.raw) === parsed.callId)) {
+          pcapWriter?.write(input);
+          (text as Output | undefined)?.put(textRecord(input, local));
+        }
+        if (analysis.messages % 4096 === 4095 && process.memoryUsage().heapUsed > heapLimit) {
+          const held = analysis.held;
+          throw new TooLarge(`the trace holds too many calls open at once for memory (${held.calls} calls, ${held.messages} messages open after ${analysis.messages} messages); split it (editcap -c) or pick one call with --call`);
+        }
+      },
+      onCall: ({ call, messages }) => {
+        jsonOut?.put(`${JSON.stringify(callRecord(call, messages))}\n`);
+        report?.(`\n${formatCallMessages(call, messages, { ladder: parsed.ladder })}`);
+      },
+      onOrphan: (message) => {
+        orphanCount++;
+        if (orphans.length < 100) orphans.push(message.index);
+        jsonOut?.put(`${JSON.stringify(orphanRecord(message))}\n`);
+      },
     });
-    if (!result.ok) {
-      io.stderr(`callscope analyze: ${name}: ${result.reason}\n`);
-      return 2;
+    try {
+      for await (const chunk of chunks(io, parsed.file)) {
+        analysis.push(chunk);
+        if (analysis.error !== undefined) break;
+      }
+      analysis.end();
+    } catch (error) {
+      if (error instanceof TooLarge) return fail(`${name}: ${error.message}`, 2);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== undefined) return fail(`cannot read ${parsed.file}: ${code}`, 2);
+      throw error;
     }
-    const model = result.model;
-    const selection = parsed.callId === undefined ? {} : { callId: parsed.callId };
-    if (parsed.callId !== undefined && !model.calls.some((c) => c.callId === parsed.callId)) {
-      io.stderr(`callscope analyze: ${name}: no call with Call-ID ${parsed.callId}\n`);
-      return 2;
-    }
-    const problems: string[] = [];
-    if (parsed.json !== undefined) {
-      const error = await write(io, parsed.json, exportJson(model, selection));
-      if (error) problems.push(error);
-    }
-    if (parsed.exportPcap !== undefined) {
-      const error = await write(io, parsed.exportPcap, exportPcap(model, selection));
-      if (error) problems.push(error);
-    }
-    if (parsed.exportText !== undefined) {
-      const error = await write(io, parsed.exportText, exportText(model, selection));
-      if (error) problems.push(error);
-    }
-    if (parsed.json !== '-') {
-      const shown = parsed.callId === undefined ? model : { ...model, calls: model.calls.filter((c) => c.callId === parsed.callId) };
-      io.stdout(`${name} (${result.format}): ${formatReport(shown, { ladder: parsed.ladder })}`);
-    }
-    for (const p of problems) io.stderr(`callscope analyze: ${p}\n`);
-    return problems.length > 0 ? 2 : 0;
+    if (analysis.error !== undefined) return fail(`${name}: ${analysis.error}`, 2);
+    if (parsed.callId !== undefined && analysis.finishedCalls === 0) return fail(`${name}: no call with Call-ID ${parsed.callId}`, 2);
+    const notes = analysis.notes();
+    const counted = { messages: analysis.messages, calls: analysis.finishedCalls, notes };
+    jsonOut?.put(`${JSON.stringify(summaryRecord(counted))}\n`);
+    report?.(`\n${name} (${analysis.format}): ${formatSummary({ ...counted, orphans, orphanCount })}`);
+    closeAll();
+    return 0;
   },
 };

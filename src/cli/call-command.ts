@@ -1,49 +1,28 @@
 // `callscope call <target>`: connect (and register if asked), place one
 // call, handle PRACK and early media, stay up --duration seconds, hang up,
-// and report what every transaction did. Exit 0 only when the call was
-// answered and ended cleanly; otherwise 1 with the reason in one line (2 for
-// a usage error). The options shared with `listen` live here too.
-import { readFile, writeFile } from 'node:fs/promises';
+// and report what every transaction did and the audio (media on by default:
+// call-media.ts, loaded only when media is on). With --count N (and --rate R)
+// it places N calls as load instead (load-run.ts, signalling only) and reports
+// their figures.
 import type { CliCommand, CliIo } from './command.js';
-
-import type { ReliableProvisionalPolicy } from '../ua/call/incoming-call.js';
+import { exitStatusHelp } from './command.js';
 import { CallTimeline, callReport } from './call-report.js';
-import { describeFaults } from '../ua/call/faults.js';
 import { faultOptionNames, faultUsage, parseFaults } from './fault-flags.js';
-import { checkSdp } from '../ua/sdp/static-sdp.js';
-import { backgroundClock } from '../util/clock.js';
-import { UserAgent, type UserAgentOptions } from '../ua/user-agent.js';
-import { LiveRecorder } from '../diagnostics/live-recorder.js';
+import type { MediaChoice } from './call-media.js';
+import { mediaOptionNames, mediaUsage } from './media-usage.js';
+import type { LoadPlan } from './load-run.js';
+import { DeferredRecorder } from './deferred-recorder.js';
+import { CONNECTION_USAGE, endedCleanly, onInterrupt, parseArgv, seconds, userAgentOptions, type Values } from './options.js';
+import { JsonLinesStream, ReportSink } from './report-stream.js';
 import { DiagnosticsStream } from '../trace/events.js';
-import type { CallEnded } from '../ua/call/types.js';
-import { CallMedia, mediaOptionNames, mediaUsage, parseMediaOptions } from './call-media.js';
-import { mediaLines, mediaSection } from './media-report.js';
-
-export const CONNECTION_USAGE = `Connection options (call and listen):
-  --server SERVER       wss://host[:port][/path], ws://... (loopback), or
-                        sip:host[:port];transport=udp|tcp|tls, sips:host[:port]
-  --user NAME           account user (From user, digest user name); default callscope
-  --password PW         digest password (or the CALLSCOPE_PASSWORD environment variable);
-                        never printed, never in a report
-  --auth-user NAME      digest user name when it differs from --user
-  --from URI            From URI (default sip:<user>@<server host>)
-  --display-name TEXT   display name in From
-  --ca FILE             trust this CA for wss:// and TLS (in addition to the system's)
-  --insecure            accept a server certificate that cannot be verified (lab servers)
-  --t1 MS               RFC 3261 T1 in ms (default 500); T2 = 8·T1, T4 = 10·T1
-  --100rel MODE         off, supported (default) or required (RFC 3262)
-  --sdp FILE            session description to offer and answer with (default: PCMU over RTP/AVP)
-  --local HOST:PORT     UDP only: bind here (reachable as a far end)
-  --register            register the From URI first (needs --password)
-  --json FILE|-         write the report as JSON (- for stdout; progress then goes to stderr)`;
+import { describeFaults, type CallFaults } from '../ua/call/faults.js';
+import { UserAgent, type UserAgentOptions } from '../ua/user-agent.js';
 
 const USAGE = `Usage: callscope call [options] <target>
 
 Place one call to <target> (a SIP URI, or a user at the server's host), handle
 reliable provisionals (PRACK) and early media, stay up --duration seconds,
-hang up, and report each step and the audio. Exit 0 when the call was
-answered and ended cleanly (and, with media, audio flowed both ways), 1
-otherwise (with the reason in one line), 2 for a usage error.
+hang up, and report each step and the audio.
 
 Call options:
   --duration S          seconds to stay up once answered (default 5)
@@ -52,125 +31,112 @@ Call options:
 
 ${mediaUsage('call')}
 
+Load (test calls in numbers; any one of these turns it on):
+  --count N             place N calls (then it stops by itself)
+  --rate R              at R calls per second (default 10)
+  --concurrency C       at most C calls at once (default: no limit but --count)
+  --connections MODE    shared (default): every call over one flow; per-call: each call
+                        opens its own flow (its own socket or WebSocket, like one WebRTC
+                        client per user), registers on it with --register, and closes it
+  --users N             with --user NAME{n} (and --password ...{n} if they differ):
+                        calls are placed as NAME1..NAMEN in turn (needs --connections per-call)
+  --reconnect-timeout S shared flow: give up when it is lost and not back within S s (default 60)
+  A progress line is drawn on a terminal; the report gives attempts, answered,
+  failures by status, setup time (INVITE to 2xx) and post-dial delay (INVITE to
+  first 18x) percentiles, retransmissions and the findings seen. --json FILE|-
+  writes JSON Lines: {"type":"call",...} per call as it finishes, then
+  {"type":"summary",...}. Load is signalling only: its calls offer the --sdp
+  session (or the default one) and send no audio; the media options
+  (--media rtp|webrtc, --play, --record, --expect-audio) are refused with it.
+
 ${faultUsage('caller')}
 
 ${CONNECTION_USAGE}
-  -h, --help            show this help`;
+  -h, --help            show this help
 
-type Values = Map<string, string | true>;
+${exitStatusHelp('the call (every call, in load) was answered and ended cleanly, and with media audio flowed both ways',
+  'it was not: rejected, unanswered, failed, the connection was lost, or audio did not flow both ways')}`;
 
-const COMMON_VALUES = ['--server', '--user', '--password', '--auth-user', '--from', '--display-name', '--ca', '--t1', '--100rel', '--sdp', '--local', '--json'];
-const COMMON_FLAGS = ['--insecure', '--register'];
+const LOAD_VALUES = ['--count', '--rate', '--concurrency', '--connections', '--users', '--reconnect-timeout'];
 
-/** Splits argv into options (by name) and positionals; an error is one sentence. */
-export function parseArgv(args: readonly string[], values: readonly string[], flags: readonly string[]): { values: Values; positionals: string[] } | string {
-  const out: Values = new Map();
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if ([...COMMON_FLAGS, ...flags].includes(arg)) {
-      out.set(arg, true);
-    } else if ([...COMMON_VALUES, ...values].includes(arg)) {
-      const value = args[++i];
-      if (value === undefined) return `${arg} needs a value`;
-      out.set(arg, value);
-    } else if (arg.startsWith('--')) {
-      return `unknown option ${arg}`;
-    } else {
-      positionals.push(arg);
-    }
-  }
-  return { values: out, positionals };
+/** The media options load refuses (it sends no audio); an error is one sentence. */
+function mediaInLoad(values: Values): string | undefined {
+  const media = values.get('--media');
+  if (typeof media === 'string' && media !== 'none') return `--media ${media} is for one call: load (--count) is signalling only`;
+  const asked = ['--play', '--record', '--expect-audio'].find((name) => values.has(name));
+  return asked === undefined ? undefined : `${asked} is for one call: load (--count) is signalling only, it sends no audio`;
 }
 
-export function seconds(values: Values, name: string, fallback?: number): number | string | undefined {
-  const raw = values.get(name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  return typeof raw === 'string' && Number.isFinite(n) && n >= 0 ? n : `${name} needs a number of seconds, not '${String(raw)}'`;
+/**
+ * The media choice, loading the media code only when media may be on: --media none (or
+ * --sdp without --media) with no other media option is signalling only and loads nothing.
+ */
+async function mediaChoiceOf(values: Values): Promise<MediaChoice | { error: string; code: 1 | 2 }> {
+  const off = values.get('--media') === 'none' || (values.has('--sdp') && !values.has('--media'));
+  const more = ['--play', '--record', '--echo', '--expect-audio', '--no-expect-audio'].some((name) => values.has(name));
+  if (off && !more) return { kind: 'none', expectAudio: false };
+  return (await import('./call-media.js')).parseMediaOptions(values);
 }
 
-/** The connection options; an error is one sentence. */
-export async function userAgentOptions(values: Values): Promise<UserAgentOptions | string> {
-  const server = values.get('--server');
-  if (typeof server !== 'string') return '--server is required (wss://host:port, or sip:host:port;transport=udp|tcp|tls)';
-  const str = (name: string) => {
-    const v = values.get(name);
-    return typeof v === 'string' ? v : undefined;
+/** The load plan from the options; an error is one sentence. */
+function loadPlan(values: Values, target: string, ua: UserAgentOptions, faults: CallFaults, durationS: number, ringS: number): LoadPlan | string {
+  const number = (name: string, fallback: number, integer: boolean): number | string => {
+    const raw = values.get(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    return typeof raw === 'string' && Number.isFinite(n) && n > 0 && (!integer || Number.isInteger(n)) ? n : `${name} needs a positive ${integer ? 'whole ' : ''}number, not '${String(raw)}'`;
   };
-  const t1Text = str('--t1');
-  const t1 = t1Text === undefined ? undefined : Number(t1Text);
-  if (t1 !== undefined && !(Number.isFinite(t1) && t1 > 0)) return `--t1 needs a positive number of milliseconds, not '${t1Text}'`;
-  const rel = str('--100rel');
-  if (rel !== undefined && rel !== 'off' && rel !== 'supported' && rel !== 'required') return `--100rel needs off, supported or required, not '${rel}'`;
-  let sdp: string | undefined;
-  const sdpFile = str('--sdp');
-  if (sdpFile !== undefined) {
-    try {
-      sdp = await readFile(sdpFile, 'utf8');
-    } catch (error) {
-      return `cannot read --sdp ${sdpFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
-    }
-    const problem = checkSdp(sdp);
-    if (problem) return `--sdp ${sdpFile}: ${problem}`;
-  }
-  let local: { host: string; port: number } | undefined;
-  const localText = str('--local');
-  if (localText !== undefined) {
-    const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(localText);
-    if (!match || Number(match[2]) > 65535) return `--local needs HOST:PORT, not '${localText}'`;
-    local = { host: match[1]!, port: Number(match[2]) };
-  }
-  const password = str('--password') ?? process.env.CALLSCOPE_PASSWORD;
-  // The command ends when its calls and connection are done, not when a finished transaction's last timer fires.
-  const options: { -readonly [K in keyof UserAgentOptions]: UserAgentOptions[K] } = { server, clock: backgroundClock };
-  const user = str('--user');
-  if (user !== undefined) options.user = user;
-  if (password !== undefined && password !== '') options.password = password;
-  const authUser = str('--auth-user');
-  if (authUser !== undefined) options.authUser = authUser;
-  const from = str('--from');
-  if (from !== undefined) options.from = from;
-  const displayName = str('--display-name');
-  if (displayName !== undefined) options.displayName = displayName;
-  const ca = str('--ca');
-  if (ca !== undefined) options.caFile = ca;
-  if (values.get('--insecure') === true) options.insecure = true;
-  if (t1 !== undefined) options.t1 = t1;
-  if (rel !== undefined) options.reliableProvisionals = rel as ReliableProvisionalPolicy;
-  if (sdp !== undefined) options.sdp = sdp;
-  if (local) {
-    options.localHost = local.host;
-    options.localPort = local.port;
-  }
-  if (values.get('--register') === true) options.register = true;
-  return options;
+  const count = number('--count', 1, true);
+  if (typeof count === 'string') return count;
+  const rate = number('--rate', 10, false);
+  if (typeof rate === 'string') return rate;
+  const concurrency = number('--concurrency', count, true);
+  if (typeof concurrency === 'string') return concurrency;
+  const userCount = number('--users', 1, true);
+  if (typeof userCount === 'string') return userCount;
+  const reconnect = seconds(values, '--reconnect-timeout', 60);
+  if (typeof reconnect === 'string') return reconnect;
+  const connections = values.get('--connections') ?? 'shared';
+  if (connections !== 'shared' && connections !== 'per-call') return `--connections needs shared or per-call, not '${String(connections)}'`;
+  const user = ua.user ?? 'callscope';
+  if (userCount > 1 && !user.includes('{n}')) return '--users N needs --user with {n} in it (e.g. --user load{n})';
+  if (userCount > 1 && connections !== 'per-call') return '--users N needs --connections per-call (one flow per user)';
+  const users = Array.from({ length: userCount }, (_, i) => {
+    const n = String(i + 1);
+    return { user: user.replaceAll('{n}', n), ...(ua.password === undefined ? {} : { password: ua.password.replaceAll('{n}', n) }) };
+  });
+  if (ua.from?.includes('{n}') && userCount > 1) return '--from cannot take {n}; leave it out and the From follows --user';
+  return {
+    target, count, rate, concurrency, connections, users, ua, faults,
+    durationMs: durationS * 1000, ringTimeoutMs: ringS * 1000, reconnectTimeoutMs: (reconnect ?? 60) * 1000,
+  };
 }
 
-/** Writes the JSON report to a file or stdout. */
-export async function writeReport(io: CliIo, destination: string | undefined, report: unknown): Promise<void> {
-  if (destination === undefined) return;
-  const text = `${JSON.stringify(report, null, 2)}\n`;
-  if (destination === '-') io.stdout(text);
-  else await writeFile(destination, text);
-}
-
-/** Answered and ended by a BYE that got a 2xx (ours), or by the peer's BYE. */
-export function endedCleanly(end: CallEnded, answered: boolean): boolean {
-  if (!answered) return false;
-  if (end.cause === 'hangup-remote') return true;
-  return end.cause === 'hangup-local' && end.byeStatus !== undefined && end.byeStatus >= 200 && end.byeStatus < 300;
-}
-
-/** Calls `onInterrupt` on Ctrl-C while the command runs; returns the function that stops listening. */
-export function onInterrupt(onInterrupt: () => void): () => void {
-  process.once('SIGINT', onInterrupt);
-  return () => process.off('SIGINT', onInterrupt);
+async function runLoadCommand(io: CliIo, plan: LoadPlan, json: string | undefined, fail: (message: string, code: number) => number): Promise<number> {
+  const say = json === '-' ? io.stderr : io.stdout;
+  const sink = json === undefined ? undefined : ReportSink.open(io, json);
+  if (typeof sink === 'string') return fail(sink, 1);
+  const records = sink && new JsonLinesStream(sink);
+  const [{ LoadRun }, { backgroundClock }] = await Promise.all([import('./load-run.js'), import('../util/clock.js')]);
+  const clock = plan.ua.clock ?? backgroundClock;
+  const begin = clock.now();
+  say(`load: ${plan.count} call(s) to ${plan.target} at ${plan.rate} calls/s via ${plan.ua.server}\n`);
+  const run = new LoadRun(plan, {
+    clock, say: (line) => say(`${`${Math.round(clock.now() - begin)} ms`.padStart(9)}  ${line}\n`),
+    ...(io.interactive ? { progress: (line: string) => io.stderr(`\r\x1b[2K${line}`) } : {}),
+    ...(records ? { records } : {}),
+  });
+  const stopInterrupt = onInterrupt(() => run.stop('interrupted (Ctrl-C)'));
+  const result = await run.run();
+  stopInterrupt();
+  say(result.text);
+  records?.line(result.summary);
+  records?.end();
+  return result.problem === undefined ? 0 : fail(result.problem, 1);
 }
 
 export const callCommand: CliCommand = {
   name: 'call',
-  summary: 'place one call (PRACK, early media), stay up, hang up, and report every transaction',
   usage: USAGE,
   async run(args, io) {
     const fail = (message: string, code: number) => {
@@ -179,7 +145,7 @@ export const callCommand: CliCommand = {
     };
     const faultNames = faultOptionNames('caller');
     const mediaNames = mediaOptionNames('call');
-    const parsed = parseArgv(args, ['--duration', '--ring-timeout', ...faultNames.values, ...mediaNames.values],
+    const parsed = parseArgv(args, ['--duration', '--ring-timeout', ...LOAD_VALUES, ...faultNames.values, ...mediaNames.values],
       ['--delayed-offer', ...faultNames.flags, ...mediaNames.flags]);
     if (typeof parsed === 'string') return fail(parsed, 2);
     const faults = parseFaults(parsed.values, 'caller');
@@ -191,22 +157,30 @@ export const callCommand: CliCommand = {
     if (typeof ringTimeout === 'string') return fail(ringTimeout, 2);
     const options = await userAgentOptions(parsed.values);
     if (typeof options === 'string') return fail(options, 2);
-    const mediaChoice = parseMediaOptions(parsed.values);
-    if ('error' in mediaChoice) return fail(mediaChoice.error, mediaChoice.code);
     const json = parsed.values.get('--json') as string | undefined;
+    if (LOAD_VALUES.some((name) => parsed.values.has(name))) {
+      if (parsed.values.has('--delayed-offer')) return fail('--delayed-offer is for one call, not load', 2);
+      const mediaProblem = mediaInLoad(parsed.values);
+      if (mediaProblem) return fail(mediaProblem, 2);
+      const plan = loadPlan(parsed.values, parsed.positionals[0]!, options, faults, duration ?? 5, ringTimeout ?? 60);
+      if (typeof plan === 'string') return fail(plan, 2);
+      return runLoadCommand(io, plan, json, fail);
+    }
+    const mediaChoice = await mediaChoiceOf(parsed.values);
+    if ('error' in mediaChoice) return fail(mediaChoice.error, mediaChoice.code);
     const say = json === '-' ? io.stderr : io.stdout;
     if (mediaChoice.note) io.stderr(`callscope call: ${mediaChoice.note}\n`);
 
     const faultList = describeFaults(faults);
     const diagnostics = new DiagnosticsStream();
-    const recorder = new LiveRecorder();
-    recorder.attach(diagnostics);
+    const deferred = new DeferredRecorder(diagnostics);
     const started = await UserAgent.start({ ...options, diagnostics, ...(faultList.length > 0 ? { faults } : {}) });
     if (!started.ok) return fail(started.error, 1);
     const ua = started.value;
     const clock = ua.endpoint.clock;
     const target = ua.target(parsed.positionals[0]!);
-    const media = await CallMedia.start(mediaChoice, options.server, () => clock.now(), options.localHost);
+    const media = mediaChoice.kind === 'none' ? undefined
+      : await (await import('./call-media.js')).CallMedia.start(mediaChoice, options.server, () => clock.now(), options.localHost);
     const session = media?.session();
     const begin = clock.now();
     const call = ua.agent.call(target, {
@@ -216,6 +190,8 @@ export const callCommand: CliCommand = {
     });
     call.on('answered', () => session?.markAnswered());
     const timeline = new CallTimeline(call, begin);
+    // The INVITE is on its way: now the diagnostics code may load.
+    const loadingRecorder = deferred.load();
     const ms = (at: number) => `${Math.round(at - begin)} ms`.padStart(9);
     say(`calling ${target} from ${ua.from} via ${ua.connection.servers[0]!.display}\n`);
     if (faultList.length > 0) say(`FAULTS ON (deliberate protocol violations): ${faultList.join(', ')}\n`);
@@ -241,11 +217,12 @@ export const callCommand: CliCommand = {
     const measured = session && media ? await media.finish(session) : undefined;
     const { earlyMedia, answered: answeredAt } = timeline.timings;
     // A call that never got as far as a session (busy, unanswered) has no media to report.
-    const mediaReport = measured && (answered || measured.negotiated) ? mediaSection(measured, {
+    const mediaReport = measured && (answered || measured.negotiated) ? (await import('./media-report.js')).mediaSection(measured, {
       startedAt: begin, ...(earlyMedia === undefined ? {} : { earlyMediaAt: earlyMedia }), ...(answeredAt === undefined ? {} : { answeredAt }),
     }) : undefined;
-    if (mediaReport) for (const line of mediaLines(mediaReport)) say(`${line}\n`);
-    const model = recorder.model();
+    if (mediaReport) for (const line of (await import('./media-report.js')).mediaLines(mediaReport)) say(`${line}\n`);
+    const recorder = await loadingRecorder;
+    const model = recorder.callModel(call.callId) ?? recorder.model();
     // A clean end can hide a protocol error on the way (a failed PRACK): the outcome says so.
     const errors = [...new Set((model.calls.find((c) => c.callId === call.callId)?.findings ?? [])
       .filter((f) => f.severity === 'error').map((f) => f.code))];
@@ -257,14 +234,15 @@ export const callCommand: CliCommand = {
       outcome: ok ? clean : end.cause,
       ...(end.status === undefined ? {} : { finalStatus: end.status }),
       reason: end.reason,
-      calls: [{ ...callReport(timeline, model), ...(mediaReport ? { media: mediaReport } : {}) }],
+      calls: [{ ...callReport(timeline.summary(), model), ...(mediaReport ? { media: mediaReport } : {}) }],
     };
     await ua.close();
     await media?.close();
-    try {
-      await writeReport(io, json, report);
-    } catch (error) {
-      return fail(`cannot write the report to ${json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 1);
+    if (json !== undefined) {
+      const sink = ReportSink.open(io, json);
+      if (typeof sink === 'string') return fail(sink, 1);
+      sink.text(`${JSON.stringify(report, null, 2)}\n`);
+      sink.close();
     }
     if (ok && mediaChoice.expectAudio && mediaReport?.audio !== 'two-way') return fail(mediaReport?.audio ?? 'no media measurements (the media session did not close in time)', 1);
     if (ok) return 0;

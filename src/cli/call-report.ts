@@ -5,6 +5,7 @@
 // Credentials never appear: digest responses are redacted in every message.
 import type { CallModel, TraceMessage, TraceModel, TransactionModel } from '../diagnostics/model-types.js';
 import type { CallBase } from '../ua/call/call-base.js';
+import type { CallEnded } from '../ua/call/types.js';
 
 /** Clock times (ms) of a call's steps, the first time each happened. */
 export interface CallTimings {
@@ -16,6 +17,16 @@ export interface CallTimings {
   answered?: number;
   confirmed?: number;
   ended?: number;
+}
+
+/** What a report says of a call once it is over: no reference to the call itself is kept. */
+export interface CallSummary {
+  readonly direction: 'outgoing' | 'incoming';
+  readonly callId: string;
+  readonly callTag: string;
+  readonly state: string;
+  readonly endedWith?: CallEnded;
+  readonly timings: CallTimings;
 }
 
 /** Follows one call's events and notes when each step first happened. */
@@ -32,6 +43,14 @@ export class CallTimeline {
     call.on('answered', (e) => { timings.answered ??= e.at; });
     call.on('confirmed', (e) => { timings.confirmed ??= e.at; });
     call.on('ended', (e) => { timings.ended ??= e.at; });
+  }
+
+  summary(): CallSummary {
+    const { call } = this;
+    return {
+      direction: call.direction, callId: call.callId, callTag: call.callTag, state: call.state, timings: { ...this.timings },
+      ...(call.endedWith ? { endedWith: call.endedWith } : {}),
+    };
   }
 }
 
@@ -82,17 +101,17 @@ function messageView(message: TraceMessage, started: number) {
   };
 }
 
-/** One call's part of the report. */
-export function callReport(timeline: CallTimeline, model: TraceModel) {
-  const { call, timings } = timeline;
-  const end = call.endedWith;
-  const modelCall: CallModel | undefined = model.calls.find((c) => c.callId === call.callId);
+/** One call's part of the report; `model` holds the call (its own model, or a larger one). */
+export function callReport(summary: CallSummary, model: TraceModel) {
+  const { timings } = summary;
+  const end = summary.endedWith;
+  const modelCall: CallModel | undefined = model.calls.find((c) => c.callId === summary.callId);
   const started = timings.started;
   return {
-    direction: call.direction,
-    callId: call.callId,
-    callTag: call.callTag,
-    outcome: end ? end.cause : call.state,
+    direction: summary.direction,
+    callId: summary.callId,
+    callTag: summary.callTag,
+    outcome: end ? end.cause : summary.state,
     ...(end?.status === undefined ? {} : { finalStatus: end.status }),
     ...(end ? { reason: end.reason } : {}),
     ...(end?.byeStatus === undefined ? {} : { byeStatus: end.byeStatus }),
@@ -100,6 +119,7 @@ export function callReport(timeline: CallTimeline, model: TraceModel) {
     transactions: (modelCall?.transactions ?? []).map((tx) => transactionView(tx, started)),
     messages: (modelCall?.messages ?? []).map((i) => messageView(model.messages[i]!, started)),
     findings: (modelCall?.findings ?? []).map((f) => ({ code: f.code, severity: f.severity, title: f.title, rfc: f.rfc, explanation: f.explanation })),
+    ...(model.notes.length > 0 ? { notes: model.notes } : {}),
   };
 }
 

@@ -1,11 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { CliIo } from './command.js';
 import { processIo } from './command.js';
 import { commands } from './commands.js';
 
+/** Callscope's package.json: the nearest one above this file (dist/src/cli or src/cli). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    const file = new URL('package.json', dir);
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
+    if (pkg.name === 'callscope') return pkg.version;
+  }
+  return 'unknown';
 }
 
 export function helpText(): string {
@@ -17,31 +23,40 @@ export function helpText(): string {
     'Usage: callscope <command> [options]',
     '',
     'Commands:',
-    ...(lines.length > 0 ? lines : ['  (none yet)']),
+    ...lines,
     '',
     'Options:',
     '  -h, --help     show this help (or `callscope <command> --help`)',
     '  -v, --version  print the version',
     '',
+    'Exit status: 0 ok, 1 a failure, 2 a usage or input error; the reason of a',
+    'non-zero exit is one line on stderr. `callscope <command> --help` says more.',
+    '',
   ].join('\n');
 }
 
-/** Entry point of the CLI. Returns the exit code: 0 ok, 2 usage or input error. */
+/** Entry point of the CLI. Returns the exit code: 0 ok, 1 failure, 2 usage or input error. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+  if (first === undefined) {
+    io.stderr(helpText());
+    io.stderr('callscope: no command given\n');
+    return 2;
+  }
+  if (first === '-h' || first === '--help' || first === 'help') {
     io.stdout(helpText());
-    return first === undefined ? 2 : 0;
+    return 0;
   }
   if (first === '-v' || first === '--version') {
     io.stdout(`${version()}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === first);
-  if (!command) {
+  const entry = commands.find((c) => c.name === first);
+  if (!entry) {
     io.stderr(`callscope: unknown command '${first}'. Run \`callscope --help\` for the list.\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('-h') || rest.includes('--help')) {
     io.stdout(`${command.usage}\n`);
     return 0;

@@ -3,6 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import type { CliCommand, CliIo } from './command.js';
+import { exitStatusHelp } from './command.js';
 import {
   buildResponseTo, checkRequestAsUas, describeMessage, parseMessage, serializeMessageText, verdictForParseError,
 } from '../message/index.js';
@@ -12,7 +13,7 @@ const USAGE = `Usage: callscope parse [options] FILE|-
 
 Parse one SIP message (from FILE, or stdin with "-") and print it as JSON: the start
 line, every header in order (canonical name, raw value), the typed fields and a body
-summary. Exit 0 if the message is valid, 2 (with a one-line error on stderr) if not.
+summary.
 
 Options:
   --as-uas              print the final response a UAS core would send to this request
@@ -25,7 +26,9 @@ Options:
   --methods LIST        comma-separated methods the UAS implements (for --as-uas)
   --media-types LIST    comma-separated body types the UAS accepts (for --as-uas)
   --schemes LIST        comma-separated Request-URI schemes the UAS handles (for --as-uas)
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+${exitStatusHelp('the message is valid (with --as-uas: a verdict could be given)', undefined, 'a usage error, a file that cannot be read, or a message that is not valid SIP')}`;
 
 interface ParseArgs {
   file: string;
@@ -99,7 +102,7 @@ function printVerdict(io: CliIo, verdict: UasVerdict, request: SipRequest | unde
 
 export const parseCommand: CliCommand = {
   name: 'parse',
-  summary: 'parse a SIP message and print it as JSON (or, with --as-uas, the response a UAS would send)',
+
   usage: USAGE,
   async run(args, io) {
     const parsed = parseArgs(args);

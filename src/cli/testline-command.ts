@@ -3,7 +3,8 @@
 // (random unless given) and the secret path are printed at start; one line per call.
 import { networkInterfaces } from 'node:os';
 import type { CliCommand } from './command.js';
-import { onInterrupt, parseArgv, seconds } from './call-command.js';
+import { exitStatusHelp } from './command.js';
+import { onInterrupt, parseArgv, seconds } from './options.js';
 import { TestLine } from '../testline/test-line.js';
 import { TEST_LINE_DIRECTORY } from '../testline/directory.js';
 
@@ -27,7 +28,9 @@ Options:
                         the listen address)
   --t1 MS               T1 in ms (default 500); T2 and T4 scale with it
   --stop-after S        stop after S seconds (default: run until Ctrl-C)
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+${exitStatusHelp('the test line ran and stopped (--stop-after, or Ctrl-C)', 'it could not start (the port is taken, an address cannot be used)')}`;
 
 /** For a wildcard listen address: this machine's first external IPv4 address, which other machines can reach. */
 function reachableAddress(host: string): string {
@@ -38,7 +41,6 @@ function reachableAddress(host: string): string {
 
 export const testlineCommand: CliCommand = {
   name: 'testline',
-  summary: 'run the built-in test line (echo, busy, fault numbers...) for any SIP-over-WebSocket client',
   usage: USAGE,
   async run(args, io) {
     const fail = (message: string, code: number) => {

@@ -56,7 +56,11 @@ function findingLines(f: Finding): string[] {
 }
 
 export function formatCall(model: TraceModel, call: CallModel, options: ReportOptions = {}): string {
-  const messages = call.messages.map((i) => model.messages[i]!);
+  return formatCallMessages(call, call.messages.map((i) => model.messages[i]!), options);
+}
+
+/** One call, given its messages (in the call's order): what streaming analysis prints as each call finishes. */
+export function formatCallMessages(call: CallModel, messages: readonly TraceMessage[], options: ReportOptions = {}): string {
   const t0 = messages[0]?.at ?? 0;
   const lines = [`Call ${call.callId}: ${messages.length} message(s), ${call.transactions.length} transaction(s), ${call.dialogs.length} dialog(s)`];
   if (options.ladder !== false) lines.push(' Messages:', ...messages.map((m) => ladderLine(m, t0)));
@@ -67,6 +71,20 @@ export function formatCall(model: TraceModel, call: CallModel, options: ReportOp
   if (call.media && call.media.streams.length > 0) lines.push(` Media (${call.media.source}):`, ...call.media.streams.map((s) => streamLine(s, t0)));
   lines.push(' Findings:', ...(call.findings.length === 0 ? ['  no findings'] : call.findings.flatMap(findingLines)));
   return `${lines.join('\n')}\n`;
+}
+
+/** Indices listed at most in a line about messages that belong to no call. */
+const ORPHANS_LISTED = 100;
+
+/** The closing lines of a streamed report: the counts, the notes, and the messages that belong to no call. */
+export function formatSummary(summary: { readonly messages: number; readonly calls: number; readonly notes: readonly string[]; readonly orphans: readonly number[]; readonly orphanCount: number }): string {
+  const parts = [`${summary.messages} SIP message(s) in ${summary.calls} call(s)\n`];
+  if (summary.notes.length > 0) parts.push(`Notes:\n${summary.notes.map((n) => `  ${n}`).join('\n')}\n`);
+  if (summary.orphanCount > 0) {
+    const more = summary.orphanCount > summary.orphans.length ? ` (and ${summary.orphanCount - summary.orphans.length} more)` : '';
+    parts.push(`${summary.orphanCount} message(s) belong to no call (unreadable Call-ID): ${summary.orphans.slice(0, ORPHANS_LISTED).map((i) => `#${i}`).join(' ')}${more}\n`);
+  }
+  return parts.join('');
 }
 
 export function formatReport(model: TraceModel, options: ReportOptions = {}): string {

@@ -79,9 +79,25 @@ export function buildFault(field: string, message: string, code: SipBuildError['
   throw new BuildFault({ code, field, message: `${field}: ${message}` });
 }
 
-/** Quote a short excerpt of a byte string for an error message (printable ASCII only). */
+/**
+ * Quote a short excerpt of a byte string for an error message (printable ASCII only). It
+ * stops at the end of the line it starts in: a reason phrase built from it must name the
+ * bad header line, not the next one. Starting at a line end, it shows that line end.
+ */
 export function excerpt(s: string, start: number, max = 24): string {
-  const end = Math.min(s.length, start + max);
+  let end = Math.min(s.length, start + max);
+  let cut = end < s.length;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x0d && c !== 0x0a) continue;
+    if (i === start) {
+      end = s.charCodeAt(i) === 0x0d && s.charCodeAt(i + 1) === 0x0a ? i + 2 : i + 1;
+    } else {
+      end = i;
+    }
+    cut = false;
+    break;
+  }
   let out = '';
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
@@ -91,5 +107,5 @@ export function excerpt(s: string, start: number, max = 24): string {
     else if (c < 0x20 || c >= 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
     else out += s[i];
   }
-  return end < s.length ? `"${out}"…` : `"${out}"`;
+  return cut ? `"${out}"…` : `"${out}"`;
 }

@@ -73,6 +73,14 @@ function tooLarge(size: number, limits: ParseLimits, fatal: boolean): FrameEvent
   };
 }
 
+function lineTooLong(length: number, limits: ParseLimits): FrameEvent {
+  return {
+    type: 'error',
+    fatal: true,
+    error: { code: 'line-too-long', message: `a header line of more than ${length} bytes has no CRLF (limit ${limits.maxLineLength} bytes)`, status: 513, reason: 'Message Too Large' },
+  };
+}
+
 /** Index of the Content-Length value in a header section, or an error text. */
 function findContentLength(s: string, headerEnd: number): number | undefined | string {
   let found: number | undefined;
@@ -145,6 +153,9 @@ export class StreamFramer {
       const headerEnd = b.indexOf('\r\n\r\n', this.scanFrom);
       if (headerEnd < 0) {
         if (b.length > this.limits.maxMessageBytes) return this.fail(events, tooLarge(b.length, this.limits, true));
+        // A line that has outgrown the longest allowed one can never end well: no need to wait for 256 KiB.
+        const open = b.length - (b.lastIndexOf('\r\n') + 2);
+        if (open > this.limits.maxLineLength) return this.fail(events, lineTooLong(open, this.limits));
         this.scanFrom = Math.max(0, b.length - 3);
         break;
       }

@@ -18,11 +18,21 @@ export interface ResponseToOptions extends TailSpec {
 }
 
 /** A random token for tags and branches (RFC 3261 §19.3: at least 32 bits of randomness). */
+/** Random bytes drawn from the system in blocks (one getRandomValues call per 4 KiB, not per token). */
+const pool = new Uint8Array(4096);
+let poolUsed = pool.length;
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function randomToken(bytes = 8): string {
-  const buf = new Uint8Array(bytes);
-  globalThis.crypto.getRandomValues(buf);
   let out = '';
-  for (const b of buf) out += b.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes; i++) {
+    if (poolUsed === pool.length) {
+      globalThis.crypto.getRandomValues(pool);
+      poolUsed = 0;
+    }
+    out += HEX[pool[poolUsed++]!]!;
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@ import { TransportEmitter } from './emitter.js';
 import { MAX_UDP_PAYLOAD } from './request-size.js';
 import { describeSocketError } from './socket-errors.js';
 import { TransportError } from './transport.js';
+import { udpReceiveDrops } from './udp-drops.js';
 import type { SendOptions, Transport, TransportAddress, TransportEvents } from './transport.js';
 
 export interface UdpTransportOptions {
@@ -24,7 +25,15 @@ export interface UdpTransportOptions {
   readonly port?: number;
   /** IPv6 only: refuse IPv4-mapped traffic on `::` (default false, dual stack). */
   readonly ipv6Only?: boolean;
+  /**
+   * Receive buffer asked of the kernel (SO_RCVBUF; Linux caps it at net.core.rmem_max).
+   * Default 4 MiB: a burst of requests must wait in the kernel while the process
+   * catches up, not be dropped (the system default, ~200 KB, holds ~150 datagrams).
+   */
+  readonly receiveBufferBytes?: number;
 }
+
+export const DEFAULT_UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
 export class UdpTransport implements Transport {
   readonly protocol = 'UDP' as const;
@@ -32,6 +41,8 @@ export class UdpTransport implements Transport {
   private readonly emitter = new TransportEmitter();
   private bound: TransportAddress | undefined;
   private closed = false;
+  /** Sends handed to the socket and not yet done: close() lets them leave first. */
+  private readonly sending = new Set<Promise<void>>();
 
   private constructor(private readonly socket: Socket) {
     socket.on('message', (data, rinfo) => {
@@ -64,11 +75,24 @@ export class UdpTransport implements Transport {
     });
     const address = socket.address();
     transport.bound = addressOf('UDP', address.address, address.port);
+    try {
+      socket.setRecvBufferSize(options.receiveBufferBytes ?? DEFAULT_UDP_RECEIVE_BUFFER);
+    } catch {
+      // Not allowed here: the system's default buffer stays; droppedDatagrams() tells what it cost.
+    }
     return transport;
   }
 
   get sentBy(): { readonly host: string; readonly port?: number } {
     return this.bound ? { host: this.bound.host, port: this.bound.port } : { host: '0.0.0.0' };
+  }
+
+  /**
+   * Datagrams the kernel dropped for this socket because its receive buffer was full
+   * (Linux; undefined where it cannot be known). Those requests never reached SIP.
+   */
+  droppedDatagrams(): number | undefined {
+    return this.bound ? udpReceiveDrops(this.bound.host, this.bound.port) : undefined;
   }
 
   /** The bound address. */
@@ -94,17 +118,23 @@ export class UdpTransport implements Transport {
       return Promise.reject(new TransportError(
         `message of ${data.length} bytes is larger than the largest UDP datagram (${MAX_UDP_PAYLOAD} bytes); send it over TCP or TLS`, destination));
     }
-    return new Promise((resolve, reject) => {
+    const sent = new Promise<void>((resolve, reject) => {
       this.socket.send(data, destination.port, destination.host, (error) => {
         if (error) reject(new TransportError(describeSocketError(error, `could not send to ${formatAddress(destination)}`), destination, { cause: error }));
         else resolve();
       });
     });
+    const settled = sent.then(() => undefined, () => undefined);
+    this.sending.add(settled);
+    void settled.then(() => this.sending.delete(settled));
+    return sent;
   }
 
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  /** Closes the socket once the datagrams already handed to it have left (a last response is not lost). */
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    await Promise.all(this.sending);
     return new Promise((resolve) => {
       this.socket.close(() => {
         this.emitter.emit('state', { state: 'closed', target: this.target(), reason: 'closed by the user' });

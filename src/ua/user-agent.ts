@@ -10,7 +10,7 @@ import { SipEndpoint } from './core/endpoint.js';
 import type { CallFaults } from './call/faults.js';
 import type { SessionTimerOptions } from './mid-call/session-timer.js';
 import type { ReliableProvisionalPolicy } from './call/incoming-call.js';
-import { Registration, newInstanceId } from './registration/registration.js';
+import type { Registration } from './registration/registration.js';
 import { connectToServer, type ServerConnection } from './connection/server-connection.js';
 import { StaticSdpHandler } from './sdp/static-sdp.js';
 import type { SdpHandler } from './sdp/sdp-handler.js';
@@ -127,6 +127,8 @@ export class UserAgent {
         await connection.close();
         return { ok: false, error: '--register needs --password' };
       }
+      // Loaded only when asked for: a call that registers nothing starts faster without it.
+      const { Registration, newInstanceId } = await import('./registration/registration.js');
       registration = new Registration({
         endpoint, aor: from, authenticator, instanceId: newInstanceId(), contactUser,
         currentFlowId: () => connection.flowId,

@@ -75,10 +75,11 @@ describe('diagnostics import/export against tshark', () => {
       expect(sipp.model.messages.map((m) => `${m.direction} ${m.startLine}`))
         .toEqual(callerLeg.map((m) => `${m.src!.port === callerPort ? 'sent' : 'received'} ${m.startLine}`));
 
-      // 5. JSON: the model, with "no findings" said.
-      const json = JSON.parse(exportJson(run.model)) as { calls: Array<{ findingsSummary: string }>; messages: unknown[] };
-      expect(json.messages).toHaveLength(run.model.messages.length);
-      expect(json.calls.every((c) => c.findingsSummary === 'no findings')).toBe(true);
+      // 5. JSON Lines: the model, every message once (inside its call), with "no findings" said.
+      const records = exportJson(run.model).trim().split('\n').map((l) => JSON.parse(l) as { type: string; findingsSummary?: string; messages?: unknown[] });
+      const calls = records.filter((r) => r.type === 'call');
+      expect(calls.reduce((n, c) => n + c.messages!.length, 0) + records.filter((r) => r.type === 'message').length).toBe(run.model.messages.length);
+      expect(calls.every((c) => c.findingsSummary === 'no findings')).toBe(true);
       run.cleanup();
     } catch (error) {
       console.warn(`diagnostics export: capture and logs kept in ${run.dir}`);

@@ -127,9 +127,11 @@ export function findingOf<F extends ReportFinding | Finding>(call: { findings: r
 export async function analyzeCodes(dir: string, callId: string): Promise<string[]> {
   const run = await startCli('analyze', join(dir, 'sip.pcapng'), '--call', callId, '--json', '-').result;
   expect(run.code, run.stderr).toBe(0);
-  const json = JSON.parse(run.stdout) as { calls: Array<{ findings: Array<{ code: string }> }> };
-  expect(json.calls).toHaveLength(1);
-  return [...new Set(json.calls[0]!.findings.map((f) => f.code))].sort();
+  // JSON Lines: the trace, one record per call, the summary.
+  const records = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; findings?: Array<{ code: string }> });
+  const calls = records.filter((r) => r.type === 'call');
+  expect(calls).toHaveLength(1);
+  return [...new Set(calls[0]!.findings!.map((f) => f.code))].sort();
 }
 
 /** The only call of a live report. */

@@ -23,7 +23,7 @@ const PUBLIC_VALUES = [
   'Authenticator', 'CallAgent', 'Registration', 'SipEndpoint', 'StaticSdpHandler', 'UserAgent', 'connectToServer',
   'defaultSdp', 'newInstanceId', 'offersTelephoneEvent', 'parseServerSpec', 'sdpDirection', 'setSdpDirection',
   // diagnostics
-  'FINDING_CATALOGUE', 'JSON_EXPORT_VERSION', 'LiveRecorder', 'buildTraceModel', 'detectTraceFormat', 'exportJson',
+  'DESK_PHONE_LIMITS', 'FINDING_CATALOGUE', 'JSON_EXPORT_VERSION', 'LISTEN_LIMITS', 'LiveRecorder', 'buildTraceModel', 'detectTraceFormat', 'exportJson',
   'exportPcap', 'exportText', 'formatCall', 'formatReport', 'importTrace', 'modelToJson',
   // clocks
   'FakeClock', 'backgroundClock', 'systemClock',

@@ -1,34 +1,24 @@
-// JSON export: the model as data (messages with their raw bytes as text and
-// base64, calls with transactions, dialogs, media and findings), for tools and tests.
-import { bytesToByteString } from '../../message/bytes.js';
+// JSON export of a whole model (the library's): the same JSON Lines records as
+// `callscope analyze --json` streams (json-records.ts, version 3: calls carry their media).
 import type { TraceModel } from '../model-types.js';
+import { callRecord, orphanRecord, summaryRecord, traceRecord } from './json-records.js';
 import { selectCalls, type ExportSelection } from './select.js';
 
-/** 2: calls carry `media` (their RTP stream summaries, STUN/DTLS flows, live ICE/DTLS history) when the source had any. */
-export const JSON_EXPORT_VERSION = 2;
+export { JSON_EXPORT_VERSION } from './json-records.js';
 
-export function modelToJson(model: TraceModel, selection: ExportSelection = {}): unknown {
+/** The records, in order: the trace, each call (with its messages), messages of no call, the summary. */
+export function modelToJson(model: TraceModel, selection: ExportSelection = {}): Record<string, unknown>[] {
   const calls = selectCalls(model, selection);
-  const wanted = new Set(calls.flatMap((c) => c.messages));
-  const messages = model.messages
-    .filter((m) => selection.callId === undefined || wanted.has(m.index))
-    .map(({ sip: _sip, raw, ...rest }) => ({
-      ...rest,
-      raw: new TextDecoder().decode(raw),
-      rawBase64: Buffer.from(raw).toString('base64'),
-      ...(rest.parseError === undefined ? {} : { parseError: rest.parseError }),
-      latin1Length: bytesToByteString(raw).length,
-    }));
-  return {
-    version: JSON_EXPORT_VERSION,
-    source: model.source,
-    t1: model.t1,
-    notes: model.notes,
-    messages,
-    calls: calls.map((c) => ({ ...c, findingsSummary: c.findings.length === 0 ? 'no findings' : `${c.findings.length} finding(s)` })),
-  };
+  const orphans = selection.callId === undefined ? model.messages.filter((m) => m.callId === undefined) : [];
+  return [
+    traceRecord(model),
+    ...calls.map((c) => callRecord(c, c.messages.map((i) => model.messages[i]!))),
+    ...orphans.map(orphanRecord),
+    summaryRecord({ messages: selection.callId === undefined ? model.messages.length : calls.reduce((n, c) => n + c.messages.length, 0), calls: calls.length, notes: model.notes }),
+  ];
 }
 
+/** JSON Lines: one record per line. */
 export function exportJson(model: TraceModel, selection: ExportSelection = {}): string {
-  return `${JSON.stringify(modelToJson(model, selection), null, 2)}\n`;
+  return modelToJson(model, selection).map((r) => `${JSON.stringify(r)}\n`).join('');
 }

@@ -56,17 +56,16 @@ interface Flow {
 }
 
 class PcapWriter {
-  private readonly chunks: Uint8Array[] = [];
   private ipId = 1;
 
-  constructor() {
+  constructor(private readonly sink: (bytes: Uint8Array) => void) {
     const header = new DataView(new ArrayBuffer(24));
     header.setUint32(0, 0xa1b2c3d4, true);
     header.setUint16(4, 2, true);
     header.setUint16(6, 4, true);
     header.setUint32(16, 262144, true);
     header.setUint32(20, 1, true); // LINKTYPE_ETHERNET
-    this.chunks.push(new Uint8Array(header.buffer));
+    sink(new Uint8Array(header.buffer));
   }
 
   frame(atMs: number, src: Endpoint, dst: Endpoint, protocol: 'UDP' | 'TCP', payload: Uint8Array, tcp?: { seq: number; ack: number; flags: number }): void {
@@ -86,7 +85,8 @@ class PcapWriter {
     record.setUint32(4, micros % 1e6, true);
     record.setUint32(8, eth.length, true);
     record.setUint32(12, eth.length, true);
-    this.chunks.push(new Uint8Array(record.buffer), eth);
+    this.sink(new Uint8Array(record.buffer));
+    this.sink(eth);
   }
 
   private udp(sp: number, dp: number, payload: Uint8Array, src: Uint8Array, dst: Uint8Array): Uint8Array {
@@ -144,16 +144,6 @@ class PcapWriter {
     return out;
   }
 
-  bytes(): Uint8Array {
-    const total = this.chunks.reduce((n, c) => n + c.length, 0);
-    const out = new Uint8Array(total);
-    let p = 0;
-    for (const c of this.chunks) {
-      out.set(c, p);
-      p += c.length;
-    }
-    return out;
-  }
 }
 
 function pseudo(src: Uint8Array, dst: Uint8Array, protocol: number, length: number): Uint8Array {
@@ -178,28 +168,45 @@ const SYN = 0x02;
 const ACK = 0x10;
 const PSH = 0x08;
 
+/** What a pcap writer needs of a message (a TraceMessage, or a message being streamed). */
+export type PcapMessage = Pick<TraceMessage, 'at' | 'src' | 'dst' | 'transport' | 'raw'>;
+
+/**
+ * Writes messages as pcap records as they come (the file header first), to a
+ * sink: for exports of traces too large to hold. `local` stands in for an
+ * address a live model does not know; `offsetMs` is added to every time.
+ */
+export class PcapStreamWriter {
+  private readonly writer: PcapWriter;
+  private readonly flows = new Map<string, Flow>();
+  private readonly local: Endpoint;
+
+  constructor(sink: (bytes: Uint8Array) => void, private readonly options: { local?: Endpoint; offsetMs?: number } = {}) {
+    this.writer = new PcapWriter(sink);
+    this.local = options.local ?? { transport: 'UDP', address: '127.0.0.1', port: 5060 };
+  }
+
+  write(m: PcapMessage): void {
+    const src = m.src ?? { ...this.local, transport: m.transport };
+    const dst = m.dst ?? { ...this.local, transport: m.transport };
+    const at = m.at + (this.options.offsetMs ?? 0);
+    if (m.transport === 'UDP') this.writer.frame(at, src, dst, 'UDP', m.raw);
+    else writeTcp(this.writer, this.flows, at, src, dst, m);
+  }
+}
+
 /** The messages of the model (one call, or all) as a pcap file. */
 export function exportPcap(model: TraceModel, options: PcapExportOptions = {}): Uint8Array {
   const messages = selectMessages(model, options);
-  const local = options.local ?? { transport: 'UDP', address: '127.0.0.1', port: 5060 };
   const last = model.messages[model.messages.length - 1]?.at ?? 0;
-  const offset = model.source === 'live' ? (options.epochMs ?? Date.now() - last) : 0;
-  const writer = new PcapWriter();
-  const flows = new Map<string, Flow>();
-  for (const m of messages) {
-    const src = m.src ?? { ...local, transport: m.transport };
-    const dst = m.dst ?? { ...local, transport: m.transport };
-    const at = m.at + offset;
-    if (m.transport === 'UDP') {
-      writer.frame(at, src, dst, 'UDP', m.raw);
-      continue;
-    }
-    writeTcp(writer, flows, at, src, dst, m);
-  }
-  return writer.bytes();
+  const offsetMs = model.source === 'live' ? (options.epochMs ?? Date.now() - last) : 0;
+  const chunks: Uint8Array[] = [];
+  const writer = new PcapStreamWriter((bytes) => chunks.push(bytes), { offsetMs, ...(options.local ? { local: options.local } : {}) });
+  for (const m of messages) writer.write(m);
+  return Buffer.concat(chunks);
 }
 
-function writeTcp(writer: PcapWriter, flows: Map<string, Flow>, at: number, src: Endpoint, dst: Endpoint, m: TraceMessage): void {
+function writeTcp(writer: PcapWriter, flows: Map<string, Flow>, at: number, src: Endpoint, dst: Endpoint, m: PcapMessage): void {
   const a = `${src.address}|${src.port}`;
   const b = `${dst.address}|${dst.port}`;
   const key = a < b ? `${a}|${b}` : `${b}|${a}`;

@@ -2,7 +2,7 @@
 // importer): a line "YYYY/MM/DD HH:MM:SS.uuuuuu SRC -> DST", the message, a
 // blank line. Addresses a live model does not know are written as `local`.
 import { bytesToByteString } from '../../message/bytes.js';
-import type { Endpoint, TraceModel } from '../model-types.js';
+import type { Endpoint, TraceMessage, TraceModel } from '../model-types.js';
 import { selectMessages, type ExportSelection } from './select.js';
 
 export interface TextExportOptions extends ExportSelection {
@@ -28,13 +28,14 @@ function endpointText(e: Endpoint): string {
   return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
 }
 
+/** One message in sngrep's text format; `local` stands in for an unknown address. */
+export function textRecord(m: Pick<TraceMessage, 'at' | 'src' | 'dst' | 'raw'>, local: Endpoint, offsetMs = 0): string {
+  return `${formatTimestamp(m.at + offsetMs)} ${endpointText(m.src ?? local)} -> ${endpointText(m.dst ?? local)}\n${bytesToByteString(m.raw)}\n\n`;
+}
+
 export function exportText(model: TraceModel, options: TextExportOptions = {}): string {
   const local = options.local ?? { transport: 'UDP', address: '127.0.0.1', port: 5060 };
   const last = model.messages[model.messages.length - 1]?.at ?? 0;
   const offset = model.source === 'live' ? (options.epochMs ?? Date.now() - last) : 0;
-  return selectMessages(model, options).map((m) => {
-    const src = m.src ?? local;
-    const dst = m.dst ?? local;
-    return `${formatTimestamp(m.at + offset)} ${endpointText(src)} -> ${endpointText(dst)}\n${bytesToByteString(m.raw)}\n\n`;
-  }).join('');
+  return selectMessages(model, options).map((m) => textRecord(m, local, offset)).join('');
 }

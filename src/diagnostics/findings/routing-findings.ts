@@ -9,11 +9,35 @@ export function routingFindings(ctx: FindingContext): DetectedFinding[] {
   return [...unroutableContact(ctx), ...routeSetMismatch(ctx)];
 }
 
-function ipv4InRange(ip: string, base: string, bits: number): boolean {
-  const n = (s: string) => s.split('.').reduce((acc, x) => (acc << 8) + Number(x), 0) >>> 0;
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return (n(ip) & mask) === (n(base) & mask);
+function ipv4Number(ip: string): number {
+  let n = 0;
+  let part = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 0x2e) {
+      n = (n * 256) + part;
+      part = 0;
+    } else {
+      part = part * 10 + (c - 0x30);
+    }
+  }
+  return n * 256 + part;
 }
+
+function ipv4InRange(ip: number, base: number, bits: number): boolean {
+  const size = 2 ** (32 - bits);
+  return Math.floor(ip / size) === Math.floor(base / size);
+}
+
+/** RFC 1918, RFC 6598, loopback and link-local ranges, as numbers. */
+const RANGES: ReadonlyArray<readonly [number, number, string]> = [
+  [ipv4Number('127.0.0.0'), 8, 'a loopback address'],
+  [ipv4Number('10.0.0.0'), 8, 'a private address (RFC 1918)'],
+  [ipv4Number('172.16.0.0'), 12, 'a private address (RFC 1918)'],
+  [ipv4Number('192.168.0.0'), 16, 'a private address (RFC 1918)'],
+  [ipv4Number('100.64.0.0'), 10, 'a shared carrier-grade NAT address (RFC 6598)'],
+  [ipv4Number('169.254.0.0'), 16, 'a link-local address'],
+];
 
 /** Why a host cannot be reached from outside its own network, or undefined when it can. */
 export function unreachableKind(host: string): string | undefined {
@@ -21,13 +45,8 @@ export function unreachableKind(host: string): string | undefined {
   if (h.endsWith('.invalid') || h === 'invalid') return 'a .invalid domain (RFC 7118 §5: WebSocket clients have no reachable address)';
   if (h === 'localhost') return 'localhost';
   if (isIP(h) === 4) {
-    if (ipv4InRange(h, '127.0.0.0', 8)) return 'a loopback address';
-    for (const [base, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
-      if (ipv4InRange(h, base, bits)) return 'a private address (RFC 1918)';
-    }
-    if (ipv4InRange(h, '100.64.0.0', 10)) return 'a shared carrier-grade NAT address (RFC 6598)';
-    if (ipv4InRange(h, '169.254.0.0', 16)) return 'a link-local address';
-    return undefined;
+    const ip = ipv4Number(h);
+    return RANGES.find(([base, bits]) => ipv4InRange(ip, base, bits))?.[2];
   }
   if (isIP(h) === 6) {
     if (h === '::1') return 'a loopback address';

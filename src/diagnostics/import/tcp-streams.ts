@@ -166,6 +166,9 @@ export class TcpReassembler {
   readonly messages: StreamMessage[] = [];
   readonly notes: string[] = [];
 
+  /** `onMessage`: each message as it is completed (streaming); without it they collect in `messages`. */
+  constructor(private readonly onMessage?: (message: StreamMessage) => void) {}
+
   segment(s: Segment): void {
     const name = `${s.src}:${s.srcPort} → ${s.dst}:${s.dstPort}`;
     let d = this.directions.get(name);
@@ -186,6 +189,8 @@ export class TcpReassembler {
   }
 
   emit(first: Segment, s: Segment, transport: 'TCP' | 'WS', raw: Uint8Array): void {
-    this.messages.push({ frame: s.frame, at: s.at, transport, src: first.src, srcPort: first.srcPort, dst: first.dst, dstPort: first.dstPort, raw });
+    const message = { frame: s.frame, at: s.at, transport, src: first.src, srcPort: first.srcPort, dst: first.dst, dstPort: first.dstPort, raw };
+    if (this.onMessage) this.onMessage(message);
+    else this.messages.push(message);
   }
 }

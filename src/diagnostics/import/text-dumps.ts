@@ -27,11 +27,11 @@ import type { MessageInput } from '../model-builder.js';
 import type { Endpoint } from '../model-types.js';
 import { directionOf, type ImportedTrace, type ImportOptions, type TraceFormat } from './imported-trace.js';
 
-const SNGREP_HEADER = /^(\d{4})[/-](\d{2})[/-](\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? (\S+) -> (\S+)\r?$/;
-const SIPDUMP_START = '====================';
+export const SNGREP_HEADER = /^(\d{4})[/-](\d{2})[/-](\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? (\S+) -> (\S+)\r?$/;
+export const SIPDUMP_START = '====================';
 const SIPDUMP_BODY = '~~~~~~~~~~~~~~~~~~~~';
 const SIPDUMP_END = '||||||||||||||||||||';
-const SIPP_SEPARATOR = /^-{20,} (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\r?$/;
+export const SIPP_SEPARATOR = /^-{20,} (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\r?$/;
 const SIPP_HEADER = /^(\w+) message (sent|received)\b/;
 
 export function textFormatOf(text: string): Exclude<TraceFormat, 'pcap' | 'pcapng'> | undefined {
@@ -67,8 +67,16 @@ function messageBytes(text: string): { raw: Uint8Array; error?: string } {
   return { raw: byteStringToBytes(trimmed), error: parsed.error.message };
 }
 
-export function importTextDump(bytes: Uint8Array, options: ImportOptions = {}): ImportedTrace | string {
-  const text = bytesToByteString(bytes);
+/**
+ * `linesBefore`: how many lines of the file came before `bytes` (a streaming reader
+ * hands the file over in pieces cut at record starts), so notes name the file's lines.
+ */
+export function importTextDump(bytes: Uint8Array, options: ImportOptions = {}, linesBefore = 0): ImportedTrace | string {
+  return importTextDumpString(bytesToByteString(bytes), options, linesBefore);
+}
+
+/** The same, from the file's bytes as a byte string (one character per byte). */
+export function importTextDumpString(text: string, options: ImportOptions = {}, linesBefore = 0): ImportedTrace | string {
   const format = textFormatOf(text);
   if (!format) return 'not a SIP text dump (sngrep text export, Kamailio sipdump or SIPp -trace_msg)';
   const lines = text.replace(/^\uFEFF/, '').split('\n');
@@ -89,7 +97,7 @@ export function importTextDump(bytes: Uint8Array, options: ImportOptions = {}): 
     // Header lines at the start or after a blank line (SIP text never looks like one anyway).
     const source = text.replace(/^\uFEFF/, '');
     const headers: Array<{ match: RegExpExecArray; start: number; end: number; line: number }> = [];
-    let line = 1;
+    let line = 1 + linesBefore;
     for (let p = 0; p < source.length;) {
       const eol = source.indexOf('\n', p);
       const stop = eol < 0 ? source.length : eol;
@@ -125,13 +133,13 @@ export function importTextDump(bytes: Uint8Array, options: ImportOptions = {}): 
         if (lines[j]!.replace(/\r$/, '') === SIPDUMP_START) break;
       }
       if (j >= lines.length || lines[j]!.replace(/\r$/, '') !== SIPDUMP_BODY) {
-        notes.push(`line ${i + 1}: sipdump record without its ${SIPDUMP_BODY} line (cut file?); skipped`);
+        notes.push(`line ${i + 1 + linesBefore}: sipdump record without its ${SIPDUMP_BODY} line (cut file?); skipped`);
         continue;
       }
       const rest = lines.slice(j + 1).join('\n');
       const end = rest.indexOf(SIPDUMP_END);
       if (end < 0) {
-        notes.push(`line ${i + 1}: sipdump record not closed by ${SIPDUMP_END} (cut file: half a message); skipped`);
+        notes.push(`line ${i + 1 + linesBefore}: sipdump record not closed by ${SIPDUMP_END} (cut file: half a message); skipped`);
         break;
       }
       const body = rest.slice(0, end);
@@ -141,7 +149,7 @@ export function importTextDump(bytes: Uint8Array, options: ImportOptions = {}): 
       const at = Number(fields.get('time') ?? 0) * 1000;
       const tag = fields.get('tag');
       const direction = options.local ? directionOf(src, dst, options) : 'observed';
-      add({ at, direction, src, dst, transport }, body, `line ${i + 1} (${tag ?? 'no tag'})`);
+      add({ at, direction, src, dst, transport }, body, `line ${i + 1 + linesBefore} (${tag ?? 'no tag'})`);
       i = j + body.split('\n').length;
     }
   } else {
@@ -150,7 +158,7 @@ export function importTextDump(bytes: Uint8Array, options: ImportOptions = {}): 
       if (!stamp) continue;
       const header = SIPP_HEADER.exec(lines[i + 1] ?? '');
       if (!header) {
-        notes.push(`line ${i + 2}: SIPp record without "message sent/received"; skipped`);
+        notes.push(`line ${i + 2 + linesBefore}: SIPp record without "message sent/received"; skipped`);
         continue;
       }
       let j = i + 2;
@@ -158,7 +166,7 @@ export function importTextDump(bytes: Uint8Array, options: ImportOptions = {}): 
       for (; j < lines.length && !SIPP_SEPARATOR.test(lines[j]!); j++) body.push(lines[j]!);
       const at = utc(stamp[1]!, stamp[2]!, stamp[3]!, stamp[4]!, stamp[5]!, stamp[6]!, stamp[7]);
       const transport = header[1]!.toUpperCase();
-      add({ at, direction: header[2] as 'sent' | 'received', transport }, body.join('\n').replace(/\s+$/, '\n\n'), `line ${i + 1}`);
+      add({ at, direction: header[2] as 'sent' | 'received', transport }, body.join('\n').replace(/\s+$/, '\n\n'), `line ${i + 1 + linesBefore}`);
       i = j - 1;
     }
   }

@@ -66,6 +66,14 @@ class DirectionTrack {
 }
 
 /** One call's media summaries, folded. */
+/** ICE or DTLS state changes kept per call: the first, and the latest ones (a flapping path cannot grow it). */
+const STATE_CHANGES_KEPT = 32;
+
+function pushBounded(history: Array<{ at: number; state: string }>, change: { at: number; state: string }): void {
+  if (history.length >= STATE_CHANGES_KEPT) history.splice(1, 1);
+  history.push(change);
+}
+
 export class LiveMediaTrack {
   private readonly outbound = new DirectionTrack();
   private readonly inbound = new DirectionTrack();
@@ -78,8 +86,8 @@ export class LiveMediaTrack {
     this.first ??= sample.at;
     this.outbound.add(sample.at, sample.outbound);
     this.inbound.add(sample.at, sample.inbound);
-    if (this.ice.at(-1)?.state !== sample.iceState) this.ice.push({ at: sample.at, state: sample.iceState });
-    if (sample.dtlsState !== undefined && this.dtls.at(-1)?.state !== sample.dtlsState) this.dtls.push({ at: sample.at, state: sample.dtlsState });
+    if (this.ice.at(-1)?.state !== sample.iceState) pushBounded(this.ice, { at: sample.at, state: sample.iceState });
+    if (sample.dtlsState !== undefined && this.dtls.at(-1)?.state !== sample.dtlsState) pushBounded(this.dtls, { at: sample.at, state: sample.dtlsState });
     this.last = sample;
   }
 

@@ -75,6 +75,17 @@ export type CallReplacedListener = (event: CallReplaced) => void;
 /** How long an ended call's dialogs are remembered, for RFC 3891 §3's 603 to a late Replaces (ms). */
 const ENDED_DIALOG_MEMORY_MS = 32_000;
 
+/** An INVITE answered with a final response before it became a call (421, 488, 415, ...). */
+export interface RefusedCall {
+  readonly at: number;
+  readonly invite: SipRequest;
+  readonly status: number;
+  /** Why, in words: what the caller did not offer or support. */
+  readonly reason: string;
+}
+
+export type RefusedCallListener = (refusal: RefusedCall) => void;
+
 export class CallAgent {
   private readonly listeners = new Set<IncomingCallListener>();
   private readonly replacedListeners = new Set<CallReplacedListener>();
@@ -82,6 +93,7 @@ export class CallAgent {
   private readonly live = new Set<CallBase>();
   /** Dialogs of ended calls (callId|local|remote), with when they ended. */
   private readonly ended = new Map<string, number>();
+  private readonly refusalListeners = new Set<RefusedCallListener>();
   private readonly byInvite = new Map<InviteServerTransaction, IncomingCall>();
   /** §8.2.2.2: From tag, Call-ID and CSeq of INVITEs in progress, to spot merged requests. */
   private readonly inProgress = new Set<string>();
@@ -142,6 +154,12 @@ export class CallAgent {
     return () => this.replacedListeners.delete(listener);
   }
 
+  /** Calls `listener` for each INVITE refused before it became a call; returns the function that stops it. */
+  onRefusedCall(listener: RefusedCallListener): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
+  }
+
   /** Stops taking INVITEs and CANCELs (calls in progress carry on). */
   close(): void {
     for (const off of this.offs.splice(0)) off();
@@ -187,6 +205,7 @@ export class CallAgent {
     });
     if (replaces.kind === 'refuse') {
       endpoint.reply(transaction, replaces.status, { reason: replaces.reason });
+      this.refused(request, replaces.status, `the INVITE's Replaces cannot be honoured: ${replaces.reason}`);
       return;
     }
     if (this.listeners.size === 0 && replaces.kind === 'none') {
@@ -198,6 +217,7 @@ export class CallAgent {
     const minSe = sessionIntervalTooSmall(request, this.options.sessionTimer?.minSe ?? MIN_SESSION_INTERVAL);
     if (minSe !== undefined) {
       endpoint.reply(transaction, 422, { headers: [minSeHeader(minSe)] });
+      this.refused(request, 422, `the caller's session interval is below our Min-SE of ${minSe} s (RFC 4028 §9)`);
       return;
     }
     const faults = this.options.faultsFor?.(request) ?? this.options.faults;
@@ -208,7 +228,10 @@ export class CallAgent {
       ...(faults ? { faults } : {}),
       ...(replaces.kind === 'replace' ? { replaces: replaces.call } : {}),
     });
-    if (!call) return;
+    if (!(call instanceof IncomingCall)) {
+      this.refused(request, call.status, call.reason);
+      return;
+    }
     this.track(call);
     transaction.tagCall(call.callTag);
     this.inProgress.add(merged);
@@ -242,6 +265,17 @@ export class CallAgent {
         replaced.replaceWith(call);
       });
       void call.answer();
+    }
+  }
+
+  private refused(invite: SipRequest, status: number, reason: string): void {
+    const refusal: RefusedCall = { at: this.options.endpoint.clock.now(), invite, status, reason };
+    for (const listener of this.refusalListeners) {
+      try {
+        listener(refusal);
+      } catch {
+        // A listener's failure is its own.
+      }
     }
   }
 

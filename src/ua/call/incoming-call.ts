@@ -17,6 +17,7 @@ import { recordRouteHeaders, sdpBody } from '../sdp/sdp-body.js';
 import { hasControlCharacter, reasonHeaderFields, reasonHeaderOf } from './reason-header.js';
 import { autoAnswerAfterSeconds } from './auto-answer.js';
 import type { Call, ReasonHeader } from './types.js';
+import { OfferNotAcceptableError, offerStructureProblem, type OfferRefusal } from '../sdp/offer-answer.js';
 
 /** Whether we use reliable provisionals: never, when the peer supports them, or only with peers that do. */
 export type ReliableProvisionalPolicy = 'off' | 'supported' | 'required';
@@ -32,6 +33,19 @@ export interface IncomingCallOptions extends CallContext {
   readonly faults?: CallFaults;
   /** The call this INVITE replaces (RFC 3891); it is answered at once. */
   readonly replaces?: Call;
+}
+
+/** An INVITE answered with a final response instead of becoming a call. */
+export interface InviteRefusal {
+  readonly status: number;
+  /** Why, in words: what the caller did not offer or support. */
+  readonly reason: string;
+}
+
+/** RFC 3261 §20.43: `Warning: code agent "text"`. */
+function warningHeader(product: string, refusal: OfferRefusal): { name: string; value: string } {
+  const agent = product.replace(/[^A-Za-z0-9.!%*_+`'~-]/g, '') || 'callscope';
+  return { name: 'Warning', value: `${refusal.warning} ${agent} "${refusal.text.replace(/["\\]/g, "'")}"` };
 }
 
 export class IncomingCall extends CallBase {
@@ -69,22 +83,38 @@ export class IncomingCall extends CallBase {
 
   /**
    * Takes an INVITE the endpoint handed over, or answers it with the final
-   * response that refuses it (400 without Contact, 421 when we require
-   * 100rel and the caller does not support it) and returns undefined.
+   * response that refuses it and says why: 400 without Contact, 421 when we
+   * require 100rel and the caller does not support it, 415 for a body that is
+   * no session description, 488 with a Warning for an offer with no stream we
+   * can take (RFC 3264 §6).
    */
-  static accept(options: IncomingCallOptions): IncomingCall | undefined {
+  static accept(options: IncomingCallOptions): IncomingCall | InviteRefusal {
     const { invite, transaction, endpoint } = options;
     const overTls = options.inbound.local.protocol === 'TLS' || options.inbound.local.protocol === 'WSS';
     const dialog = Dialog.asUas(invite, endpoint.newTag(), { overTls });
     if (!dialog) {
-      endpoint.reply(transaction, 400, { reason: 'Missing Contact or From tag (RFC 3261 §8.1.1.8, §8.1.1.3)' });
-      return undefined;
+      const reason = 'Missing Contact or From tag (RFC 3261 §8.1.1.8, §8.1.1.3)';
+      endpoint.reply(transaction, 400, { reason });
+      return { status: 400, reason: `the INVITE has no Contact or no From tag (RFC 3261 §8.1.1.8, §8.1.1.3)` };
     }
     const peerSupports = invite.supported.includes('100rel') || invite.require.includes('100rel');
     if (options.reliableProvisionals === 'required' && !peerSupports) {
       // RFC 3261 §21.4.15 / RFC 3262 §3: we only take calls whose provisionals can be reliable.
       endpoint.reply(transaction, 421, { require: ['100rel'], toTag: dialog.id.localTag });
-      return undefined;
+      return { status: 421, reason: 'the caller does not support 100rel (RFC 3262) and reliable provisionals are required' };
+    }
+    const bodyType = invite.bodyLength > 0 ? invite.contentType?.essence : undefined;
+    if (bodyType !== undefined && bodyType !== 'application/sdp' && !bodyType.startsWith('multipart/')) {
+      // RFC 3261 §8.2.3: a body we do not understand gets 415 with Accept.
+      endpoint.reply(transaction, 415, { toTag: dialog.id.localTag, headers: [{ name: 'Accept', value: 'application/sdp' }] });
+      return { status: 415, reason: `the INVITE's body is ${bodyType}, not a session description (application/sdp)` };
+    }
+    const offer = sdpBody(invite);
+    const refusal = offer === undefined ? undefined : offerStructureProblem(offer) ?? options.sdp.checkOffer?.(offer);
+    if (refusal) {
+      // RFC 3264 §6 / RFC 3261 §21.4.26: no offered stream can be accepted.
+      endpoint.reply(transaction, 488, { toTag: dialog.id.localTag, headers: [warningHeader(endpoint.product, refusal)] });
+      return { status: 488, reason: `the offer cannot be answered: ${refusal.text} (Warning ${refusal.warning})` };
     }
     return new IncomingCall(options, dialog);
   }
@@ -161,7 +191,10 @@ export class IncomingCall extends CallBase {
     let body: string | undefined;
     if (this.remoteOffer !== undefined) {
       // §13.2.1: the answer is in the 2xx unless a reliable provisional already carried it.
-      if (!this.offerAnswerDone) body = await this.answerToOffer();
+      if (!this.offerAnswerDone) {
+        body = await this.answerToOffer();
+        if (body === undefined) return;
+      }
     } else if (!this.offerAnswerDone) {
       // Offerless INVITE: "the offer is in the first reliable non-failure message" — the 2xx; the ACK answers.
       this.localOffer ??= await this.ctx.sdp.createOffer();
@@ -368,9 +401,24 @@ export class IncomingCall extends CallBase {
     endpoint.reply(transaction, 200, body === undefined ? {} : { body, contentType: 'application/sdp' });
   }
 
-  private answerToOffer(): Promise<string> {
+  /** Our answer to the INVITE's offer; undefined when the handler could not make one (the call is then refused with 488). */
+  private async answerToOffer(): Promise<string | undefined> {
     this.localAnswer ??= this.ctx.sdp.createAnswer(this.remoteOffer!);
-    return this.localAnswer;
+    try {
+      return await this.localAnswer;
+    } catch (error) {
+      this.refuseOffer(error);
+      return undefined;
+    }
+  }
+
+  /** RFC 3261 §21.4.26: the offer turned out to be unanswerable after all: 488 with a Warning. */
+  private refuseOffer(error: unknown): void {
+    if (this.finalSent || this.isEnded) return;
+    const refusal: OfferRefusal = error instanceof OfferNotAcceptableError ? error.refusal
+      : { warning: 399, text: error instanceof Error ? error.message : String(error) };
+    this.sendFinal(this.build(488, { headers: [warningHeader(this.ctx.endpoint.product, refusal)] }));
+    this.finish({ cause: 'rejected', status: 488, reason: `the offer cannot be answered: ${refusal.text} (488, Warning ${refusal.warning})` });
   }
 
   /** A response to the INVITE: our To tag, and for 1xx/2xx the Contact and Record-Route that make the dialog (§12.1.1). */

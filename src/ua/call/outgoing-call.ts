@@ -42,6 +42,19 @@ export interface OutgoingCallOptions extends CallContext {
 
 type CancelState = 'none' | 'queued' | 'sent';
 
+/**
+ * RFC 3261 §20.43: a Warning's text says why to a human (a 488's "no common codec"); the
+ * end reason carries it, ` (Warning 305: ...)`, or nothing when the response has none.
+ */
+function warningOf(response: SipResponse): string {
+  const value = response.getHeader('Warning')?.value;
+  const match = value === undefined ? null : /^\s*(\d{3})\s+\S+\s+"((?:[^"\\]|\\.)*)"/.exec(value);
+  // The far end's text: unescaped, no control characters (it may reach a terminal), bounded.
+  if (!match) return '';
+  const text = [...match[2]!.replace(/\\(.)/g, '$1')].map((c) => (c.charCodeAt(0) < 0x20 || c === '\u007f' ? '?' : c)).join('').slice(0, 200);
+  return ` (Warning ${match[1]}: ${text})`;
+}
+
 export class OutgoingCall extends CallBase {
   private invite: SipRequest | undefined;
   private inviteTransaction: ClientTransaction | undefined;
@@ -407,7 +420,7 @@ export class OutgoingCall extends CallBase {
       this.finish({ cause: this.cancelCause, status, reason: `${this.cancelReason}: CANCEL, ${line}`, ...why });
       return;
     }
-    this.finish({ cause: 'rejected', status, reason: line, ...why });
+    this.finish({ cause: 'rejected', status, reason: `${line}${warningOf(response)}`, ...why });
   }
 
   /** §8.1.3.5: a new request, "the same value of the Call-ID, To, and From", CSeq one higher. */

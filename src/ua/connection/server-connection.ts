@@ -12,11 +12,7 @@ import type { Result } from '../../message/index.js';
 import type { RandomSource } from '../../transport/backoff.js';
 import type { ClientFlowOptions } from '../../transport/client-flow.js';
 import { describeSocketError } from '../../transport/socket-errors.js';
-import { createTcpTransport } from '../../transport/tcp-transport.js';
-import { createTlsTransport } from '../../transport/tls-transport.js';
 import type { Transport, TransportAddress, TransportStateChange } from '../../transport/transport.js';
-import { createUdpTransport } from '../../transport/udp-transport.js';
-import { WebSocketTransport } from '../../transport/ws-transport.js';
 import { systemClock } from '../../util/clock.js';
 import type { Clock } from '../../util/clock.js';
 import { parseServerSpec, type ServerSpec } from './server-spec.js';
@@ -122,7 +118,9 @@ export async function connectToServer(input: ServerInput | readonly ServerInput[
   let flowId: () => string | undefined;
   let lastState: () => TransportStateChange | undefined;
   try {
+    // Each transport is loaded when a server needs it (WebSocket brings the ws package, TLS node:tls).
     if (protocol === 'WS' || protocol === 'WSS') {
+      const { WebSocketTransport } = await import('../../transport/ws-transport.js');
       const ws = new WebSocketTransport({ servers: specs.map(({ spec, entry }) => ({ url: spec.url!, ...trust(entry) })), flow, ...common });
       transport = ws;
       flowId = () => ws.link?.flowId;
@@ -130,8 +128,8 @@ export async function connectToServer(input: ServerInput | readonly ServerInput[
     } else {
       const servers = specs.map(({ spec, entry }) => ({ host: spec.host, port: spec.port, ...trust(entry) }));
       const stream = protocol === 'TLS'
-        ? await createTlsTransport({ servers, flow, connectTimeoutMs, ...common })
-        : await createTcpTransport({ servers: servers.map(({ host, port }) => ({ host, port })), flow, connectTimeoutMs, ...common });
+        ? await (await import('../../transport/tls-transport.js')).createTlsTransport({ servers, flow, connectTimeoutMs, ...common })
+        : await (await import('../../transport/tcp-transport.js')).createTcpTransport({ servers: servers.map(({ host, port }) => ({ host, port })), flow, connectTimeoutMs, ...common });
       transport = stream;
       flowId = () => stream.clientFlowLink?.flowId;
       lastState = () => stream.flowState;
@@ -210,6 +208,7 @@ async function connectUdp(spec: ServerSpec, options: ServerConnectionOptions): P
     }
   }
   try {
+    const { createUdpTransport } = await import('../../transport/udp-transport.js');
     const transport = await createUdpTransport({ host: localHost, port: options.localPort ?? 0 });
     return {
       ok: true,

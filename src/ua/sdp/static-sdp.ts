@@ -4,6 +4,7 @@
 // or the contents of a file — with the direction asked for (hold, resume),
 // and records what the peer sent.
 import { flowOf, directionOf, sdpDirection, sdpVersion, setSdpDirection, setSdpVersion } from './media-direction.js';
+import { answerOffer, checkOfferAgainst, type OfferRefusal } from './offer-answer.js';
 import type { MediaDirection, SdpHandler } from './sdp-handler.js';
 
 export interface StaticSdpOptions {
@@ -89,11 +90,22 @@ export class StaticSdpHandler implements SdpHandler {
     return this.render(options.direction ?? 'sendrecv', 'offer');
   }
 
-  /** Without a direction, the answer mirrors the offer's (RFC 3264 §6.1: sendonly -> recvonly ...). */
+  /** Our session answers an offer with at least one audio stream over RTP in a format we have. */
+  checkOffer(offer: string): OfferRefusal | undefined {
+    return checkOfferAgainst(this.session, offer);
+  }
+
+  /**
+   * Our session, shaped to the offer's m= lines (RFC 3264 §6: refused streams with port 0).
+   * Without a direction, the answer mirrors the offer's (RFC 3264 §6.1: sendonly -> recvonly ...).
+   * Throws OfferNotAcceptableError when no stream can be taken.
+   */
   async createAnswer(offer: string, options: { direction?: MediaDirection } = {}): Promise<string> {
-    this.applied.push({ kind: 'remote-offer', sdp: offer });
     const offered = flowOf(sdpDirection(offer));
-    return this.render(options.direction ?? directionOf({ send: offered.recv, recv: offered.send }), 'answer');
+    // answerOffer throws OfferNotAcceptableError before anything is recorded.
+    const answer = this.render(options.direction ?? directionOf({ send: offered.recv, recv: offered.send }), 'answer', (body) => answerOffer(body, offer));
+    this.applied.push({ kind: 'remote-offer', sdp: offer });
+    return answer;
   }
 
   async applyProvisionalAnswer(answer: string): Promise<void> {
@@ -121,8 +133,8 @@ export class StaticSdpHandler implements SdpHandler {
    * MUST increment by one"; an unchanged session keeps its version (§8,
    * a refresh that changes nothing).
    */
-  private render(direction: MediaDirection, kind: 'offer' | 'answer'): string {
-    const body = setSdpDirection(this.session, direction);
+  private render(direction: MediaDirection, kind: 'offer' | 'answer', shape: (body: string) => string = (body) => body): string {
+    const body = shape(setSdpDirection(this.session, direction));
     const version = this.last === undefined ? sdpVersion(body) ?? 0
       : body === this.last.body ? this.last.version : this.maxVersion + 1;
     this.maxVersion = Math.max(this.maxVersion, version);

@@ -36,17 +36,25 @@ describe('callscope analyze', () => {
     expect(out.stdout).toMatch(/Call clean-1:[\s\S]*Findings:\n {2}no findings/);
   });
 
-  it('--json - prints the model as JSON instead; --json FILE writes it beside the report', async () => {
+  it('--json - prints the model as JSON Lines instead; --json FILE writes it beside the report', async () => {
     const { io, out } = capture();
     expect(await main(['analyze', pcapFile, '--json', '-'], io)).toBe(0);
-    const json = JSON.parse(out.stdout) as { calls: Array<{ callId: string; findings: Array<{ code: string; messages: number[] }>; findingsSummary: string }> };
-    expect(json.calls.map((c) => [c.callId, c.findings.map((f) => f.code), c.findingsSummary]))
+    const records = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records[0]).toEqual({ type: 'trace', version: 3, source: 'import', format: 'pcap', t1: 500 });
+    const calls = records.filter((r) => r.type === 'call') as Array<{ callId: string; findings: Array<{ code: string; messages: number[] }>; findingsSummary: string; messages: Array<{ index: number; raw?: string; rawBase64?: string }> }>;
+    expect(calls.map((c) => [c.callId, c.findings.map((f) => f.code), c.findingsSummary]))
       .toEqual([['call-1', ['missing-ack'], '1 finding(s)'], ['clean-1', [], 'no findings']]);
-    const file = join(dir, 'model.json');
+    // Every message once, inside its call, its bytes once.
+    expect(calls.flatMap((c) => c.messages.map((m) => m.index))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(calls[0]!.messages[0]!.raw).toMatch(/^INVITE /);
+    expect(calls[0]!.messages[0]!.rawBase64).toBeUndefined();
+    expect(calls[0]!.findings[0]!.messages.every((i) => calls[0]!.messages.some((m) => m.index === i))).toBe(true);
+    expect(records.at(-1)).toEqual({ type: 'summary', messages: 7, calls: 2, notes: [] });
+    const file = join(dir, 'model.jsonl');
     const second = capture();
     expect(await main(['analyze', pcapFile, '--json', file], second.io)).toBe(0);
     expect(second.out.stdout).toMatch(/missing-ack/);
-    expect(JSON.parse(readFileSync(file, 'utf8')).calls).toHaveLength(2);
+    expect(readFileSync(file, 'utf8').trim().split('\n').filter((l) => JSON.parse(l).type === 'call')).toHaveLength(2);
   });
 
   it('--call, --export-pcap and --export-text select and write one call', async () => {

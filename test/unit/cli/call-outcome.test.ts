@@ -1,7 +1,7 @@
 // `callscope call`'s outcome: a call answered and ended cleanly says so, and says too when
 // its diagnostics found an error on the way (here a far end that answers the PRACK of its own
 // reliable 183 with 481, then answers the call all the same). The far end is a few lines of
-// scripted UDP on loopback; signalling only (--media none): it sends no RTP.
+// scripted UDP on loopback, with no media: the calls are signalling only (--media none).
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli-run.js';
@@ -48,7 +48,7 @@ describe('callscope call: the outcome line', () => {
   it('answered and ended cleanly, but a failed PRACK is an error finding: the outcome names it (text and --json), exit 0', async () => {
     const far = await scriptedFarEnd('481 Call/Transaction Does Not Exist');
     sockets.push(far.socket);
-    const run = await runCli('call', '--media', 'none', '--server', `sip:127.0.0.1:${far.port};transport=udp`, '--t1', '50', '--duration', '0.1', '--json', '-',
+    const run = await runCli('call', '--server', `sip:127.0.0.1:${far.port};transport=udp`, '--t1', '50', '--media', 'none', '--duration', '0.1', '--json', '-',
       `sip:far@127.0.0.1:${far.port}`);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^outcome: answered and ended cleanly, but with error findings: prack-failed$/m);
@@ -60,7 +60,7 @@ describe('callscope call: the outcome line', () => {
   it('a clean call says just that', async () => {
     const far = await scriptedFarEnd('200 OK');
     sockets.push(far.socket);
-    const run = await runCli('call', '--media', 'none', '--server', `sip:127.0.0.1:${far.port};transport=udp`, '--t1', '50', '--duration', '0.1',
+    const run = await runCli('call', '--server', `sip:127.0.0.1:${far.port};transport=udp`, '--t1', '50', '--media', 'none', '--duration', '0.1',
       `sip:far@127.0.0.1:${far.port}`);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^outcome: answered and ended cleanly$/m);

@@ -146,15 +146,15 @@ describe('RTP streams of a capture', () => {
     expect(media.streams.map((s) => s.packets)).toEqual([200, 200]);
   });
 
-  it('JSON export (version 2) carries the streams; pcap export still writes the SIP messages only', () => {
+  it('JSON export (version 3, JSON Lines) carries the streams in the call\'s record; pcap export still writes the SIP messages only', () => {
     const capture = signalling(new MediaCapture())
       .rtp({ from: CALLER_RTP, to: CALLEE_RTP, startMs: 1020, count: 200, ssrc: 1 })
       .rtp({ from: CALLEE_RTP, to: CALLER_RTP, startMs: 1020, count: 200, ssrc: 2 });
     const model = capture.model();
-    const json = JSON.parse(JSON.stringify(modelToJson(model))) as { version: number; calls: Array<{ media?: { streams: unknown[] } }> };
-    expect(JSON_EXPORT_VERSION).toBe(2);
-    expect(json.version).toBe(2);
-    expect(json.calls[0]!.media!.streams).toHaveLength(2);
+    const records = JSON.parse(JSON.stringify(modelToJson(model))) as Array<{ type: string; version?: number; media?: { streams: unknown[] } }>;
+    expect(JSON_EXPORT_VERSION).toBe(3);
+    expect(records[0]).toMatchObject({ type: 'trace', version: 3 });
+    expect(records.filter((r) => r.type === 'call')[0]!.media!.streams).toHaveLength(2);
     const again = importTrace(exportPcap(model));
     if (!again.ok) throw new Error(again.reason);
     expect(again.model.messages.map((m) => m.startLine)).toEqual(model.messages.map((m) => m.startLine));

@@ -18,8 +18,15 @@ const answerWith = (setup: string) => ['v=0', 'o=- 2 2 IN IP4 192.0.2.50', 's=-'
 /** We call: INVITE sent at 0, 200 received at 1 s, ACK; media summaries every 250 ms from 1 s to `until`. */
 function liveCall(sample: (t: number) => Partial<MediaSample>, options: { until?: number; setup?: string } = {}): LiveRecorder {
   const recorder = new LiveRecorder();
-  const sent = (at: number, text: string) => recorder.record({ type: 'message-sent', at, peer: PROXY, raw: enc(text) });
-  sent(0, request('INVITE', { body: offer }));
+  const sent = (at: number, text: string, transactionId?: string) => recorder.record({
+    type: 'message-sent', at, peer: PROXY, raw: enc(text), ...(transactionId === undefined ? {} : { transactionId }),
+  });
+  // As the stack says it: the INVITE's client transaction first (the recorder keeps a call by its transactions).
+  recorder.record({
+    type: 'transaction-created', at: 0, transactionId: 'tx-invite', key: 'z9hG4bK-invite-1|INVITE', method: 'INVITE',
+    role: 'client', kind: 'invite', transport: 'WSS', callId: 'call-1',
+  });
+  sent(0, request('INVITE', { body: offer }), 'tx-invite');
   recorder.record({ type: 'message-received', at: 1000, peer: PROXY, raw: enc(response(200, 'INVITE', { toTag: 'b1', body: answerWith(options.setup ?? 'active') })) });
   sent(1010, request('ACK', { toTag: 'b1', via: ['192.0.2.10:5060;branch=z9hG4bK-ack-1'] }));
   for (let t = 1000; t <= (options.until ?? 7000); t += 250) {

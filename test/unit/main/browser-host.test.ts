@@ -1,5 +1,5 @@
 // Browser mode's HTTP server and WebSocket bridge, in-process on a free loopback port.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ beforeAll(async () => {
   await mkdir(join(root, 'renderer', 'assets'), { recursive: true });
   await writeFile(join(root, 'renderer', 'index.html'), '<!doctype html><title>t</title>');
   await writeFile(join(root, 'renderer', 'assets', 'app.js'), 'export {};');
+  await writeFile(join(root, 'renderer', 'assets', 'app.js.map'), '{"version":3,"sources":["secret/source.ts"]}');
   await writeFile(join(root, 'outside.txt'), 'secret');
   running = await startBrowserHost({ port: 0, token: TOKEN, dataDir: join(root, 'data'), rendererDir: join(root, 'renderer'), log: () => undefined });
   origin = `http://127.0.0.1:${running.port}`;
@@ -98,6 +99,10 @@ describe('browser host HTTP', () => {
     expect((await fetch(`${origin}/nope.js`)).status).toBe(404);
   });
 
+  it('does not serve source maps (they show the sources)', async () => {
+    expect((await fetch(`${origin}/assets/app.js.map`)).status).toBe(404);
+  });
+
   it('checks the token on /api/auth', async () => {
     expect((await fetch(`${origin}/api/auth`)).status).toBe(401);
     expect((await fetch(`${origin}/api/auth`, { headers: { Authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
@@ -155,6 +160,37 @@ describe('browser host bridge', () => {
     expect(JSON.stringify([saved, pushed])).not.toContain(password);
     a.close();
     b.close();
+  });
+});
+
+describe('browser host hardening', () => {
+  it('logs refused bridge connections once, then a count at most once per interval', async () => {
+    const lines: string[] = [];
+    const quiet = await startBrowserHost({ port: 0, token: TOKEN, dataDir: join(root, 'data-log'), rendererDir: join(root, 'renderer'), log: (l) => lines.push(l) });
+    try {
+      for (let i = 0; i < 40; i++) {
+        const socket = new WebSocket(`ws://127.0.0.1:${quiet.port}/api`, ['callscope.v1'], { headers: { Origin: `http://127.0.0.1:${quiet.port}` } });
+        await new Promise<void>((resolve) => {
+          socket.once('unexpected-response', () => { socket.terminate(); resolve(); });
+          socket.once('error', () => resolve());
+        });
+      }
+    } finally {
+      await quiet.close();
+    }
+    const refusals = lines.filter((l) => /refused/.test(l));
+    expect(refusals.length).toBeGreaterThanOrEqual(1);
+    expect(refusals.length).toBeLessThanOrEqual(2);
+    expect(refusals[0]).toMatch(/missing or wrong token/);
+  });
+
+  it.runIf(process.platform !== 'win32')('tightens an existing data directory to 0700', async () => {
+    const dataDir = join(root, 'data-loose');
+    await mkdir(dataDir, { recursive: true });
+    await chmod(dataDir, 0o755);
+    const tight = await startBrowserHost({ port: 0, token: TOKEN, dataDir, rendererDir: join(root, 'renderer'), log: () => undefined });
+    await tight.close();
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
   });
 });
 

@@ -90,14 +90,14 @@ describe('recent calls on disk', { timeout: 30_000 }, () => {
     (await storeWithCalls(dir, 2)).store.close();
     const file = join(dir, 'calls', callFileName('c1'));
     const text = readFileSync(file, 'utf8');
-    // Same size, one message's bytes no longer base64.
-    writeFileSync(file, text.replace(/"rawBase64":"([A-Za-z0-9+/])/, '"rawBase64":"!'));
+    // Same size, one message's direction no longer one the file can have (a saved call is JSON Lines now, its bytes as text).
+    writeFileSync(file, text.replace(/"direction":"(\w)/, '"direction":"!'));
     const { store, notices } = await reopened(dir);
     const lists: string[][] = [];
     store.onListChanged((calls) => lists.push(calls.map((c) => c.key)));
     expect(keys(store)).toEqual(['recent:c2', 'recent:c1']);
     await expect(store.subscribe('recent:c1', 1, () => undefined)).rejects.toMatchObject({ name: 'StoreError', kind: 'not-found' });
-    expect(notices[0]).toMatch(/call-c1\.json are damaged \(not a Callscope JSON export \(messages\.0\.rawBase64/);
+    expect(notices[0]).toMatch(/call-c1\.json are damaged \(not a Callscope JSON export \(line 2: messages\.0\.direction/);
     expect(lists.at(-1)).toEqual(['recent:c2']);
     await expect(store.subscribe('recent:c2', 1, () => undefined)).resolves.toBeDefined();
   });
