@@ -1,7 +1,7 @@
 // The calls the host has diagnostics for: live ones first, then recent ones, then those
 // imported from trace files (read-only), each with its message and finding counts.
 import type { CallListItem } from '../../main/contract/diagnostics.js';
-import { clock } from './model/format.js';
+import { callTitle, clock } from './model/format.js';
 
 export interface CallListProps {
   readonly calls: readonly CallListItem[];
@@ -37,11 +37,12 @@ export function CallList({ calls, selected, onSelect }: CallListProps) {
                 <li key={item.key}>
                   <button type="button" className={`diag-call${item.key === selected ? ' selected' : ''}`} aria-current={item.key === selected ? 'true' : undefined}
                     onClick={() => onSelect(item)}>
-                    <span className="diag-call-title">{item.title}</span>
+                    <span className="diag-call-title">{callTitle(item.title)}</span>
                     <span className="muted">
-                      {item.fileName ? `${item.fileName} · ` : ''}{clock(item.startedAt)} · {item.messageCount} messages
+                      {item.fileName ? `${item.fileName} · ` : ''}{clock(item.startedAt)}{item.active ? ' · in progress' : ` · ${item.messageCount} messages`}
                     </span>
-                    <span className={`finding-count${item.worst ? ` severity-${item.worst}` : ''}`}>{findingWords(item)}</span>
+                    {/* A live call's counts are the host's at listing time: its panel has the current ones. */}
+                    {!item.active && <span className={`finding-count${item.worst ? ` severity-${item.worst}` : ''}`}>{findingWords(item)}</span>}
                   </button>
                 </li>
               ))}

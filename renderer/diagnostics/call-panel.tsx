@@ -11,6 +11,7 @@ import { LadderToolbar } from './ladder-toolbar.js';
 import { MediaChart } from './media-chart.js';
 import { MessagePane } from './message-pane.js';
 import { messageAt, transactionById, type CallData } from './model/call-data.js';
+import { callTitle } from './model/format.js';
 import { NO_FILTER, methodsOf, visiblePositions, type LadderFilter } from './model/filters.js';
 import { columnOrder, layoutLadder, type LadderLayout } from './model/ladder-layout.js';
 import { timingBreakdown } from './model/timings.js';
@@ -75,7 +76,7 @@ export function CallPanel({ api, data, call, startedAt, active, app, fileName }:
     <div className="call-panel">
       <div className="call-panel-head">
         <div>
-          <h2 id="call-panel-title">{data.title}</h2>
+          <h2 id="call-panel-title">{callTitle(data.title)}</h2>
           <p className="muted">
             <span className={`badge source-${data.source}`}>{active ? 'Live' : data.source === 'import' ? 'Imported, read-only' : 'Recent'}</span>{' '}
             Call-ID <span className="mono">{data.sipCallId}</span>{fileName ? <> · from <span className="mono">{fileName}</span></> : null}
@@ -109,7 +110,7 @@ export function CallPanel({ api, data, call, startedAt, active, app, fileName }:
         <TransactionsTable transactions={data.transactions} t0={t0} onMessage={showInLadder} />
       </section>
 
-      <TimingsTable timings={timings} onMessage={showInLadder} />
+      <TimingsTable timings={timings} hasMessages={data.messages.length > 0} onMessage={showInLadder} />
       <MediaChart media={data.media} source={data.source} />
       <ExportBar api={api} data={data} layout={layout} positions={positions} timings={timings} app={app} />
     </div>

@@ -123,11 +123,13 @@ export function Ladder({ messages, layout, order, slot, positions, selected, cit
   };
 
   const width = ladderWidth(order.length);
+  // A short call's ladder is as tall as its rows; a long one scrolls.
+  const boxHeight = Math.min(height, HEADS_HEIGHT + virtualizer.getTotalSize() + 4);
   const selectedMessage = selectedAt >= 0 ? messages[positions[selectedAt]!] : undefined;
   return (
     <div className="ladder">
       <div className="ladder-scroll" ref={scroller} role="listbox" tabIndex={0} aria-label={`SIP messages, ${positions.length} shown`}
-        aria-activedescendant={selectedMessage ? `${id}-m${selectedMessage.index}` : undefined} onKeyDown={onKeyDown} style={{ height }}>
+        aria-activedescendant={selectedMessage ? `${id}-m${selectedMessage.index}` : undefined} onKeyDown={onKeyDown} style={{ height: Math.max(boxHeight, HEADS_HEIGHT + ROW_HEIGHT) }}>
         <div className="ladder-heads" style={{ width: width + 120, height: HEADS_HEIGHT }} aria-hidden="true">
           <span className="ladder-time-head">Time / delta</span>
           {order.map((c) => (

@@ -63,7 +63,14 @@ export function MediaChart({ media, source }: MediaChartProps) {
       legend: { live: false },
     }, data, element);
     plot.current = chart;
+    // The chart follows its box's width (the panel's layout changes with the window).
+    const resize = new ResizeObserver(() => {
+      const width = Math.max(320, Math.floor(element.clientWidth));
+      if (Math.abs(width - chart.width) > 2) chart.setSize({ width, height: 220 });
+    });
+    resize.observe(element);
     return () => {
+      resize.disconnect();
       chart.destroy();
       plot.current = undefined;
     };

@@ -43,3 +43,8 @@ export function clock(epochMs: number): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
+
+/** A call's title as the host gives it ("alice → sip:bob@x"); with no caller name ("→ echo"), "Call to echo". */
+export function callTitle(title: string): string {
+  return title.startsWith('→ ') ? `Call to ${title.slice(2)}` : title;
+}

@@ -15,7 +15,7 @@ export interface TimingStep {
   readonly label: string;
   /** ms from the origin; undefined: it did not happen (or is not known). */
   readonly at?: number;
-  /** ms since the step before it that happened. */
+  /** ms since the step before it in time (same base). */
   readonly sincePrevious?: number;
   /** Where the time comes from. */
   readonly from: 'call' | 'messages' | 'media' | 'none';
@@ -114,14 +114,16 @@ export function timingBreakdown(input: TimingInput): TimingBreakdown {
     return { id, label: LABELS[id], from: 'none', base: sipBase, ...(found ? { message: found.message } : {}) };
   };
   const ids: StepId[] = ['dial', 'invite', 'provisional', 'early-media', 'answer', 'ice', 'dtls', 'audio-in', 'audio-out'];
-  // A step's time since the latest earlier step counted from the same base.
-  const previous: Partial<Record<TimingStep['base'], number>> = {};
-  const steps = ids.map((id): TimingStep => {
-    const s = step(id);
-    if (s.at === undefined) return s;
-    const before = previous[s.base];
-    previous[s.base] = Math.max(before ?? s.at, s.at);
-    return before === undefined ? s : { ...s, sincePrevious: s.at - before };
+  // A timeline: the measured steps in time order (ICE can connect before the answer), each with
+  // its time since the step before it on the same base; steps that did not happen or were not
+  // measured come after, in their usual order.
+  const all = ids.map(step);
+  const rank = (s: Omit<TimingStep, 'sincePrevious'>) => (s.base === origin ? 0 : 1);
+  const measured = all.filter((s) => s.at !== undefined).sort((a, b) => rank(a) - rank(b) || a.at! - b.at!);
+  const steps: TimingStep[] = measured.map((s, i) => {
+    const before = measured[i - 1];
+    return before !== undefined && before.base === s.base ? { ...s, sincePrevious: s.at! - before.at! } : s;
   });
+  steps.push(...all.filter((s) => s.at === undefined));
   return { origin, steps };
 }

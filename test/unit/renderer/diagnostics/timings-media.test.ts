@@ -33,6 +33,10 @@ describe('timings', () => {
     expect(breakdown.origin).toBe('dial');
     expect(at).toEqual({ dial: 0, invite: 40, provisional: 60, 'early-media': 150, answer: 1200, ice: 700, dtls: 700, 'audio-in': 900, 'audio-out': 700 });
     expect(breakdown.steps.find((s) => s.id === 'provisional')?.sincePrevious).toBe(20);
+    // A timeline: ICE and DTLS came before the answer, so they are listed before it, never with a negative delta.
+    expect(breakdown.steps.map((s) => s.id)).toEqual(['dial', 'invite', 'provisional', 'early-media', 'ice', 'dtls', 'audio-out', 'audio-in', 'answer']);
+    expect(breakdown.steps.every((s) => (s.sincePrevious ?? 0) >= 0)).toBe(true);
+    expect(breakdown.steps.find((s) => s.id === 'answer')?.sincePrevious).toBe(300);
   });
 
   it('leaves media steps unmeasured without summaries, and never mixes bases in a delta', () => {
