@@ -42,7 +42,7 @@ function rowName(m: MessageSummary, row: LadderRow, order: readonly LadderColumn
   return `#${m.index} at ${seconds(m.at - t0)}: ${m.startLine} from ${from} to ${to}${retransmission}${sdp}${m.parseError === undefined ? '' : ', could not be parsed'}`;
 }
 
-interface RowProps {
+export interface RowProps {
   readonly m: MessageSummary;
   readonly row: LadderRow;
   readonly columns: number;
@@ -51,7 +51,8 @@ interface RowProps {
   readonly previousAt: number | undefined;
 }
 
-const RowBody = memo(function RowBody({ m, row, columns, slot, t0, previousAt }: RowProps) {
+/** One row's drawing (also used by the bench's plain, non-virtualised list). */
+export const RowBody = memo(function RowBody({ m, row, columns, slot, t0, previousAt }: RowProps) {
   const g = arrowGeometry(row, slot);
   const retransmitted = row.retransmissionOf !== undefined || m.retransmission;
   const width = ladderWidth(columns);

@@ -13,9 +13,12 @@ export interface TransactionsTableProps {
 }
 
 const ROLE_WORDS = { client: 'client', server: 'server', observed: 'seen' } as const;
+/** A long call can hold thousands of transactions: the table shows this many more at a time. */
+export const TRANSACTIONS_PAGE = 200;
 
 export function TransactionsTable({ transactions, t0, onMessage }: TransactionsTableProps) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const [limit, setLimit] = useState(TRANSACTIONS_PAGE);
   const toggle = (id: string): void => setOpen((s) => {
     const next = new Set(s);
     if (!next.delete(id)) next.add(id);
@@ -30,7 +33,7 @@ export function TransactionsTable({ transactions, t0, onMessage }: TransactionsT
           <tr><th scope="col">Method</th><th scope="col">Role</th><th scope="col">Branch</th><th scope="col">Transport</th><th scope="col">State</th><th scope="col">Final</th><th scope="col">Retransmissions</th></tr>
         </thead>
         <tbody>
-          {transactions.map((t) => {
+          {transactions.slice(0, limit).map((t) => {
             const expanded = open.has(t.id);
             const retrans = t.retransmissions.requests + t.retransmissions.responses;
             return (
@@ -58,6 +61,12 @@ export function TransactionsTable({ transactions, t0, onMessage }: TransactionsT
           })}
         </tbody>
       </table>
+      {transactions.length > limit && (
+        <p className="note">
+          Showing {limit} of {transactions.length} transactions.{' '}
+          <button type="button" className="secondary" onClick={() => setLimit((n) => n + TRANSACTIONS_PAGE * 5)}>Show {Math.min(TRANSACTIONS_PAGE * 5, transactions.length - limit)} more</button>
+        </p>
+      )}
     </div>
   );
 }

@@ -30,18 +30,19 @@ export interface LadderLayout {
   readonly rows: readonly LadderRow[];
   /** Original message index -> how many times it was retransmitted (so far). */
   readonly retransmissions: ReadonlyMap<number, number>;
-  /** Bookkeeping for extending: column id -> position, original message key -> index. */
+  /** Bookkeeping for extending: column id -> position. */
   readonly columnIds: ReadonlyMap<string, number>;
-  readonly originals: ReadonlyMap<string, number>;
   /** How many rows the layout that may extend the shared maps has. */
   readonly shared: { head: number };
 }
 
 export const LOCAL_COLUMN = 'local';
+/** How far back a retransmission's original is looked for (messages). */
+const ORIGINAL_LOOKBACK = 5000;
 const UNKNOWN_COLUMN = 'unknown';
 
 function emptyLayout(): LadderLayout {
-  return { columns: [], rows: [], retransmissions: new Map(), columnIds: new Map(), originals: new Map(), shared: { head: 0 } };
+  return { columns: [], rows: [], retransmissions: new Map(), columnIds: new Map(), shared: { head: 0 } };
 }
 
 /**
@@ -58,7 +59,6 @@ export function layoutLadder(
   const base = extendable ? previous : emptyLayout();
   const columns = base.columns.slice();
   const columnIds = base.columnIds as Map<string, number>;
-  const originals = base.originals as Map<string, number>;
   const retransmissions = base.retransmissions as Map<number, number>;
   const column = (id: string, label: string, transport: string, local: boolean): number => {
     const key = `${id}|${transport}`;
@@ -75,8 +75,48 @@ export function layoutLadder(
     return localSide ? column(LOCAL_COLUMN, 'This phone', transport, true) : column(UNKNOWN_COLUMN, 'Unknown', transport, false);
   };
   const rows = base.rows.slice();
+  // The last ends seen for each direction: a call goes back and forth between the same few.
+  const lastEnds = new Map<string, { src?: string; dst?: string; transport: string; from: number; to: number }>();
   for (let i = base.rows.length; i < messages.length; i++) {
     const m = messages[i]!;
+    let from: number;
+    let to: number;
+    const last = lastEnds.get(m.direction);
+    if (last !== undefined && last.src === m.src && last.dst === m.dst && last.transport === m.transport) {
+      from = last.from;
+      to = last.to;
+    } else {
+      [from, to] = ends(m);
+      lastEnds.set(m.direction, { ...(m.src === undefined ? {} : { src: m.src }), ...(m.dst === undefined ? {} : { dst: m.dst }), transport: m.transport, from, to });
+    }
+    const kind = kindOf(m, methodOf);
+    if (m.retransmission) {
+      const original = originalOf(i, from, to);
+      if (original !== undefined) retransmissions.set(original, (retransmissions.get(original) ?? 0) + 1);
+      rows.push(original === undefined ? { from, to, kind } : { from, to, kind, retransmissionOf: original });
+    } else {
+      rows.push({ from, to, kind });
+    }
+  }
+  base.shared.head = rows.length;
+  return { columns, rows, retransmissions, columnIds, shared: base.shared };
+
+  /** The message a retransmission repeats: the latest earlier one of its transaction with its start line, between the same ends. */
+  function originalOf(i: number, from: number, to: number): number | undefined {
+    const m = messages[i]!;
+    let found: number | undefined;
+    for (let j = i - 1; j >= 0 && j >= i - ORIGINAL_LOOKBACK; j--) {
+      const o = messages[j]!;
+      const row = rows[j]!;
+      if (o.transactionId === m.transactionId && o.startLine === m.startLine && row.from === from && row.to === to) {
+        if (!o.retransmission) return o.index;
+        found ??= row.retransmissionOf;
+      }
+    }
+    return found;
+  }
+
+  function ends(m: MessageSummary): [number, number] {
     const transport = m.transport.toUpperCase();
     let from: number;
     let to: number;
@@ -90,19 +130,8 @@ export function layoutLadder(
       from = end(m.src, transport, false);
       to = end(m.dst, transport, false);
     }
-    const kind = kindOf(m, methodOf);
-    const key = `${m.transactionId ?? ''}|${from}|${to}|${m.startLine}`;
-    if (m.retransmission) {
-      const original = originals.get(key);
-      if (original !== undefined) retransmissions.set(original, (retransmissions.get(original) ?? 0) + 1);
-      rows.push(original === undefined ? { from, to, kind } : { from, to, kind, retransmissionOf: original });
-    } else {
-      originals.set(key, m.index);
-      rows.push({ from, to, kind });
-    }
+    return [from, to];
   }
-  base.shared.head = rows.length;
-  return { columns, rows, retransmissions, columnIds, originals, shared: base.shared };
 }
 
 /** Columns in drawing order (the phone first) and where each layout column is drawn. */

@@ -25,20 +25,54 @@ function toneOf(status: number): Tone {
   return 'failure';
 }
 
+/**
+ * What a start line says, shared by every message with the same line (a long call repeats a
+ * few lines thousands of times: reading each once keeps a 10,000-row layout cheap). A
+ * response's kind also depends on its transaction's method, so those are kept per method.
+ */
+interface LineKinds {
+  readonly request?: MessageKind;
+  readonly status?: number;
+  readonly reason?: string;
+  readonly byMethod?: Map<string, MessageKind>;
+}
+
+const LINE_CACHE_MAX = 4096;
+const lines = new Map<string, LineKinds | null>();
+
+function lineKinds(startLine: string): LineKinds | null {
+  let kinds = lines.get(startLine);
+  if (kinds !== undefined) return kinds;
+  const line = startLine.trim();
+  const request = REQUEST.exec(line);
+  const response = request ? null : RESPONSE.exec(line);
+  if (request) {
+    const method = request[1]!.toUpperCase();
+    kinds = { request: { request: true, method, tone: 'request', label: method } };
+  } else if (response) {
+    kinds = { status: Number(response[1]), reason: response[2] ?? '', byMethod: new Map() };
+  } else {
+    kinds = null;
+  }
+  if (lines.size >= LINE_CACHE_MAX) lines.clear();
+  lines.set(startLine, kinds);
+  return kinds;
+}
+
 /** `methodOf` names the method of a transaction (for responses). */
 export function kindOf(m: MessageSummary, methodOf: (transactionId: string) => string | undefined): MessageKind {
-  const line = m.startLine.trim();
-  const request = REQUEST.exec(line);
-  if (request && m.parseError === undefined) {
-    const method = request[1]!.toUpperCase();
-    return { request: true, method, tone: 'request', label: method };
-  }
-  const response = RESPONSE.exec(line);
-  if (response && m.parseError === undefined) {
-    const status = Number(response[1]);
+  const kinds = m.parseError === undefined ? lineKinds(m.startLine) : null;
+  if (kinds?.request) return kinds.request;
+  if (kinds?.status !== undefined && kinds.byMethod) {
     const method = m.transactionId === undefined ? '' : methodOf(m.transactionId) ?? '';
-    return { request: false, method, status, tone: toneOf(status), label: `${status} ${response[2] ?? ''}`.trim() };
+    let kind = kinds.byMethod.get(method);
+    if (kind === undefined) {
+      kind = { request: false, method, status: kinds.status, tone: toneOf(kinds.status), label: `${kinds.status} ${kinds.reason ?? ''}`.trim() };
+      kinds.byMethod.set(method, kind);
+    }
+    return kind;
   }
+  const line = m.startLine.trim();
   const word = line.split(' ')[0] ?? '';
   return { request: !word.startsWith('SIP/'), method: '', tone: 'invalid', label: line.length > 40 ? `${line.slice(0, 39)}…` : line || '(empty)' };
 }

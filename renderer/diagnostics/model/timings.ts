@@ -74,7 +74,9 @@ export function stepsFromMessages(messages: readonly MessageSummary[], methodOf:
       out.provisional ??= { at, message: m.index };
       if (m.sdp !== undefined && kind.status > 100) out['early-media'] ??= { at, message: m.index };
     } else if (kind.status < 300 && kind.method === 'INVITE') {
-      out.answer ??= { at, message: m.index };
+      // Nothing after the answer is a setup step: a long call is not read to its end.
+      out.answer = { at, message: m.index };
+      break;
     }
   }
   return out;
