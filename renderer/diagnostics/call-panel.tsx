@@ -105,7 +105,7 @@ export function CallPanel({ api, data, call, startedAt, active, app, fileName }:
         </div>
       </section>
 
-      <section className="diag-section" aria-labelledby="transactions-title">
+      <section className="diag-section below" aria-labelledby="transactions-title">
         <h3 id="transactions-title" className="diag-title">Transactions</h3>
         <TransactionsTable transactions={data.transactions} t0={t0} onMessage={showInLadder} />
       </section>

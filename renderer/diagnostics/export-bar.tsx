@@ -81,7 +81,7 @@ export function ExportBar({ api, data, layout, positions, timings, app }: Export
   });
 
   return (
-    <section className="diag-section" aria-labelledby="export-title">
+    <section className="diag-section below" aria-labelledby="export-title">
       <h3 id="export-title" className="diag-title">Export</h3>
       <div className="export-buttons" role="group" aria-label="Export this call">
         <button type="button" className="secondary" onClick={() => void fromHost('pcap')}>pcap<span className="visually-hidden"> capture (Wireshark, sngrep)</span></button>

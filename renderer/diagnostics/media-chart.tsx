@@ -82,7 +82,7 @@ export function MediaChart({ media, source }: MediaChartProps) {
   }, [data]);
 
   return (
-    <section className="diag-section" aria-labelledby="media-title">
+    <section className="diag-section below" aria-labelledby="media-title">
       <h3 id="media-title" className="diag-title">Media</h3>
       {media.length === 0 ? (
         <p className="muted">

@@ -16,7 +16,7 @@ function missingWords(id: string, hasMessages: boolean, origin: TimingBreakdown[
 
 export function TimingsTable({ timings, hasMessages, onMessage }: { readonly timings: TimingBreakdown; readonly hasMessages: boolean; readonly onMessage: (index: number) => void }) {
   return (
-    <section className="diag-section" aria-labelledby="timings-title">
+    <section className="diag-section below" aria-labelledby="timings-title">
       <h3 id="timings-title" className="diag-title">Timing</h3>
       <p className="note">In the order they happened. Media steps come from the phone's media reports; SIP steps from the phone's own timings or the messages.</p>
       <table className="diag-table timings">

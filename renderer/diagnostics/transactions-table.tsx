@@ -14,7 +14,7 @@ export interface TransactionsTableProps {
 
 const ROLE_WORDS = { client: 'client', server: 'server', observed: 'seen' } as const;
 /** A long call can hold thousands of transactions: the table shows this many more at a time. */
-export const TRANSACTIONS_PAGE = 200;
+export const TRANSACTIONS_PAGE = 100;
 
 export function TransactionsTable({ transactions, t0, onMessage }: TransactionsTableProps) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
