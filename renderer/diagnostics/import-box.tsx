@@ -36,7 +36,9 @@ export function ImportBox({ api, onImported }: ImportBoxProps) {
     for (const chunk of importChunks(bytes)) {
       const result = await api.importTraceChunk({ fileName: name, data: chunk.data, last: chunk.last, ...(uploadId === undefined ? {} : { uploadId }) });
       if (!result.ok) {
-        setState({ kind: 'error', text: `${name} could not be imported: ${result.error.message.replace(/^\w+: /, '')}` });
+        // The host's reason may start with the file's name again.
+        const reason = result.error.message.replace(/^\w+: /, '').replace(`${name}: `, '');
+        setState({ kind: 'error', text: `${name} could not be imported: ${reason}` });
         return;
       }
       sent++;
@@ -64,7 +66,7 @@ export function ImportBox({ api, onImported }: ImportBoxProps) {
 
   return (
     <section className="import-box" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`} className="diag-title">Open a trace</h3>
+      <h3 id={`${id}-title`} className="diag-title">Import</h3>
       <div className={`drop-zone${over ? ' over' : ''}`} onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
         <label htmlFor={`${id}-file`} className="file-label">Open a trace file</label>
         <input id={`${id}-file`} type="file" accept=".pcap,.pcapng,.cap,.txt,.log,.json,.sip"
