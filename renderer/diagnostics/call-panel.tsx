@@ -78,7 +78,8 @@ export function CallPanel({ api, data, call, startedAt, active, app, fileName }:
         <div>
           <h2 id="call-panel-title">{callTitle(data.title)}</h2>
           <p className="muted">
-            <span className={`badge source-${data.source}`}>{active ? 'Live' : data.source === 'import' ? 'Imported, read-only' : 'Recent'}</span>{' '}
+            {/* An ended call is "Recent" even while the host still holds it live (its transactions finish, e.g. Timer M). */}
+            <span className={`badge source-${active ? 'live' : data.source === 'import' ? 'import' : 'recent'}`}>{active ? 'Live' : data.source === 'import' ? 'Imported, read-only' : 'Recent'}</span>{' '}
             Call-ID <span className="mono">{data.sipCallId}</span>{fileName ? <> · from <span className="mono">{fileName}</span></> : null}
             {' '}· {data.messages.length} messages · {data.transactions.length} transactions
           </p>

@@ -75,7 +75,7 @@ export const RowBody = memo(function RowBody({ m, row, columns, slot, t0, previo
             </>
           )}
           <text className="label" x={g.labelX} y={ARROW_Y - 6} textAnchor={g.self ? 'start' : 'middle'}>{fit(label, g.labelChars)}</text>
-          {m.sdp !== undefined && <text className="sdp" x={g.labelX} y={ARROW_Y + 15} textAnchor={g.self ? 'start' : 'middle'}>{fit(sdpLabel(m.sdp), g.labelChars + 6)}</text>}
+          {m.sdp !== undefined && <text className="sdp" x={g.labelX} y={ARROW_Y + 15} textAnchor={g.self ? 'start' : 'middle'}>{fit(sdpLabel(m.sdp), g.labelChars + 12)}</text>}
         </svg>
       </div>
     </>

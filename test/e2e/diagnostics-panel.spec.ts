@@ -90,10 +90,10 @@ async function rowLines(page: Page): Promise<string[]> {
   return names.map((n) => /^#\d+ at [^:]+: (.*?) from /.exec(n)?.[1] ?? n);
 }
 
-async function saved(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
+async function saved(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string; bytes: Buffer }> {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]) as [Download, void];
-  const path = await download.path();
-  return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+  const bytes = readFileSync(await download.path());
+  return { name: download.suggestedFilename(), text: bytes.toString('utf8'), bytes };
 }
 
 test('a live echo call: the ladder fills in while the call is set up, no findings, rows selectable by keyboard', async ({ page, host }, testInfo) => {
@@ -146,6 +146,15 @@ test('a live echo call: the ladder fills in while the call is set up, no finding
   const text = await saved(page, () => panel(page).getByRole('button', { name: 'Text' }).click());
   expect(text.text).toContain('INVITE sip:echo');
   expect(text.text).toContain('PRACK');
+  const pcap = await saved(page, () => panel(page).getByRole('button', { name: /^pcap/ }).click());
+  expect(pcap.name).toMatch(/\.pcap$/);
+  expect([0xa1b2c3d4, 0xd4c3b2a1, 0x0a0d0d0a]).toContain(pcap.bytes.readUInt32LE(0));
+
+  // From the history later: the saved call opens read-only with the same rows.
+  await panel(page).getByRole('button', { name: 'Back to the phone' }).click();
+  await page.getByRole('button', { name: /^Diagnostics of the call with/ }).first().click();
+  await expect(panel(page).locator('.badge.source-recent')).toHaveText('Recent');
+  await expect(ladder(page).getByRole('option', { name: /: BYE sip:/ })).toBeVisible();
   expect(problems).toEqual([]);
 });
 

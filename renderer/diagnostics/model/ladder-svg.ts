@@ -57,7 +57,7 @@ export function ladderSvg({ title, messages, layout, positions }: LadderSvgInput
       parts.push(`<polygon points="${arrowHead(g.x1, g.x2, ARROW_Y)}" fill="${colour}"/>`);
     }
     parts.push(`<text x="${g.labelX}" y="${ARROW_Y - 5}" text-anchor="${g.self ? 'start' : 'middle'}" fill="${colour}" class="label">${escape(fit(label, g.labelChars))}</text>`);
-    if (m.sdp !== undefined) parts.push(`<text x="${g.labelX}" y="${ARROW_Y + 14}" text-anchor="${g.self ? 'start' : 'middle'}" class="sdp">${escape(fit(sdpLabel(m.sdp), g.labelChars + 6))}</text>`);
+    if (m.sdp !== undefined) parts.push(`<text x="${g.labelX}" y="${ARROW_Y + 14}" text-anchor="${g.self ? 'start' : 'middle'}" class="sdp">${escape(fit(sdpLabel(m.sdp), g.labelChars + 12))}</text>`);
     parts.push('</g>');
     y += ROW_HEIGHT;
     previousAt = m.at;
