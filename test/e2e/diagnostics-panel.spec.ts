@@ -2,7 +2,7 @@
 // line starts by itself (no account saved): a live echo call's ladder fills in while the
 // call is set up (INVITE, 183, PRACK, 200, ACK, then BYE) with no findings, rows reachable
 // by the keyboard; a trying-tag call shows its finding and the finding's link selects the
-// cited 100 Trying; a trace file is imported (a non-trace file is refused with the reason),
+// cited 100 Trying; a trace file is dropped on the panel (a non-trace file opened is refused with the reason),
 // its calls listed with their findings, and the exports (text, JSON, ladder SVG, support
 // bundle without the digest secrets) are saved. A screenshot of each state is kept in
 // test-results/diagnostics-panel/.
@@ -192,7 +192,17 @@ test('imports a capture: a non-trace file is refused with the reason, the calls 
   await expect(panel(page).getByRole('alert')).toContainText('not-a-trace.pcap could not be imported');
   await shot(page, testInfo, 'diagnostics-import-refused');
 
-  await input.setInputFiles(join(projectRoot, 'test/fixtures/two-calls.pcap'));
+  // Dropped on the import box (a string: the test tsconfig has no DOM library).
+  const base64 = readFileSync(join(projectRoot, 'test/fixtures/two-calls.pcap')).toString('base64');
+  const dataTransfer = await page.evaluateHandle(`(() => {
+    const binary = atob('${base64}');
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'two-calls.pcap', { type: 'application/vnd.tcpdump.pcap' }));
+    return transfer;
+  })()`);
+  await panel(page).locator('.drop-zone').dispatchEvent('drop', { dataTransfer });
   await expect(panel(page).getByRole('status').filter({ hasText: 'Imported 2 calls from two-calls.pcap' })).toBeVisible();
   const imported = panel(page).getByRole('list', { name: 'Imported calls' });
   await expect(imported.getByRole('button')).toHaveCount(2);
