@@ -149,7 +149,7 @@ export function Ladder({ messages, layout, order, slot, positions, selected, cit
             const isSelected = m.index === selected;
             return (
               <div key={m.index} id={`${id}-m${m.index}`} role="option" aria-selected={isSelected} data-index={m.index}
-                aria-label={rowName(m, row, order, slot, t0)}
+                aria-label={rowName(m, row, order, slot, t0)} title={m.startLine}
                 className={`ladder-row${isSelected ? ' selected' : ''}${cited.has(m.index) ? ' cited' : ''}`}
                 style={{ height: item.size, transform: `translateY(${item.start - HEADS_HEIGHT}px)` }}
                 onClick={() => onSelect(m.index)}>

@@ -18,15 +18,18 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
+const darkQuery = (): MediaQueryList | undefined => (typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : undefined);
+
+/** 'dark' or 'light', following the system (the chart's canvas colours are read once per scheme). */
 function useColourScheme(): string {
-  const query = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : undefined;
-  const [dark, setDark] = useState(query?.matches ?? false);
+  const [dark, setDark] = useState(() => darkQuery()?.matches ?? false);
   useEffect(() => {
+    const query = darkQuery();
     if (!query) return undefined;
     const onChange = (event: MediaQueryListEvent) => setDark(event.matches);
     query.addEventListener('change', onChange);
     return () => query.removeEventListener('change', onChange);
-  }, [query]);
+  }, []);
   return dark ? 'dark' : 'light';
 }
 

@@ -65,7 +65,7 @@ function MessageBody({ text }: { readonly text: MessageText }) {
     <div className="message-split">
       <div>
         <h4 className="pane-sub">Raw text{text.truncated ? ' (cut at 256 KiB)' : ''}</h4>
-        <pre className="sip-text" tabIndex={0} aria-label="Raw message text">
+        <pre className="sip-text" tabIndex={0} role="region" aria-label="Raw message text">
           {tokens.map((t, i) => {
             switch (t.kind) {
               case 'start':

@@ -3,7 +3,7 @@
 // centres of its sender's and receiver's columns, its label above, the SDP summary below.
 import type { LadderRow } from './ladder-layout.js';
 
-export const COLUMN_WIDTH = 240;
+export const COLUMN_WIDTH = 200;
 export const ROW_HEIGHT = 44;
 export const ARROW_Y = 22;
 export const SELF_LOOP = 26;
