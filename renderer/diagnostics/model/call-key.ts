@@ -1,6 +1,8 @@
 // Diagnostics keys as the panel receives them: `live:<id>`, `recent:<id>`, `import:<upload>:<Call-ID>`.
-// The phone names a call by `recent:<id>` whether it is still up or not; the host lists a
-// call as `live:<id>` until it is saved, so the panel tries the other form when one is not found.
+// A call card opens `live:<id>` (the host answers it while the call is up, and with the saved
+// call once it is `recent:<id>`). History names `recent:<id>`, but an ended call is saved only
+// when its transactions are done (an INVITE client transaction waits in Accepted for Timer M,
+// 32 s): until then only `live:<id>` finds it, so the panel tries the other form when one is not found.
 
 export type KeyKind = 'live' | 'recent' | 'import';
 
