@@ -9,10 +9,10 @@ import { AlertsPanel, useIncomingNotification } from './components/alerts-panel.
 import { CallCard } from './components/call-card.js';
 import { ConnectionStatus } from './components/connection-status.js';
 import { DevicesPanel } from './components/devices-panel.js';
-import { DiagnosticsPlaceholder, openDiagnostics, type DiagnosticsTarget } from './components/diagnostics-placeholder.js';
 import { Dialer } from './components/dialer.js';
 import { HistoryList } from './components/history-list.js';
 import { HostInfo } from './components/host-info.js';
+import { DiagnosticsView, liveKeyOf, type DiagnosticsTarget } from './diagnostics/diagnostics-view.js';
 import { MediaOwnerBanner } from './components/media-owner-banner.js';
 import { QualityPanel } from './components/quality-panel.js';
 import { ShortcutHelp } from './components/shortcut-help.js';
@@ -25,7 +25,7 @@ export interface AppProps {
   readonly client: AppClient;
 }
 
-type View = { kind: 'phone' } | { kind: 'settings'; editId?: string } | { kind: 'diagnostics'; target: DiagnosticsTarget };
+type View = { kind: 'phone' } | { kind: 'settings'; editId?: string } | { kind: 'diagnostics'; target?: DiagnosticsTarget };
 
 function useConnectionState(client: AppClient): ConnectionState {
   return useSyncExternalStore((onChange) => client.subscribe(onChange), () => client.state());
@@ -70,11 +70,9 @@ export function App({ client }: AppProps) {
     document.title = ringing ? `Incoming call: ${ringing.peer.display || ringing.peer.uri} — Callscope` : 'Callscope';
   }, [ringing?.id]);
 
-  const showDiagnostics = (target: DiagnosticsTarget): void => {
-    openDiagnostics(target);
-    setView({ kind: 'diagnostics', target });
-  };
-  const callDiagnostics = (call: CallView) => showDiagnostics({ key: `recent:${call.id}`, sipCallId: call.sipCallId, peer: call.peer.display || call.peer.uri });
+  const showDiagnostics = (target: DiagnosticsTarget): void => setView({ kind: 'diagnostics', target });
+  // A call's diagnostics are `live:<id>` while it is up; the host answers the same key with the saved call afterwards.
+  const callDiagnostics = (call: CallView) => showDiagnostics({ key: liveKeyOf(call), sipCallId: call.sipCallId, peer: call.peer.display || call.peer.uri });
   const historyDiagnostics = (entry: HistoryEntry) => showDiagnostics({ key: entry.diagnosticsKey ?? `history:${entry.id}`, peer: entry.peerDisplay || entry.peerUri });
   const callBack = (target: string): void => {
     setView({ kind: 'phone' });
@@ -98,6 +96,7 @@ export function App({ client }: AppProps) {
           <button type="button" className="tab" aria-current={view.kind === 'phone' ? 'page' : undefined} onClick={() => setView({ kind: 'phone' })}>
             Phone{snapshot.missed > 0 ? ` (${snapshot.missed} missed)` : ''}
           </button>
+          <button type="button" className="tab" aria-current={view.kind === 'diagnostics' ? 'page' : undefined} onClick={() => setView({ kind: 'diagnostics' })}>Diagnostics</button>
           <button type="button" className="tab" aria-current={view.kind === 'settings' ? 'page' : undefined} onClick={() => setView({ kind: 'settings' })}>Settings</button>
         </nav>
         <ConnectionStatus state={connection} />
@@ -111,7 +110,7 @@ export function App({ client }: AppProps) {
           </section>
         </main>
       ) : (
-        <main className="content">
+        <main className={`content${view.kind === 'diagnostics' ? ' content-wide' : ''}`}>
           {snapshot.notices.map((n) => (
             <div key={n.id} className={`banner banner-${n.level === 'info' ? 'ok' : 'error'} row`} role={n.level === 'info' ? 'status' : 'alert'}>
               <span>{n.text}</span>
@@ -121,7 +120,9 @@ export function App({ client }: AppProps) {
           <MediaOwnerBanner state={snapshot.media} connected={connected} onTakeOver={() => void phone.store.forceClaim()} />
           <AccountStatusList api={client.api} accounts={accounts} statuses={snapshot.statuses} now={now} onEdit={(id) => setView({ kind: 'settings', editId: id })} />
 
-          {view.kind === 'diagnostics' && <DiagnosticsPlaceholder target={view.target} onBack={() => setView({ kind: 'phone' })} />}
+          {view.kind === 'diagnostics' && (
+            <DiagnosticsView api={client.api} target={view.target} calls={calls} app={info} onBack={() => setView({ kind: 'phone' })} />
+          )}
 
           {/* Calls stay in view on every screen: settings can be changed during a call. */}
           {calls.length > 0 && (

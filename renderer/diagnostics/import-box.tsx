@@ -1,0 +1,90 @@
+// Open or drop a trace file (pcap, pcapng, sngrep / SIPp / text dumps, a Callscope JSON
+// export): it goes to the host in base64 chunks, and its calls are listed read-only. A file
+// that is not a trace is refused with the host's reason.
+import { useId, useState, type DragEvent } from 'react';
+import type { AppApi, CallListItem } from '../../main/contract/app-api.js';
+import { importChunks, importRefusal, safeFileName } from './model/import-chunks.js';
+
+export interface ImportBoxProps {
+  readonly api: AppApi;
+  readonly onImported: (calls: readonly CallListItem[]) => void;
+}
+
+type ImportState =
+  | { kind: 'idle' }
+  | { kind: 'busy'; name: string; sent: number; total: number }
+  | { kind: 'done'; name: string; calls: number; notes: readonly string[] }
+  | { kind: 'error'; text: string };
+
+export function ImportBox({ api, onImported }: ImportBoxProps) {
+  const id = useId();
+  const [state, setState] = useState<ImportState>({ kind: 'idle' });
+  const [over, setOver] = useState(false);
+
+  const upload = async (file: File): Promise<void> => {
+    const name = safeFileName(file.name);
+    const refusal = importRefusal(name, file.size);
+    if (refusal) {
+      setState({ kind: 'error', text: refusal });
+      return;
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const total = Math.max(1, Math.ceil(bytes.length / (128 * 1024)));
+    let uploadId: string | undefined;
+    let sent = 0;
+    setState({ kind: 'busy', name, sent, total });
+    for (const chunk of importChunks(bytes)) {
+      const result = await api.importTraceChunk({ fileName: name, data: chunk.data, last: chunk.last, ...(uploadId === undefined ? {} : { uploadId }) });
+      if (!result.ok) {
+        // The host's reason may start with the file's name again.
+        const reason = result.error.message.replace(/^\w+: /, '').replace(`${name}: `, '');
+        setState({ kind: 'error', text: `${name} could not be imported: ${reason}` });
+        return;
+      }
+      sent++;
+      if (!result.value.done) {
+        uploadId = result.value.uploadId;
+        setState({ kind: 'busy', name, sent, total });
+        continue;
+      }
+      const { calls, notes } = result.value;
+      if (calls.length === 0) {
+        setState({ kind: 'error', text: `${name} holds no SIP call Callscope could read.${notes.length > 0 ? ` ${notes.join(' ')}` : ''}` });
+        return;
+      }
+      setState({ kind: 'done', name, calls: calls.length, notes });
+      onImported(calls);
+      return;
+    }
+  };
+  const onDrop = (event: DragEvent<HTMLDivElement>): void => {
+    event.preventDefault();
+    setOver(false);
+    const file = event.dataTransfer.files[0];
+    if (file) void upload(file);
+  };
+
+  return (
+    <section className="import-box" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`} className="diag-title">Import</h3>
+      <div className={`drop-zone${over ? ' over' : ''}`} onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
+        <label htmlFor={`${id}-file`} className="file-label">Open a trace file</label>
+        <input id={`${id}-file`} type="file" accept=".pcap,.pcapng,.cap,.txt,.log,.json,.sip"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void upload(file);
+          }} />
+        <p className="note">or drop it here: pcap, pcapng, sngrep / SIPp / text dumps, or a Callscope JSON export.</p>
+      </div>
+      {state.kind === 'busy' && <p role="status" className="note">Importing {state.name}: {state.sent} of {state.total} parts sent…</p>}
+      {state.kind === 'done' && (
+        <div role="status" className="banner banner-ok">
+          Imported {state.calls} call{state.calls === 1 ? '' : 's'} from {state.name}.
+          {state.notes.length > 0 && <ul className="notes">{state.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
+        </div>
+      )}
+      {state.kind === 'error' && <p role="alert" className="banner banner-error">{state.text}</p>}
+    </section>
+  );
+}

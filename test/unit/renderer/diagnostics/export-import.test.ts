@@ -1,0 +1,62 @@
+// The ladder as an SVG file (same rows as the page: gaps, retransmissions, SDP, escaped text)
+// and a trace file cut into the host's base64 chunks.
+import { describe, expect, it } from 'vitest';
+import { IMPORT_CHUNK_BYTES, IMPORT_MAX_BYTES } from '../../../../main/contract/diagnostics.js';
+import { fromBase64, importChunks, importRefusal, safeFileName, toBase64 } from '../../../../renderer/diagnostics/model/import-chunks.js';
+import { layoutLadder } from '../../../../renderer/diagnostics/model/ladder-layout.js';
+import { ladderSvg } from '../../../../renderer/diagnostics/model/ladder-svg.js';
+import { echoCall, msg } from './fixtures.js';
+
+const call = echoCall();
+const methodOf = (id: string) => call.transactions.find((t) => t.id === id)?.method;
+
+describe('ladder SVG', () => {
+  it('draws the column heads and every shown row, with the SDP and the time gaps', () => {
+    const layout = layoutLadder(call.messages, methodOf);
+    const svg = ladderSvg({ title: 'alice → <echo> & co', messages: call.messages, layout, positions: call.messages.map((_, i) => i) });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).toContain('This phone');
+    expect(svg).toContain('192.0.2.10:5060');
+    expect(svg.match(/<g transform=/g)).toHaveLength(7);
+    expect(svg).toContain('183 Session Progress');
+    expect(svg).toContain('SDP opus sendrecv 192.0.2.10:50000');
+    // 980 ms between the PRACK's 200 and the INVITE's: under a second, no gap.
+    expect(svg).not.toContain('···');
+    expect(svg).toContain('alice → &lt;echo&gt; &amp; co');
+    expect(svg).not.toContain('<echo>');
+  });
+
+  it('draws only the rows asked for, and marks a retransmission', () => {
+    const messages = [...call.messages, msg(7, 'SIP/2.0 200 OK', { direction: 'received', src: '192.0.2.10:5060', dst: undefined, transactionId: 'tx1', retransmission: true, at: 2600 })];
+    const layout = layoutLadder(messages, methodOf);
+    const svg = ladderSvg({ title: 't', messages, layout, positions: [0, 7] });
+    expect(svg.match(/<g transform=/g)).toHaveLength(2);
+    expect(svg).toContain('↻ 200 OK');
+    expect(svg).toContain('stroke-dasharray');
+    expect(svg).toContain('··· 1.6 s ···');
+  });
+});
+
+describe('import chunks', () => {
+  it('round-trips bytes through base64', () => {
+    const bytes = new Uint8Array(70_000).map((_, i) => (i * 31) & 255);
+    expect(fromBase64(toBase64(bytes))).toEqual(bytes);
+  });
+
+  it('cuts a file into chunks of at most the host\'s size, the last one flagged', () => {
+    const bytes = new Uint8Array(IMPORT_CHUNK_BYTES * 2 + 5).fill(7);
+    const chunks = [...importChunks(bytes)];
+    expect(chunks.map((c) => c.last)).toEqual([false, false, true]);
+    expect(chunks.map((c) => fromBase64(c.data).length)).toEqual([IMPORT_CHUNK_BYTES, IMPORT_CHUNK_BYTES, 5]);
+    expect([...importChunks(new Uint8Array(IMPORT_CHUNK_BYTES))].map((c) => c.last)).toEqual([true]);
+    expect([...importChunks(new Uint8Array(0))]).toEqual([{ data: '', last: true }]);
+  });
+
+  it('refuses empty and oversized files before sending, and cleans file names', () => {
+    expect(importRefusal('a.pcap', 0)).toBe('a.pcap is empty.');
+    expect(importRefusal('a.pcap', IMPORT_MAX_BYTES + 1)).toMatch(/at most 256 MiB/);
+    expect(importRefusal('a.pcap', 10)).toBeUndefined();
+    expect(safeFileName('../etc/pass\u0000wd')).toBe('.._etc_pass_wd');
+    expect(safeFileName('   ')).toBe('trace');
+  });
+});
