@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectPageProblems, expect, projectRoot, test, type RunningHost } from './host-fixture.js';
 
+test.use({ testLine: true });
 test.describe.configure({ timeout: 90_000 });
 
 const SHOTS = join(projectRoot, 'test-results', 'diagnostics-panel');
@@ -28,48 +29,12 @@ async function openPhone(page: Page, host: RunningHost): Promise<void> {
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: /^Phone/ }).click();
 }
 
-/**
- * Dials a test line number on the line's built-in account. The phone's dial field on this
- * base lists saved accounts only (the test line's place in the phone UI is another piece of
- * work), so the test asks the host over a second bridge connection, as the test line spec
- * does; the phone page stays the media owner and shows the call's card like any other.
- */
+/** Dials a test line number from the phone's dial field, as a person does on a fresh install. */
 async function dial(page: Page, target: string): Promise<void> {
-  const error = await page.evaluate(async (number: string): Promise<string> => {
-    interface PageSocket { onopen: (() => void) | null; onerror: (() => void) | null; onmessage: ((e: { data: unknown }) => void) | null; send(d: string): void; close(): void }
-    const g = globalThis as unknown as {
-      WebSocket: new (url: string, protocols: string[]) => PageSocket;
-      location: { host: string };
-      sessionStorage: { getItem(key: string): string | null };
-    };
-    const socket = new g.WebSocket(`ws://${g.location.host}/api`, ['callscope.v1', `callscope-token.${g.sessionStorage.getItem('callscope.token') ?? ''}`]);
-    await new Promise<void>((resolve, reject) => { socket.onopen = () => resolve(); socket.onerror = () => reject(new Error('the bridge refused the page')); });
-    const pending = new Map<number, (result: Record<string, unknown>) => void>();
-    socket.onmessage = (message) => {
-      const data = JSON.parse(String(message.data)) as Record<string, unknown>;
-      if (data.kind === 'response') pending.get(data.id as number)?.(data.result as Record<string, unknown>);
-    };
-    let nextId = 1;
-    const api = (operation: string, payload?: unknown): Promise<Record<string, unknown>> => new Promise((resolve) => {
-      const id = nextId++;
-      pending.set(id, resolve);
-      socket.send(JSON.stringify({ kind: 'request', id, operation, ...(payload === undefined ? {} : { payload }) }));
-    });
-    try {
-      for (let i = 0; i < 200; i++) {
-        const status = await api('getStatus');
-        const value = status.value as { accounts: Array<{ accountId: string; state: string }>; media: { elsewhere: boolean } } | undefined;
-        // The line's account registered, and the phone page owns the media (elsewhere for this connection).
-        if (value?.accounts.some((a) => a.accountId === 'test-line' && a.state === 'registered') && value.media.elsewhere) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const dialled = await api('dial', { accountId: 'test-line', target: number });
-      return dialled.ok ? '' : JSON.stringify(dialled.error);
-    } finally {
-      socket.close();
-    }
-  }, target);
-  expect(error).toBe('');
+  await expect(page.getByRole('region', { name: 'Registration' })).toContainText('Registered', { timeout: 15_000 });
+  const field = page.getByRole('textbox', { name: 'Number or SIP address' });
+  await field.fill(target);
+  await field.press('Enter');
 }
 
 function callCard(page: Page): Locator {

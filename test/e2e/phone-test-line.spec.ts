@@ -54,3 +54,19 @@ test('the test line can be turned off in Settings; the phone then asks for an ac
   await panel.getByRole('button', { name: 'Turn the test line on' }).click();
   await expect(page.getByRole('region', { name: 'Registration' })).toContainText('Registered', { timeout: 15_000 });
 });
+
+test('callback: the line answers, hangs up, and calls the phone back; the phone rings and answers', async ({ page, host }) => {
+  await page.goto(host.url);
+  await expect(page.getByRole('region', { name: 'Registration' })).toContainText('Registered', { timeout: 15_000 });
+  const field = page.getByRole('textbox', { name: 'Number or SIP address' });
+  await field.fill('callback');
+  await field.press('Enter');
+  await expect(callState(page)).toContainText('Connected', { timeout: 15_000 });
+  // The line hangs up by itself after its chime, then calls back 3 s later.
+  await expect(page.getByRole('region', { name: 'Calls' }).getByRole('article').first()).toContainText(/hung up/i, { timeout: 20_000 });
+  await expect(callState(page)).toContainText('Incoming call', { timeout: 15_000 });
+  await callCard(page).getByRole('button', { name: 'Answer' }).click();
+  await expect(callState(page)).toContainText('Connected', { timeout: 10_000 });
+  await callCard(page).getByRole('button', { name: 'Hang up' }).click();
+  await expect(callState(page)).toContainText('You hung up');
+});

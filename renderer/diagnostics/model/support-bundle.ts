@@ -41,13 +41,26 @@ export interface SupportBundle {
   readonly redaction: string;
 }
 
-export function buildSupportBundle(input: SupportBundleInput): SupportBundle {
-  let trace: unknown;
+/**
+ * The host's JSON export as data: JSON Lines (one record a line: the trace, each call with
+ * its messages, the summary — docs/trace-formats.md) become an array of records; an older
+ * single JSON document is taken as it is.
+ */
+export function parseTraceExport(text: string): unknown {
   try {
-    trace = JSON.parse(input.traceJson) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
-    trace = { error: 'the host\'s JSON export could not be read' };
+    // Not one document: JSON Lines.
   }
+  try {
+    return text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as unknown);
+  } catch {
+    return { error: 'the host\'s JSON export could not be read' };
+  }
+}
+
+export function buildSupportBundle(input: SupportBundleInput): SupportBundle {
+  const trace = parseTraceExport(input.traceJson);
   const totals = mediaTotals(input.media);
   const bundle: SupportBundle = {
     kind: 'callscope-support-bundle',

@@ -79,6 +79,22 @@ describe('support bundle', () => {
     expect(text).not.toContain('rawBase64');
   });
 
+  it('reads the host\'s JSON Lines export (a record a line) and redacts every record', () => {
+    const lines = [
+      { type: 'trace', version: 3, source: 'live' },
+      { type: 'call', callId: 'abc', messages: [{ index: 0, raw: REGISTER }] },
+      { type: 'summary', messages: 1, calls: 1 },
+    ].map((record) => JSON.stringify(record)).join('\n');
+    const fromLines = buildSupportBundle({
+      app: undefined, key: 'recent:c1', title: 't', sipCallId: 'abc', traceJson: `${lines}\n`, findings: [],
+      timings: { origin: 'dial', steps: [] }, media: [], notes: [], createdAt: 0,
+    });
+    expect(Array.isArray(fromLines.trace) && fromLines.trace.length).toBe(3);
+    const out = JSON.stringify(fromLines);
+    expect(out).toContain('username=\\"alice\\"');
+    for (const secret of [RESPONSE, NONCE]) expect(out).not.toContain(secret);
+  });
+
   it('says so when the trace could not be read', () => {
     const broken = buildSupportBundle({ app: undefined, key: 'k', title: 't', sipCallId: 's', traceJson: '{', findings: [], timings: { origin: 'dial', steps: [] }, media: [], notes: [], createdAt: 0 });
     expect(broken.trace).toEqual({ error: 'the host\'s JSON export could not be read' });
