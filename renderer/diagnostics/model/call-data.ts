@@ -6,23 +6,12 @@
 // applying an update to an older version (React runs state updaters twice in StrictMode)
 // rebuilds them, so every version stays correct.
 import type {
-  CallDiagnostics, CallDiagnosticsUpdate, DiagnosticsSource, MessageSummary,
+  CallDiagnostics, CallDiagnosticsUpdate, MessageSummary,
 } from '../../../main/contract/diagnostics.js';
-import type { MediaSummary } from '../../../main/contract/media.js';
-import type { DialogModel, Finding, TransactionModel } from '../../../src/diagnostics/model-types.js';
+import type { TransactionModel } from '../../../src/diagnostics/model-types.js';
 
-export interface CallData {
-  readonly key: string;
-  readonly title: string;
-  readonly source: DiagnosticsSource;
-  readonly sipCallId: string;
-  readonly t1: number;
-  readonly notes: readonly string[];
-  readonly messages: readonly MessageSummary[];
-  readonly transactions: readonly TransactionModel[];
-  readonly dialogs: readonly DialogModel[];
-  readonly findings: readonly Finding[];
-  readonly media: readonly MediaSummary[];
+/** The host's snapshot, kept up to date, with the indexes that make updates cheap. */
+export interface CallData extends CallDiagnostics {
   /** The last update applied (0: the snapshot). */
   readonly seq: number;
   /** Message index -> position in `messages`. Shared between versions (see above). */
