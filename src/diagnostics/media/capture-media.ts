@@ -57,7 +57,9 @@ function claimsByAddress(calls: readonly MediaCallView[], messages: readonly Tra
   const add = (address: string | undefined, port: number, claim: Claim) => {
     if (address === undefined || port <= 0 || address === '0.0.0.0' || address === '::') return;
     const k = key({ address: address.toLowerCase(), port });
-    byAddress.set(k, [...(byAddress.get(k) ?? []), claim]);
+    const list = byAddress.get(k);
+    if (list) list.push(claim);
+    else byAddress.set(k, [claim]);
   };
   calls.forEach((call, index) => {
     for (const announced of announcedMedia(call.messages.map((i) => messages[i]!))) {
@@ -71,20 +73,47 @@ function claimsByAddress(calls: readonly MediaCallView[], messages: readonly Tra
   return byAddress;
 }
 
-/**
- * The claim on an address announced most recently before `at`; among them, first one whose
- * call also announced the other end of the datagram: a relay still sending the last packets of
- * an ended call to a port the next call reuses keeps them in the ended call.
- */
-function latestBefore(claims: readonly Claim[] | undefined, at: number, otherEnd: readonly Claim[] | undefined): Claim | undefined {
-  let found: Claim | undefined;
-  let both: Claim | undefined;
-  for (const c of claims ?? []) {
-    if (c.announced.at > at + ANNOUNCE_LEEWAY_MS) continue;
-    found = c;
-    if (otherEnd?.some((o) => o.call === c.call && o.announced.at <= at + ANNOUNCE_LEEWAY_MS)) both = c;
+/** The claims on one address, sorted by when they were announced, and each call's first announcement of it. */
+interface AddressClaims {
+  readonly claims: readonly Claim[];
+  readonly firstByCall: ReadonlyMap<number, number>;
+}
+
+function indexClaims(byAddress: Map<string, Claim[]>): Map<string, AddressClaims> {
+  const out = new Map<string, AddressClaims>();
+  for (const [k, claims] of byAddress) {
+    const firstByCall = new Map<number, number>();
+    for (const c of claims) if (!firstByCall.has(c.call)) firstByCall.set(c.call, c.announced.at);
+    out.set(k, { claims, firstByCall });
   }
-  return both ?? found;
+  return out;
+}
+
+/**
+ * The claim on an address announced most recently before `at`; among them, the latest one whose
+ * call also announced the other end of the datagram: a relay still sending the last packets of
+ * an ended call to a port the next call reuses keeps them in the ended call. Binary search: a
+ * capture of thousands of calls that all announce one media address stays fast.
+ */
+function latestBefore(on: AddressClaims | undefined, at: number, otherEnd: AddressClaims | undefined): Claim | undefined {
+  if (!on) return undefined;
+  const bound = at + ANNOUNCE_LEEWAY_MS;
+  const { claims } = on;
+  let lo = 0;
+  let hi = claims.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (claims[mid]!.announced.at <= bound) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return undefined;
+  if (otherEnd) {
+    for (let i = lo - 1; i >= 0; i--) {
+      const first = otherEnd.firstByCall.get(claims[i]!.call);
+      if (first !== undefined && first <= bound) return claims[i];
+    }
+  }
+  return claims[lo - 1];
 }
 
 type PacketKind = 'rtp' | 'rtcp' | 'stun' | 'dtls' | 'other';
@@ -114,11 +143,13 @@ function levelCodecOf(name: string | undefined, encrypted: boolean): LevelCodec 
 /** Reads the datagrams (a second pass over the capture) and returns each call's media. */
 export function captureMediaEvidence(datagrams: () => Iterable<MediaDatagram>): MediaEvidence {
   return (calls, messages) => {
-    const claims = claimsByAddress(calls, messages);
+    const claims = indexClaims(claimsByAddress(calls, messages));
     const out = new Map<string, CallMedia>();
     if (claims.size === 0) return out;
     const streams = new Map<string, StreamEntry>();
     const flows = new Map<string, FlowEntry>();
+    /** Each call's streams, for RTCP to find its own without a look at every other call's. */
+    const callStreams = new Map<number, StreamEntry[]>();
     const perCall = new Map<number, number>();
     const room = (call: number) => {
       const n = perCall.get(call) ?? 0;
@@ -153,8 +184,8 @@ export function captureMediaEvidence(datagrams: () => Iterable<MediaDatagram>): 
       }
       if (kind === 'rtcp') {
         // Multiplexed (same port) or from the port above the RTP one (RFC 3550 §11).
-        for (const [k, s] of streams) {
-          if (k.startsWith(`${claim.call}|`) && s.src.address === d.src.address && (s.src.port === d.src.port || s.src.port + 1 === d.src.port)) s.rtcpPackets++;
+        for (const s of callStreams.get(claim.call) ?? []) {
+          if (s.src.address === d.src.address && (s.src.port === d.src.port || s.src.port + 1 === d.src.port)) s.rtcpPackets++;
         }
         continue;
       }
@@ -170,14 +201,29 @@ export function captureMediaEvidence(datagrams: () => Iterable<MediaDatagram>): 
           stats: new RtpStatistics(header.ssrc), announced: claim.announced, rtcpPackets: 0,
         };
         streams.set(streamKey, stream);
+        const ofCall = callStreams.get(claim.call);
+        if (ofCall) ofCall.push(stream);
+        else callStreams.set(claim.call, [stream]);
       }
       const format = stream.announced.media.formats.get(header.payloadType);
       const encrypted = /SAVP/i.test(stream.announced.media.protocol);
       stream.stats.add(d.at, header, d.payload, format?.clockRate, levelCodecOf(format?.name, encrypted));
     }
+    const byCall = <T>(entries: Map<string, T>): Map<number, T[]> => {
+      const grouped = new Map<number, T[]>();
+      for (const [k, v] of entries) {
+        const call = Number(k.slice(0, k.indexOf('|')));
+        const list = grouped.get(call);
+        if (list) list.push(v);
+        else grouped.set(call, [v]);
+      }
+      return grouped;
+    };
+    const streamsByCall = byCall(streams);
+    const flowsByCall = byCall(flows);
     calls.forEach((call, index) => {
-      const own = [...streams.entries()].filter(([k]) => k.startsWith(`${index}|`)).map(([, s]) => s);
-      const ownFlows = [...flows.entries()].filter(([k]) => k.startsWith(`${index}|`)).map(([, f]) => ({ ...f }));
+      const own = streamsByCall.get(index) ?? [];
+      const ownFlows = (flowsByCall.get(index) ?? []).map((f) => ({ ...f }));
       if (own.length === 0 && ownFlows.length === 0) return;
       out.set(call.callId, { source: 'capture', streams: own.map(streamSummary), flows: ownFlows });
     });
