@@ -18,6 +18,8 @@ export interface MediaDatagram {
   readonly src: MediaAddress;
   readonly dst: MediaAddress;
   readonly payload: Uint8Array;
+  /** Its frame number in the capture: a call's streams are listed in the order of their first frames. */
+  readonly frame?: number;
 }
 
 /** Leeway for media that shows up a little before the SIP message announcing its address was captured. */
@@ -38,6 +40,8 @@ interface StreamEntry {
   readonly dst: MediaAddress;
   readonly stats: RtpStatistics;
   readonly announced: AnnouncedMedia;
+  /** Its first datagram's frame. */
+  readonly order: number;
   rtcpPackets: number;
 }
 
@@ -46,8 +50,9 @@ type FlowEntry = { -readonly [K in keyof MediaFlowSummary]: MediaFlowSummary[K] 
 /** What the matcher holds for one call: its streams and flows, and the addresses it claimed. */
 interface CallState {
   readonly streams: Map<string, StreamEntry>;
-  readonly flows: Map<string, FlowEntry>;
-  readonly addresses: Set<string>;
+  readonly flows: Map<string, { readonly flow: FlowEntry; readonly order: number }>;
+  /** The addresses it claimed, and how many claims it has on each. */
+  readonly addresses: Map<string, number>;
 }
 
 /** `address|port`, the address in lower case: the key claims are held by. */
@@ -97,6 +102,7 @@ function levelCodecOf(name: string | undefined, encrypted: boolean): LevelCodec 
 export class MediaMatcher<K> {
   private readonly claims = new Map<string, Array<Claim<K>>>();
   private readonly calls = new Map<K, CallState>();
+  private datagrams = 0;
 
   /** Whether any call claimed an address yet. */
   get empty(): boolean {
@@ -137,7 +143,7 @@ export class MediaMatcher<K> {
         while (i > 0 && list[i - 1]!.announced.at > announced.at) i--;
         list.splice(i, 0, claim);
       }
-      state.addresses.add(k);
+      state.addresses.set(k, (state.addresses.get(k) ?? 0) + 1);
       keys.push(k);
     };
     const media = announced.media;
@@ -159,17 +165,18 @@ export class MediaMatcher<K> {
     const claim = towards ?? latestBefore(srcClaims, d.at, undefined);
     if (!claim) return undefined;
     const state = this.state(claim.call);
+    const order = d.frame ?? ++this.datagrams;
     // Towards an address: flows to that side. From it: flows from that side, to the other.
     const side = towards ? claim.announced.side : claim.announced.side === 'caller' ? 'callee' : 'caller';
     const kind = packetKind(d.payload);
     const flowKey = `${addressKey(d.src)}|${addressKey(d.dst)}`;
     const room = () => state.streams.size + state.flows.size < MAX_PER_CALL;
     if (kind === 'stun' || kind === 'dtls') {
-      let flow = state.flows.get(flowKey);
+      let flow = state.flows.get(flowKey)?.flow;
       if (!flow) {
         if (!room()) return claim.call;
         flow = { src: d.src, dst: d.dst, stunRequests: 0, stunResponses: 0, stunErrors: 0, dtlsPackets: 0, firstAt: d.at, lastAt: d.at };
-        state.flows.set(flowKey, flow);
+        state.flows.set(flowKey, { flow, order });
       }
       flow.lastAt = d.at;
       if (kind === 'dtls') flow.dtlsPackets++;
@@ -194,7 +201,7 @@ export class MediaMatcher<K> {
       if (!room()) return claim.call;
       stream = {
         way: wayTowards(side), kind: claim.announced.media.kind, src: d.src, dst: d.dst,
-        stats: new RtpStatistics(header.ssrc), announced: claim.announced, rtcpPackets: 0,
+        stats: new RtpStatistics(header.ssrc), announced: claim.announced, order, rtcpPackets: 0,
       };
       state.streams.set(streamKey, stream);
     }
@@ -208,7 +215,13 @@ export class MediaMatcher<K> {
   media(call: K): CallMedia | undefined {
     const state = this.calls.get(call);
     if (!state || (state.streams.size === 0 && state.flows.size === 0)) return undefined;
-    return { source: 'capture', streams: [...state.streams.values()].map(streamSummary), flows: [...state.flows.values()].map((f) => ({ ...f })) };
+    // In the order of their first frames: the streaming analysis may count a datagram that waited for its claim after a later one.
+    const byOrder = (a: { order: number }, b: { order: number }) => a.order - b.order;
+    return {
+      source: 'capture',
+      streams: [...state.streams.values()].sort(byOrder).map(streamSummary),
+      flows: [...state.flows.values()].sort(byOrder).map(({ flow }) => ({ ...flow })),
+    };
   }
 
   /** Lets the call go: its claims, streams and flows. Returns the addresses it had claimed. */
@@ -216,17 +229,27 @@ export class MediaMatcher<K> {
     const state = this.calls.get(call);
     if (!state) return [];
     this.calls.delete(call);
-    for (const k of state.addresses) {
-      const rest = this.claims.get(k)?.filter((c) => c.call !== call) ?? [];
-      if (rest.length > 0) this.claims.set(k, rest);
-      else this.claims.delete(k);
+    for (const [k, count] of state.addresses) {
+      const list = this.claims.get(k);
+      if (!list) continue;
+      // Many calls may claim one address (a relay's, a far end's reused port), and calls are
+      // mostly released oldest first: look from the front only as far as this call's claims go.
+      let left = count;
+      let kept = 0;
+      let i = 0;
+      for (; i < list.length && left > 0; i++) {
+        if (list[i]!.call === call) left--;
+        else list[kept++] = list[i]!;
+      }
+      if (i > kept) list.splice(kept, i - kept);
+      if (list.length === 0) this.claims.delete(k);
     }
-    return [...state.addresses];
+    return [...state.addresses.keys()];
   }
 
   private state(call: K): CallState {
     let state = this.calls.get(call);
-    if (!state) this.calls.set(call, state = { streams: new Map(), flows: new Map(), addresses: new Set() });
+    if (!state) this.calls.set(call, state = { streams: new Map(), flows: new Map(), addresses: new Map() });
     return state;
   }
 }
