@@ -1,6 +1,6 @@
 // `callscope analyze FILE [--json FILE|-]`: the calls in a trace (pcap, pcapng,
-// sngrep text, Kamailio sipdump, SIPp -trace_msg), each with its transactions
-// and findings. Streaming: the file is read in chunks and each call is printed
+// sngrep text, Kamailio sipdump, SIPp -trace_msg), each with its transactions,
+// media and findings. Streaming: the file is read in chunks and each call is printed
 // (and written as JSON) as soon as it is finished, so memory follows the calls
 // open at once, not the size of the file.
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
@@ -20,17 +20,21 @@ Read a SIP trace and print its calls: the messages of each call, its transaction
 (RFC 3261 §17: key, role, states, retransmissions, final status), its dialogs, and
 findings for the classic failures (missing ACK, missing PRACK, To-tagged 100 Trying,
 INVITE with no provisional, unroutable Contact, ...) with the messages that show
-them and what to check next; "no findings" for a clean call.
+them and what to check next; "no findings" for a clean call. In a capture, each
+call's RTP streams (matched by the addresses its SDPs announced: packets, codec,
+loss, jitter, gaps, silence), STUN/DTLS, and the media findings (one-way or silent
+audio, early media without RTP, ICE or DTLS that failed, unreachable media address).
 
 FILE is recognised by its content: pcap or pcapng (Ethernet, Linux cooked, loopback
 or raw IP; SIP over UDP, TCP or unencrypted WebSocket), an sngrep text export, a
 Kamailio sipdump text file or a SIPp -trace_msg log (see docs/trace-formats.md).
 
 The file is read as a stream: a call is printed once it is finished (quiet for
-longer than every RFC 3261 timer runs, 64·T1 + 5 s, or longer still while an
-answered call waits for its BYE, or at the end of the file), so memory follows
-the calls open at once, not the size of the file. The summary (message and call
-counts, notes) comes last.
+longer than every RFC 3261 timer runs, 64·T1 + 5 s, with its media quiet too, or
+longer still while an answered call waits for its BYE, or at the end of the file),
+so memory follows the calls open at once, not the size of the file; media is
+counted as it is read, per open call and stream. The summary (message and call
+counts, notes: media that came after its call was finished) comes last.
 
 Options:
   --json FILE|-         also write the model as JSON Lines to FILE ("-": stdout, instead of

@@ -11,15 +11,18 @@ function lower(c: number): number {
 /** Where the header name at `start` ends if it is `name` or `compact` (then spaces and a colon follow), else -1. */
 function nameEnd(raw: Uint8Array, start: number, end: number, name: string, compact: string | undefined): number {
   const first = lower(raw[start]!);
-  let i: number;
+  // The compact form first; a full name may begin with the compact letter (`c`, Content-Type).
   if (compact !== undefined && first === compact.charCodeAt(0)) {
-    i = start + 1;
-  } else if (first === name.charCodeAt(0) && start + name.length <= end) {
-    for (let k = 1; k < name.length; k++) if (lower(raw[start + k]!) !== name.charCodeAt(k)) return -1;
-    i = start + name.length;
-  } else {
-    return -1;
+    const after = colonAfter(raw, start + 1, end);
+    if (after >= 0) return after;
   }
+  if (first !== name.charCodeAt(0) || start + name.length > end) return -1;
+  for (let k = 1; k < name.length; k++) if (lower(raw[start + k]!) !== name.charCodeAt(k)) return -1;
+  return colonAfter(raw, start + name.length, end);
+}
+
+/** Past spaces and the colon that must follow a header name at `i`, or -1. */
+function colonAfter(raw: Uint8Array, i: number, end: number): number {
   while (i < end && (raw[i] === 0x20 || raw[i] === 0x09)) i++;
   return i < end && raw[i] === 0x3a ? i + 1 : -1;
 }

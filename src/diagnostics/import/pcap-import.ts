@@ -73,6 +73,6 @@ function* udpDatagrams(frames: readonly CaptureFrame[]): Iterable<MediaDatagram>
     const decoded = decodeFrame(frame);
     if (!decoded.ok || decoded.segment.protocol !== 'UDP') continue;
     const s = decoded.segment;
-    yield { at: s.at, src: { address: s.src, port: s.srcPort }, dst: { address: s.dst, port: s.dstPort }, payload: s.payload };
+    yield { at: s.at, src: { address: s.src, port: s.srcPort }, dst: { address: s.dst, port: s.dstPort }, payload: s.payload, frame: s.frame };
   }
 }

@@ -4,9 +4,11 @@
 // pcapng, sngrep, sipdump, SIPp); UDP datagrams go on one by one, TCP streams
 // (SIP framing or WebSocket) when a message is complete. Messages keep their
 // capture order, except those read after a TCP gap at the very end of the
-// capture (they come last). Each message's bytes are its own copy.
+// capture (they come last). Each message's bytes are its own copy. The other UDP
+// datagrams (RTP, RTCP, STUN, DTLS, ...) go to `onDatagram`, as views of the reader's buffer.
 import { bytesToByteString } from '../../message/bytes.js';
 import type { MessageInput } from '../model-builder.js';
+import type { MediaDatagram } from '../media/media-matcher.js';
 import type { Endpoint } from '../model-types.js';
 import { CaptureReader, captureFormatOf, type CaptureFrame } from './capture-reader.js';
 import { directionOf, type ImportOptions, type TraceFormat } from './imported-trace.js';
@@ -48,7 +50,11 @@ export class TraceStream {
   private readonly endpoints = new Map<string, Map<number, Endpoint>>();
   private endpointCount = 0;
 
-  constructor(private readonly options: ImportOptions, private readonly onMessage: (input: MessageInput) => void) {}
+  constructor(
+    private readonly options: ImportOptions,
+    private readonly onMessage: (input: MessageInput) => void,
+    private readonly onDatagram?: (datagram: MediaDatagram) => void,
+  ) {}
 
   push(chunk: Uint8Array): void {
     if (this.error !== undefined) return;
@@ -124,6 +130,7 @@ export class TraceStream {
     if (!looksLikeSip(s.payload)) {
       const reason = 'UDP datagram that is not SIP (RTP, STUN, DNS, ...)';
       this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
+      this.onDatagram?.({ at: s.at, src: { address: s.src, port: s.srcPort }, dst: { address: s.dst, port: s.dstPort }, payload: s.payload, frame: s.frame });
       return;
     }
     if (frame.truncated) this.truncatedSip++;

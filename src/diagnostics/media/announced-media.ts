@@ -44,25 +44,26 @@ export function initialInvite(messages: readonly TraceMessage[]): (TraceMessage 
 export function announcedMedia(messages: readonly TraceMessage[]): AnnouncedMedia[] {
   const callerTag = initialInvite(messages)?.sip.from.tag;
   if (callerTag === undefined) return [];
-  const out: AnnouncedMedia[] = [];
-  for (const m of messages) {
-    const sip = m.sip;
-    if (!sip || m.retransmission) continue;
-    const text = sdpTextOf(sip);
-    if (text === undefined) continue;
-    const fromCaller = sip.from.tag === callerTag;
-    // A request speaks for its sender; a response for the one the request went to.
-    const side: CallSide = sip.kind === 'request' ? (fromCaller ? 'caller' : 'callee') : (fromCaller ? 'callee' : 'caller');
-    const carriedBy = sip.kind === 'request' ? 'request' : sip.status < 200 ? 'provisional' : 'final';
-    if (sip.kind === 'response' && sip.status >= 300) continue;
-    parseSdp(text).media.forEach((media, mediaIndex) => {
-      out.push({
-        message: m.index, at: m.at, side, carriedBy, mediaIndex, media, port: media.port,
-        ...(media.address === undefined ? {} : { address: media.address }),
-      });
-    });
-  }
-  return out;
+  return messages.flatMap((m) => (m.retransmission ? [] : announcedIn(m, callerTag)));
+}
+
+/**
+ * The SDP m= lines one message announces, given the caller's From tag (the initial
+ * INVITE's): a request speaks for its sender, a response for the one the request went to.
+ */
+export function announcedIn(m: Pick<TraceMessage, 'index' | 'at' | 'sip'>, callerTag: string): AnnouncedMedia[] {
+  const sip = m.sip;
+  if (!sip) return [];
+  const text = sdpTextOf(sip);
+  if (text === undefined) return [];
+  if (sip.kind === 'response' && sip.status >= 300) return [];
+  const fromCaller = sip.from.tag === callerTag;
+  const side: CallSide = sip.kind === 'request' ? (fromCaller ? 'caller' : 'callee') : (fromCaller ? 'callee' : 'caller');
+  const carriedBy = sip.kind === 'request' ? 'request' : sip.status < 200 ? 'provisional' : 'final';
+  return parseSdp(text).media.map((media, mediaIndex) => ({
+    message: m.index, at: m.at, side, carriedBy, mediaIndex, media, port: media.port,
+    ...(media.address === undefined ? {} : { address: media.address }),
+  }));
 }
 
 /** The SIP moments media is judged against. */

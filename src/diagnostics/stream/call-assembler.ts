@@ -6,12 +6,16 @@
 // A finished call's model is built from its messages alone (the same builder
 // as importTrace), moved to the trace's message indices and handed on, and its
 // messages are let go: memory follows the calls open at once, not the file.
+// With a capture's media (StreamMedia), a call's SDPs are read as they come,
+// its RTP keeps it from being quiet, and its media goes into its model.
 import { scanHeaders } from '../call-id-scan.js';
 import { callAt, messageAt } from '../model-merge.js';
 import { buildTraceModel, type MessageInput } from '../model-builder.js';
 import type { CallModel, TraceMessage } from '../model-types.js';
 import type { FindingOptions } from '../findings/run-findings.js';
+import { parseMessage } from '../../message/index.js';
 import { scanDialogStep } from './dialog-scan.js';
+import type { CallSdp, StreamMedia } from './stream-media.js';
 
 export interface AssembledCall {
   /** The call with trace-wide indices (messages, transactions, dialogs, findings). */
@@ -33,6 +37,8 @@ export interface CallAssemblerOptions {
   readonly onCall: (call: AssembledCall) => void;
   /** A message with no readable Call-ID: it belongs to no call. */
   readonly onOrphan?: (message: TraceMessage) => void;
+  /** The capture's media, matched as it is read: each finished call's goes into its model. */
+  readonly media?: StreamMedia;
 }
 
 interface OpenCall {
@@ -43,9 +49,25 @@ interface OpenCall {
   answered: boolean;
   byeSeen: boolean;
   dropped: number;
+  /** The time of its last media datagram (StreamMedia): media counts as activity. */
+  mediaAt: number;
+  readonly sdp: CallSdp;
+  /** Messages to read for SDP once the capture turns out to have media (nothing is parsed for a file without). */
+  sdpLater: Array<{ input: MessageInput; index: number; sdp: boolean }>;
 }
 
-const CALL_ID_AND_CSEQ = [['call-id', 'i'], ['cseq', undefined]] as const;
+const CALL_ID_CSEQ_TYPE = [['call-id', 'i'], ['cseq', undefined], ['content-type', 'c']] as const;
+
+/** What identifies a repeat of the same message (as the model builder tells retransmissions). */
+function fingerprint(input: MessageInput): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < input.raw.length; i++) hash = Math.imul(hash ^ input.raw[i]!, 0x01000193);
+  const end = (e: MessageInput['src']) => (e ? `${e.transport}|${e.address}|${e.port}` : '');
+  return `${input.direction}|${end(input.src)}|${end(input.dst)}|${input.raw.length}|${hash >>> 0}`;
+}
+
+const INVITE = 'INVITE '.split('').map((c) => c.charCodeAt(0));
+const isInvite = (raw: Uint8Array) => INVITE.every((c, i) => raw[i] === c);
 
 export class CallAssembler {
   private readonly open = new Map<string, OpenCall>();
@@ -61,6 +83,8 @@ export class CallAssembler {
   private index = 0;
   private transactionIds = 0;
   private finishedCalls = 0;
+  /** A datagram that is not SIP was read: calls' SDPs are read from then on. */
+  private mediaSeen = false;
   private readonly t1: number;
   private readonly quietMs: number;
   private readonly openDialogQuietMs: number;
@@ -94,8 +118,9 @@ export class CallAssembler {
 
   add(input: MessageInput): void {
     const index = this.index++;
+    this.options.media?.advance(input.at);
     this.finishQuiet(input.at);
-    const [callId, cseq] = scanHeaders(input.raw, CALL_ID_AND_CSEQ);
+    const [callId, cseq, contentType] = scanHeaders(input.raw, CALL_ID_CSEQ_TYPE);
     if (callId === undefined) {
       if (this.options.callId === undefined) this.orphan(input, index);
       return;
@@ -103,7 +128,7 @@ export class CallAssembler {
     if (this.options.callId !== undefined && callId !== this.options.callId) return;
     let call = this.open.get(callId);
     if (!call) {
-      call = { callId, inputs: [], indices: [], lastAt: input.at, answered: false, byeSeen: false, dropped: 0 };
+      call = { callId, inputs: [], indices: [], lastAt: input.at, answered: false, byeSeen: false, dropped: 0, mediaAt: -Infinity, sdp: { seen: new Set() }, sdpLater: [] };
       this.open.set(callId, call);
     }
     call.lastAt = Math.max(call.lastAt, input.at);
@@ -111,12 +136,51 @@ export class CallAssembler {
     const step = scanDialogStep(input.raw, cseq);
     if (step === 'answered') call.answered = true;
     else if (step === 'bye') call.byeSeen = true;
+    if (this.options.media) this.readSdp(call, input, index, contentType);
     if (call.inputs.length >= this.perCall) {
       call.dropped++;
       return;
     }
     call.inputs.push(input);
     call.indices.push(index);
+  }
+
+  /** A media datagram of this call was read at `at`: the call is not quiet. */
+  touch(callId: string, at: number): void {
+    const call = this.open.get(callId);
+    if (call && at > call.mediaAt) call.mediaAt = at;
+  }
+
+  /** The first datagram that is not SIP: the open calls' SDPs read so far go to the media matcher, and the next ones as they come. */
+  mediaStarted(): void {
+    if (this.mediaSeen) return;
+    this.mediaSeen = true;
+    for (const call of this.open.values()) {
+      for (const m of call.sdpLater) this.announce(call, m.input, m.index, m.sdp);
+      call.sdpLater = [];
+    }
+  }
+
+  /** Hands the call's SDPs to the media matcher: only INVITEs (until the caller's tag is known) and bodies that may be SDP are parsed. */
+  private readSdp(call: OpenCall, input: MessageInput, index: number, contentType: string | undefined): void {
+    const type = contentType?.toLowerCase();
+    const sdp = type !== undefined && (type.includes('sdp') || type.startsWith('multipart'));
+    if (!sdp && !(call.sdp.callerTag === undefined && isInvite(input.raw))) return;
+    if (this.mediaSeen) this.announce(call, input, index, sdp);
+    else call.sdpLater.push({ input, index, sdp });
+  }
+
+  private announce(call: OpenCall, input: MessageInput, index: number, sdp: boolean): void {
+    if (!sdp && call.sdp.callerTag !== undefined) return;
+    const parsed = parseMessage(input.raw);
+    if (!parsed.ok) return;
+    let repeat = false;
+    if (sdp) {
+      const print = fingerprint(input);
+      repeat = call.sdp.seen.has(print) || input.statedRetransmission === true;
+      call.sdp.seen.add(print);
+    }
+    this.options.media!.message(call.callId, call.sdp, { index, at: input.at, sip: parsed.value }, repeat);
   }
 
   /** The trace ended: every call still open is finished, in order of its first message. */
@@ -152,6 +216,12 @@ export class CallAssembler {
       head++;
       const { call, at } = entry;
       if (call.lastAt !== at || this.open.get(call.callId) !== call) continue; // active since, or finished
+      if (call.mediaAt > at) {
+        // Its media went on: quiet counts from its last datagram.
+        call.lastAt = call.mediaAt;
+        this.activity.push({ call, at: call.lastAt });
+        continue;
+      }
       if (park && call.answered && !call.byeSeen) {
         this.parked.push(entry);
         continue;
@@ -163,8 +233,12 @@ export class CallAssembler {
   }
 
   private finish(call: OpenCall): void {
+    const media = this.options.media?.take(call.callId);
     if (call.inputs.length === 0) return;
-    const model = buildTraceModel({ source: 'import', messages: call.inputs, t1: this.t1, findings: { t1: this.t1, ...this.options.findings } });
+    const model = buildTraceModel({
+      source: 'import', messages: call.inputs, t1: this.t1, findings: { t1: this.t1, ...this.options.findings },
+      ...(media ? { media: () => new Map([[call.callId, media]]) } : {}),
+    });
     const at = (local: number) => call.indices[local]!;
     const renamed = new Map<string, string>();
     const rename = (id: string) => {

@@ -2,13 +2,16 @@
 // is read in chunks (TraceStream), its messages grouped into calls as they
 // come (CallAssembler), and each call's model — transactions, dialogs,
 // findings, the same as importTrace() builds — handed on as soon as nothing
-// more can belong to it. What it holds is the calls open at once.
+// more can belong to it. What it holds is the calls open at once. A capture's
+// other UDP datagrams (RTP, RTCP, STUN, DTLS) are matched to the open calls as
+// they come (StreamMedia), and each call's media goes into its model.
 import type { FindingOptions } from '../findings/run-findings.js';
 import type { ImportOptions, TraceFormat } from '../import/imported-trace.js';
 import { TraceStream } from '../import/trace-stream.js';
 import type { MessageInput } from '../model-builder.js';
 import type { TraceMessage } from '../model-types.js';
 import { CallAssembler, type AssembledCall } from './call-assembler.js';
+import { StreamMedia } from './stream-media.js';
 
 export type { AssembledCall } from './call-assembler.js';
 
@@ -27,9 +30,12 @@ export interface TraceAnalysisOptions extends ImportOptions {
 export class TraceAnalysis {
   private readonly stream: TraceStream;
   private readonly calls: CallAssembler;
+  private readonly media: StreamMedia;
 
   constructor(options: TraceAnalysisOptions) {
+    this.media = new StreamMedia({ onMedia: (callId, at) => this.calls.touch(callId, at) });
     this.calls = new CallAssembler({
+      media: this.media,
       onCall: options.onCall,
       ...(options.onOrphan ? { onOrphan: options.onOrphan } : {}),
       ...(options.findings ? { findings: options.findings } : {}),
@@ -39,6 +45,9 @@ export class TraceAnalysis {
     this.stream = new TraceStream(options, (input) => {
       onMessage?.(input);
       this.calls.add(input);
+    }, (datagram) => {
+      this.calls.mediaStarted();
+      this.media.datagram(datagram);
     });
   }
 
@@ -49,7 +58,9 @@ export class TraceAnalysis {
   /** The trace ended: the calls still open are finished and handed on. */
   end(): void {
     this.stream.end();
-    if (this.stream.error === undefined) this.calls.end();
+    if (this.stream.error !== undefined) return;
+    this.media.end();
+    this.calls.end();
   }
 
   /** Why the file cannot be read at all (no format, nothing SIP in it). */
@@ -76,8 +87,13 @@ export class TraceAnalysis {
     return this.calls.held;
   }
 
+  /** What the media matching holds right now (counters per open call, stream and flow; datagrams waiting for a claim). */
+  get heldMedia(): StreamMedia['held'] {
+    return this.media.held;
+  }
+
   /** What was skipped, cut or could not be read, and calls cut at their message limit. */
   notes(): string[] {
-    return [...this.stream.notes(), ...this.calls.notes];
+    return [...this.stream.notes(), ...this.calls.notes, ...this.media.notes()];
   }
 }

@@ -5,6 +5,10 @@
 export const LINK = { NULL: 0, ETHERNET: 1, RAW: 101, LOOP: 108, SLL: 113, SLL2: 276 } as const;
 
 function concat(...parts: Uint8Array[]): Uint8Array {
+  return concatAll(parts);
+}
+
+function concatAll(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {
@@ -113,7 +117,7 @@ export function pcapFile(link: number, frames: readonly FixtureFrame[], options:
     r.setUint32(12, f.origLen ?? f.data.length, le);
     parts.push(new Uint8Array(r.buffer), f.data);
   }
-  return concat(...parts);
+  return concatAll(parts);
 }
 
 function block(type: number, body: Uint8Array): Uint8Array {

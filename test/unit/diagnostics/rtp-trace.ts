@@ -1,9 +1,13 @@
 // Captures with media for the media tests: SIP messages and RTP/RTCP/STUN/DTLS
 // datagrams between named addresses at chosen times, written as a pcap and
-// imported exactly as a real capture is.
+// imported exactly as a real capture is. Every model is also read by the
+// streaming analysis (`callscope analyze`), which must give each call the same
+// media and the same findings.
+import { expect } from 'vitest';
 import { importTrace } from '../../../src/diagnostics/import/trace-import.js';
 import type { FindingOptions } from '../../../src/diagnostics/findings/run-findings.js';
 import type { CallModel, TraceModel } from '../../../src/diagnostics/model-types.js';
+import { TraceAnalysis, type AssembledCall } from '../../../src/diagnostics/stream/trace-analysis.js';
 import { enc, ip, LINK, linkFrame, pcapFile, udp, type FixtureFrame } from './pcap-fixtures.js';
 
 export interface Addr {
@@ -127,7 +131,19 @@ export class MediaCapture {
   model(findings: FindingOptions = {}): TraceModel {
     const imported = importTrace(this.pcap(), { findings });
     if (!imported.ok) throw new Error(imported.reason);
+    expect(mediaAndFindings(this.streamed(findings).calls.map((c) => c.call)), 'streaming analysis vs importTrace')
+      .toEqual(mediaAndFindings(imported.model.calls));
     return imported.model;
+  }
+
+  /** The capture read by the streaming analysis (as `callscope analyze` reads it), in chunks of `chunk` bytes. */
+  streamed(findings: FindingOptions = {}, chunk = 1000): { calls: AssembledCall[]; analysis: TraceAnalysis } {
+    const calls: AssembledCall[] = [];
+    const analysis = new TraceAnalysis({ findings, onCall: (c) => calls.push(c) });
+    const bytes = this.pcap();
+    for (let p = 0; p < bytes.length; p += chunk) analysis.push(bytes.subarray(p, p + chunk));
+    analysis.end();
+    return { calls, analysis };
   }
 
   /** The call that has an INVITE. */
@@ -136,6 +152,14 @@ export class MediaCapture {
     if (calls.length !== 1) throw new Error(`expected one call, got ${calls.length}`);
     return calls[0]!;
   }
+}
+
+/** Each call's media and findings, by Call-ID. */
+export function mediaAndFindings(calls: readonly CallModel[]) {
+  return [...calls].sort((a, b) => a.callId.localeCompare(b.callId) || a.messages[0]! - b.messages[0]!).map((c) => ({
+    callId: c.callId, media: c.media,
+    findings: c.findings.map((f) => ({ code: f.code, severity: f.severity, messages: f.messages, explanation: f.explanation })),
+  }));
 }
 
 /** An SDP offering PCMU (and telephone-event) at an address. */
