@@ -1,6 +1,6 @@
 // The phone: registration always in view, the dial field, the calls as they happen, live
 // quality, devices and history; settings (accounts, devices, host) one click away.
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { AppInfo, CallView, HistoryEntry } from '../main/contract/app-api.js';
 import type { AppClient, ConnectionState } from './api/app-client.js';
 import { AccountSettings } from './components/account-settings.js';
@@ -12,7 +12,7 @@ import { DevicesPanel } from './components/devices-panel.js';
 import { Dialer } from './components/dialer.js';
 import { HistoryList } from './components/history-list.js';
 import { HostInfo } from './components/host-info.js';
-import { DiagnosticsView, liveKeyOf, type DiagnosticsTarget } from './diagnostics/diagnostics-view.js';
+import { liveKeyOf, type DiagnosticsTarget } from './diagnostics/diagnostics-target.js';
 import { MediaOwnerBanner } from './components/media-owner-banner.js';
 import { QualityPanel } from './components/quality-panel.js';
 import { ShortcutHelp } from './components/shortcut-help.js';
@@ -20,6 +20,9 @@ import { TestLinePanel } from './components/test-line-panel.js';
 import { isConnected, isRingingIn } from './lib/call-text.js';
 import { phoneFor, useNow, usePhoneSnapshot } from './phone/use-phone.js';
 import { useShortcuts } from './phone/use-shortcuts.js';
+
+// The panel (its ladder, chart and exports) loads when the Diagnostics view is first opened.
+const DiagnosticsView = lazy(async () => ({ default: (await import('./diagnostics/diagnostics-view.js')).DiagnosticsView }));
 
 export interface AppProps {
   readonly client: AppClient;
@@ -121,7 +124,9 @@ export function App({ client }: AppProps) {
           <AccountStatusList api={client.api} accounts={accounts} statuses={snapshot.statuses} now={now} onEdit={(id) => setView({ kind: 'settings', editId: id })} />
 
           {view.kind === 'diagnostics' && (
-            <DiagnosticsView api={client.api} target={view.target} calls={calls} app={info} onBack={() => setView({ kind: 'phone' })} />
+            <Suspense fallback={<section className="panel" aria-busy="true"><p className="muted">Loading the diagnostics panel…</p></section>}>
+              <DiagnosticsView api={client.api} target={view.target} calls={calls} app={info} onBack={() => setView({ kind: 'phone' })} />
+            </Suspense>
           )}
 
           {/* Calls stay in view on every screen: settings can be changed during a call. */}

@@ -9,19 +9,7 @@ import { CallPanel } from './call-panel.js';
 import { ImportBox } from './import-box.js';
 import { hostCallIdOf, parseKey } from './model/call-key.js';
 import { useCallDiagnostics, useCallList } from './use-diagnostics.js';
-
-/** What the phone asks the view to open. */
-export interface DiagnosticsTarget {
-  /** `live:<call id>` (a call card), `recent:<call id>` (history), `import:…`. */
-  readonly key: string;
-  readonly sipCallId?: string;
-  readonly peer: string;
-}
-
-/** The key a phone call's diagnostics are under: `live:` works while it is up and after (the host resolves it). */
-export function liveKeyOf(call: Pick<CallView, 'id'>): string {
-  return `live:${call.id}`;
-}
+import type { DiagnosticsTarget } from './diagnostics-target.js';
 
 export interface DiagnosticsViewProps {
   readonly api: AppApi;
