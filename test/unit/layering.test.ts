@@ -121,8 +121,10 @@ describe('exhaustive switches (type-aware)', () => {
     const code = "export type Colour = 'red' | 'green' | 'blue';\n"
       + "export function name(c: Colour): string {\n  switch (c) {\n    case 'red': return 'R';\n    case 'green': return 'G';\n  }\n  return '?';\n}\n";
     const [result] = await typed.lintText(code, { filePath: 'src/trace/timer-names.ts' });
-    const messages = (result?.messages ?? []).filter((m) => m.ruleId === '@typescript-eslint/switch-exhaustiveness-check');
-    expect(messages.map((m) => m.message).join('\n')).toContain('"blue"');
+    const all = result?.messages ?? [];
+    const messages = all.filter((m) => m.ruleId === '@typescript-eslint/switch-exhaustiveness-check');
+    // On failure, say what ESLint did report (a parsing error means the type-aware program was not built for the file).
+    expect(messages.map((m) => m.message).join('\n'), `ESLint reported: ${JSON.stringify(all.map((m) => [m.ruleId, m.message]))}`).toContain('"blue"');
     // Type-aware lint builds the whole project's program first: seconds on a busy machine.
   }, 60_000);
 });
