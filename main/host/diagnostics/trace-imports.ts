@@ -57,7 +57,7 @@ export class TraceImports {
     const max = this.options.limits.importMaxBytes;
     if (upload.bytes + data.byteLength > max) {
       this.end(upload);
-      throw new StoreError('too-large', `${request.fileName} is larger than ${formatBytes(max)}, the most Callscope imports; cut the capture to the calls you need (e.g. editcap or tshark -Y sip)`);
+      throw new StoreError('too-large', `${request.fileName} is larger than ${formatBytes(max)}, the most Callscope imports; cut the capture to the calls you need (e.g. editcap or tshark -Y sip), or read it with \`callscope analyze\`, which streams files of any size`);
     }
     upload.chunks.push(data);
     upload.bytes += data.byteLength;

@@ -35,7 +35,7 @@ export function* importChunks(bytes: Uint8Array, size = IMPORT_CHUNK_BYTES): Gen
 /** Why a file cannot be imported before it is sent, or undefined. */
 export function importRefusal(name: string, size: number): string | undefined {
   if (size === 0) return `${name} is empty.`;
-  if (size > IMPORT_MAX_BYTES) return `${name} is ${Math.round(size / (1024 * 1024))} MiB; Callscope imports at most ${IMPORT_MAX_BYTES / (1024 * 1024)} MiB. Cut the capture to the calls you need (e.g. tshark -Y sip -w smaller.pcap).`;
+  if (size > IMPORT_MAX_BYTES) return `${name} is ${Math.round(size / (1024 * 1024))} MiB; Callscope imports at most ${IMPORT_MAX_BYTES / (1024 * 1024)} MiB. Cut the capture to the calls you need (e.g. tshark -Y sip -w smaller.pcap), or read it whole with \`callscope analyze ${name}\`, which streams files of any size.`;
   return undefined;
 }
 

@@ -54,7 +54,7 @@ describe('import chunks', () => {
 
   it('refuses empty and oversized files before sending, and cleans file names', () => {
     expect(importRefusal('a.pcap', 0)).toBe('a.pcap is empty.');
-    expect(importRefusal('a.pcap', IMPORT_MAX_BYTES + 1)).toMatch(/at most 256 MiB/);
+    expect(importRefusal('a.pcap', IMPORT_MAX_BYTES + 1)).toMatch(/at most 64 MiB.*callscope analyze a\.pcap/);
     expect(importRefusal('a.pcap', 10)).toBeUndefined();
     expect(safeFileName('../etc/pass\u0000wd')).toBe('.._etc_pass_wd');
     expect(safeFileName('   ')).toBe('trace');

@@ -131,7 +131,7 @@ describe('exports and imports', { timeout: 30_000 }, () => {
     const clock = new FakeClock();
     const { store } = storeOn(clock, tempDir(), { limits: { importMaxBytes: 10_000 } });
     await expect(upload(store, 'big.pcap', new Uint8Array(12_000))).rejects.toMatchObject({
-      kind: 'too-large', message: 'big.pcap is larger than 10 KiB, the most Callscope imports; cut the capture to the calls you need (e.g. editcap or tshark -Y sip)',
+      kind: 'too-large', message: 'big.pcap is larger than 10 KiB, the most Callscope imports; cut the capture to the calls you need (e.g. editcap or tshark -Y sip), or read it with `callscope analyze`, which streams files of any size',
     });
     expect(store.stats().uploads).toBe(0);
     await expect(store.importChunk({ uploadId: 'no-such-upload', fileName: 'x.pcap', data: '', last: true })).rejects.toMatchObject({ kind: 'not-found' });
