@@ -11,6 +11,7 @@
 import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { concatSamples } from '../src/media/audio/audio-frame.js';
 import { MediaEngine } from '../src/media/media-engine.js';
 import type { MediaSession } from '../src/media/media-session.js';
 import type { OutgoingCall } from '../src/ua/call/outgoing-call.js';
@@ -92,7 +93,7 @@ async function runLevel(ua: UserAgent, engine: MediaEngine, line: LineProcess, n
   let intact = 0;
   let worst: string | undefined;
   calls.forEach((c, i) => {
-    const samples = concat(c.frames);
+    const samples = concatSamples(c.frames);
     const share = samples.length === 0 ? 0 : toneShare(samples, c.rate, c.hz);
     const packets = packetsAfter[i]! - packetsBefore[i]!;
     const expected = (PACKETS_PER_SECOND * wall) / 1000;
@@ -117,15 +118,6 @@ function report(result: LevelResult): void {
     + (result.worst ? `  — ${result.worst}` : ''));
 }
 
-function concat(chunks: Int16Array[]): Int16Array {
-  const out = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 const unavailable = MediaEngine.unavailable('webrtc');
 if (unavailable !== undefined) {

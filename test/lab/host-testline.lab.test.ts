@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TEST_LINE_ACCOUNT_ID, type CallView, type HostStatus, type TestLineView } from '../../main/contract/app-api.js';
+import { concatSamples } from '../../src/media/audio/audio-frame.js';
 import { mediaVerdicts } from '../../src/media/measure/verdicts.js';
 import { TEST_LINE_DIRECTORY } from '../../src/testline/directory.js';
 import { toneShare } from '../support/goertzel.js';
@@ -93,7 +94,7 @@ describe('echo through the host, with real audio (WebRTC both sides)', () => {
     const stop = media.onAudio((frame) => { heard.push(frame.samples); rate = frame.sampleRate; });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     stop();
-    const samples = concat(heard);
+    const samples = concatSamples(heard);
     expect(samples.length).toBeGreaterThan(rate);
     expect(toneShare(samples, rate, 1000)).toBeGreaterThan(0.5);
     await invoke(p, 'hangup', { callId: call.id });
@@ -183,12 +184,3 @@ describe('callback rings the host', () => {
   });
 });
 
-function concat(chunks: Int16Array[]): Int16Array {
-  const out = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}

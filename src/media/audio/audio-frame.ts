@@ -19,6 +19,17 @@ export function rmsDbov(samples: Int16Array): number {
   return 20 * Math.log10(rms(samples) / FULL_SCALE);
 }
 
+/** Runs of samples one after the other, as one run (what a sink received, in order). */
+export function concatSamples(chunks: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 export function rms(samples: Int16Array): number {
   if (samples.length === 0) return 0;
   let sum = 0;

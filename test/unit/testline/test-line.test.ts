@@ -8,7 +8,7 @@ import { StaticSdpHandler } from '../../../src/ua/sdp/static-sdp.js';
 import { UserAgent } from '../../../src/ua/user-agent.js';
 import type { CallEnded } from '../../../src/ua/call/types.js';
 import type { IncomingCall } from '../../../src/ua/call/incoming-call.js';
-import { rms } from '../../../src/media/audio/audio-frame.js';
+import { concatSamples, rms } from '../../../src/media/audio/audio-frame.js';
 import { toneShare } from '../../support/goertzel.js';
 import { waitFor } from '../../support/wait-for.js';
 import { T1, ladder, useLine } from './line-harness.js';
@@ -82,8 +82,8 @@ describe('the test line: service numbers', { timeout: 20_000 }, () => {
     call.hangup();
     await call.ended;
     // Early media: the chime, whose last audible 0.25 s is its last note (G5), not our tone.
-    const early = join(heard.filter((h) => h.at < answered && rms(h.samples) > 500).map((h) => h.samples));
-    const echoed = join(heard.filter((h) => h.at > answered + 300).map((h) => h.samples));
+    const early = concatSamples(heard.filter((h) => h.at < answered && rms(h.samples) > 500).map((h) => h.samples));
+    const echoed = concatSamples(heard.filter((h) => h.at > answered + 300).map((h) => h.samples));
     expect(early.length).toBeGreaterThan(8000 * 0.7);
     expect(toneShare(early.subarray(-2000), 8000, 783.99)).toBeGreaterThan(0.5);
     expect(toneShare(echoed, 8000, 1000)).toBeGreaterThan(0.6);
@@ -174,12 +174,3 @@ describe('the test line: service numbers', { timeout: 20_000 }, () => {
   });
 });
 
-function join(chunks: Int16Array[]): Int16Array {
-  const out = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
