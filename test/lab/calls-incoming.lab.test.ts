@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Registration, newInstanceId } from '../../src/ua/registration/registration.js';
 import type { IncomingCall } from '../../src/ua/call/incoming-call.js';
-import { T1, T2, udpUa, withinTolerance, wssUa, type LabUa } from './calls-lab-helpers.js';
+import { type LabUa, T1, T2, udpUa, within, withinTolerance, wssUa } from './calls-lab-helpers.js';
 import { intervals, parseSippTrace } from './sipp-trace.js';
 import { useLab } from './vitest-lab.js';
 
@@ -15,10 +15,6 @@ const closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
-
-function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref())]);
-}
 
 /** A Callscope UA on UDP that hands each incoming call to `onCall`. */
 async function callee(onCall: (call: IncomingCall) => void): Promise<LabUa & { port: number; calls: IncomingCall[] }> {

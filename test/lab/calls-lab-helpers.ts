@@ -10,6 +10,7 @@ import { CallAgent, type CallAgentOptions } from '../../src/ua/call/call-agent.j
 import { SipEndpoint } from '../../src/ua/core/endpoint.js';
 import { connectToServer } from '../../src/ua/connection/server-connection.js';
 import { StaticSdpHandler } from '../../src/ua/sdp/static-sdp.js';
+import type { Call, CallEventMap, CallEventName } from '../../src/ua/call/types.js';
 import type { Lab } from './lab.js';
 
 export const T1 = 50;
@@ -93,4 +94,17 @@ export async function udpUa(lab: Lab, options: {
     ...(options.preloadedRoute ? { preloadedRoute: options.preloadedRoute } : {}),
   });
   return { ...labUa(endpoint, options.user ?? `farend-${port}`, () => transport.close(), options.agent ?? {}), port };
+}
+
+/** `promise`, or a rejection naming `what` after `ms`. */
+export function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref())]);
+}
+
+/** The call's next `name` event; a rejection if the call ends first. */
+export function reached<E extends CallEventName>(call: Call, name: E, what: string): Promise<CallEventMap[E]> {
+  return within(new Promise((resolve, reject) => {
+    call.on(name, resolve);
+    call.on('ended', (e) => reject(new Error(`the call ended before ${what}: ${e.cause} ${e.reason}`)));
+  }), what);
 }

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatUri } from '../../src/message/index.js';
 import { StaticSdpHandler } from '../../src/ua/sdp/static-sdp.js';
 import type { OutgoingCall } from '../../src/ua/call/outgoing-call.js';
-import { wssUa, type LabUa } from './calls-lab-helpers.js';
+import { type LabUa, within, wssUa } from './calls-lab-helpers.js';
 import { parseSippTrace } from './sipp-trace.js';
 import { useLab } from './vitest-lab.js';
 
@@ -24,9 +24,6 @@ async function caller(options: Parameters<typeof wssUa>[1] = {}): Promise<LabUa>
 }
 
 /** Resolves with `promise`, or fails naming `what` after `ms`. */
-function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref())]);
-}
 
 function answered(call: OutgoingCall): Promise<void> {
   return within(new Promise<void>((resolve, reject) => {

@@ -5,9 +5,9 @@
 // preloaded Route (RFC 3261 §8.1.2).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingCall } from '../../src/ua/call/incoming-call.js';
-import type { Call, CallEventMap, CallEventName } from '../../src/ua/call/types.js';
+import type { Call } from '../../src/ua/call/types.js';
 import { Registration, newInstanceId } from '../../src/ua/registration/registration.js';
-import { udpUa, wssUa, type LabUa } from './calls-lab-helpers.js';
+import { type LabUa, reached, udpUa, within, wssUa } from './calls-lab-helpers.js';
 import { parseSippTrace } from './sipp-trace.js';
 import { useLab } from './vitest-lab.js';
 
@@ -16,17 +16,6 @@ const closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
-
-function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref())]);
-}
-
-function reached<E extends CallEventName>(call: Call, name: E, what: string): Promise<CallEventMap[E]> {
-  return within(new Promise((resolve, reject) => {
-    call.on(name, resolve);
-    call.on('ended', (e) => reject(new Error(`the call ended before ${what}: ${e.cause} ${e.reason}`)));
-  }), what);
-}
 
 async function until<T>(get: () => T | undefined, what: string): Promise<T> {
   return within((async () => {
