@@ -281,6 +281,15 @@ function finishTransaction(tx: TxDraft, messages: readonly TraceMessage[]): Tran
     id: tx.id, key: tx.key, matchKey: tx.matchKey || tx.key, method: tx.method, role: tx.role, kind: tx.kind,
     transport: tx.transport, callId: tx.callId, source: tx.stream ? 'stream' : 'derived', states, state,
     timers: tx.stream ? [...tx.stream.timers] : [], retransmissions: { requests, responses }, messages: tx.messages,
+    ...knownTransactionFields(tx),
+  };
+}
+
+type OptionalTransactionFields = Pick<TransactionModel, 'callTag' | 'branch' | 'cseq' | 'client' | 'server' | 'finalStatus'>;
+
+/** A transaction model's optional fields, each present only when known (the live host's view builds its models with it too). */
+export function knownTransactionFields(tx: { readonly [K in keyof OptionalTransactionFields]?: OptionalTransactionFields[K] | undefined }): OptionalTransactionFields {
+  return {
     ...(tx.callTag === undefined ? {} : { callTag: tx.callTag }),
     ...(tx.branch === undefined ? {} : { branch: tx.branch }),
     ...(tx.cseq === undefined ? {} : { cseq: tx.cseq }),

@@ -9,6 +9,7 @@ import type { MessageSummary } from '../../contract/diagnostics.js';
 import type { Endpoint, StateChange, TimerRecord, TransactionModel } from '../../../src/diagnostics/model-types.js';
 import { clientKeyOfResponse, serverKey } from '../../../src/diagnostics/transaction-matching.js';
 import { initialState } from '../../../src/diagnostics/transaction-replay.js';
+import { knownTransactionFields } from '../../../src/diagnostics/model-builder.js';
 import { parseMessage, type ParseResult, type SipMessage } from '../../../src/message/index.js';
 import type { DiagnosticsEvent, Peer, TransactionCreated, TransactionRole } from '../../../src/trace/events.js';
 import { firstLine, summarize } from './message-summary.js';
@@ -287,12 +288,7 @@ export class CallView {
       id: c.transactionId, key: c.key, matchKey: tx.matchKey || c.key, method: c.method, role: c.role, kind: c.kind,
       transport: c.transport, callId: c.callId, source: 'stream', states: [...tx.states], state, timers: [...tx.timers],
       retransmissions: { requests: tx.requests, responses: tx.responses }, messages: [...tx.messages],
-      ...(tx.callTag === undefined ? {} : { callTag: tx.callTag }),
-      ...(tx.branch === undefined ? {} : { branch: tx.branch }),
-      ...(tx.cseq === undefined ? {} : { cseq: tx.cseq }),
-      ...(tx.client ? { client: tx.client } : {}),
-      ...(tx.server ? { server: tx.server } : {}),
-      ...(tx.finalStatus === undefined ? {} : { finalStatus: tx.finalStatus }),
+      ...knownTransactionFields(tx),
     };
   }
 }
