@@ -144,7 +144,8 @@ export function App({ client }: AppProps) {
               <div className="column">
                 <Dialer api={client.api} store={phone.store} accounts={accounts} statuses={snapshot.statuses} dialRequest={snapshot.dialRequest}
                   testLineNumbers={snapshot.testLine?.numbers ?? []}
-                  inputRef={dialInput} disabled={!connected || !snapshot.media.owner} onAddAccount={() => setView({ kind: 'settings' })} />
+                  inputRef={dialInput} disabled={!connected || !snapshot.media.owner} onAddAccount={() => setView({ kind: 'settings' })}
+                  onTurnTestLineOn={snapshot.testLine?.enabled === false ? () => phone.store.setTestLine(true) : undefined} />
                 <QualityPanel call={current} quality={current === undefined ? undefined : snapshot.quality.get(current.id)}
                   microphone={current === undefined ? undefined : phone.media.media(current.id)?.sending?.label} />
                 <ShortcutHelp />

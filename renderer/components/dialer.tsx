@@ -17,13 +17,15 @@ export interface DialerProps {
   readonly inputRef: RefObject<HTMLInputElement | null>;
   readonly disabled: boolean;
   readonly onAddAccount: () => void;
+  /** Given when the built-in test line was turned off: with no account, offer it back. */
+  readonly onTurnTestLineOn?: (() => Promise<void>) | undefined;
   /** The built-in test line's numbers, offered when calling from its account. */
   readonly testLineNumbers: readonly TestLineNumberView[];
 }
 
 type Preview = { kind: 'none' } | { kind: 'changed'; uri: string } | { kind: 'invalid'; message: string };
 
-export function Dialer({ api, store, accounts, statuses, dialRequest, inputRef, disabled, onAddAccount, testLineNumbers }: DialerProps) {
+export function Dialer({ api, store, accounts, statuses, dialRequest, inputRef, disabled, onAddAccount, onTurnTestLineOn, testLineNumbers }: DialerProps) {
   const id = useId();
   const [target, setTarget] = useState('');
   const [accountId, setAccountId] = useState<string | undefined>();
@@ -98,8 +100,17 @@ export function Dialer({ api, store, accounts, statuses, dialRequest, inputRef, 
       <section className="panel" aria-labelledby={`${id}-title`}>
         <h2 id={`${id}-title`}>Call</h2>
         <p>Add your SIP account to start calling.</p>
-        <div className="form-actions">
+        {onTurnTestLineOn !== undefined && (
+          <p className="note">Or turn the built-in test line back on to try a call without an account.</p>
+        )}
+        <div className="form-actions row wrap">
           <button type="button" onClick={onAddAccount}>Add an account</button>
+          {onTurnTestLineOn !== undefined && (
+            <button type="button" className="secondary" disabled={disabled || busy} onClick={() => {
+              setBusy(true);
+              void onTurnTestLineOn().finally(() => setBusy(false));
+            }}>Turn the test line on</button>
+          )}
         </div>
       </section>
     );

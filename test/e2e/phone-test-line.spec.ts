@@ -49,10 +49,16 @@ test('the test line can be turned off in Settings; the phone then asks for an ac
   await expect(panel.getByRole('status', { name: 'Test line state' })).toHaveText('Off');
   await expect(page.getByRole('region', { name: 'Registration' })).toHaveCount(0);
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Phone' }).click();
-  await expect(page.getByRole('region', { name: 'Call' })).toContainText('Add your SIP account to start calling.');
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
-  await panel.getByRole('button', { name: 'Turn the test line on' }).click();
+  const call = page.getByRole('region', { name: 'Call' });
+  await expect(call).toContainText('Add your SIP account to start calling.');
+  await expect(call).toContainText('turn the built-in test line back on');
+  await page.screenshot({ path: test.info().outputPath('test-line-off.png') });
+  // The Call card offers the line back without a trip to Settings.
+  await call.getByRole('button', { name: 'Turn the test line on' }).click();
   await expect(page.getByRole('region', { name: 'Registration' })).toContainText('Registered', { timeout: 15_000 });
+  await expect(call.getByRole('textbox', { name: 'Number or SIP address' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+  await expect(panel.getByRole('status', { name: 'Test line state' })).toHaveText('Running on this computer');
 });
 
 test('callback: the line answers, hangs up, and calls the phone back; the phone rings and answers', async ({ page, host }) => {
