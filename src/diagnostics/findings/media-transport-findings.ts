@@ -1,7 +1,7 @@
 // Whether media could get through at all: ice-failed (no candidate pair
 // worked), dtls-not-completed (ICE connected, the DTLS handshake did not),
 // unreachable-media-address (a private c= with no ICE candidates, from a side
-// that is not on that network). From the media owner's reports (live), or the
+// whose packets come from a public or carrier-grade NAT address: behind a NAT). From the media owner's reports (live), or the
 // STUN and DTLS a capture saw between the call's media addresses.
 import type { SipRequest } from '../../message/index.js';
 import { announcedMedia, initialInvite, sideName, type AnnouncedMedia, type CallSide } from '../media/announced-media.js';
@@ -9,6 +9,8 @@ import type { CallMedia, MediaFlowSummary } from '../media/media-types.js';
 import { seconds, type DetectedFinding, type FindingContext, type ParsedMessage } from './finding-context.js';
 import { addressText, answeredExchange, lastEvidence, sameAddress } from './media-window.js';
 import { unreachableKind } from './routing-findings.js';
+
+const CARRIER_NAT = unreachableKind('100.64.0.1');
 
 export function mediaTransportFindings(ctx: FindingContext): DetectedFinding[] {
   const media = ctx.call.media;
@@ -160,6 +162,11 @@ function unreachableMediaAddress(ctx: FindingContext): DetectedFinding[] {
     if (!kind || copies[0]!.address !== judged.address) continue;
     const writer = writerAddress(ctx, copies);
     if (writer === undefined || writer === judged.address.toLowerCase()) continue;
+    // A NAT between the writer and the rest shows as packets from a public (or carrier-grade
+    // NAT) address. A writer at a private address itself (a LAN with a separate media server,
+    // routed private networks, the loopback lab) shows nothing the far end could not reach.
+    const writerKind = unreachableKind(writer);
+    if (writerKind !== undefined && writerKind !== CARRIER_NAT) continue;
     const target = { address: judged.address, port: judged.port };
     if (ctx.call.media?.streams.some((s) => sameAddress(s.dst, target) && s.packets > 0)) continue;
     const m = ctx.all[judged.message]!;

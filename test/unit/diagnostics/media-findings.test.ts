@@ -164,6 +164,12 @@ describe('unreachable-media-address', () => {
     expect(codes(natCall(audioSdp('192.168.1.10', 40000), at('192.168.1.10', 5060)))).toEqual([]);
     expect(codes(natCall(audioSdp('127.0.0.1', 40000), at('127.0.0.1', 5060)))).toEqual([]);
   });
+  it('behind a carrier-grade NAT too; not from another private address (a media server on the LAN, routed private networks)', () => {
+    expect(finding(natCall(audioSdp('192.168.1.10', 40000), at('100.64.7.1', 5060)), 'unreachable-media-address').explanation)
+      .toMatch(/but the caller is at 100\.64\.7\.1/);
+    expect(codes(natCall(audioSdp('10.1.0.1', 40000), at('10.1.0.0', 5060)))).toEqual([]);
+    expect(codes(natCall(audioSdp('192.168.1.10', 40000), at('10.20.0.5', 5060)))).toEqual([]);
+  });
 });
 
 describe('ICE and DTLS in a capture', () => {
