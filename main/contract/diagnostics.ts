@@ -19,13 +19,14 @@ export const exportCallRequestSchema = z.strictObject({
 
 /**
  * Imports travel in chunks (the bridge takes at most 256 KiB a message); the host refuses more
- * than IMPORT_MAX_BYTES. An import reads the whole file into one model (every message parsed
- * while it is built: about 17 times the file's size at its peak, 657 MB for a 38 MB capture of
- * 100k messages in `npm run bench`), so the bound keeps the host well inside its heap; larger
- * captures are for `callscope analyze`, which streams.
+ * than IMPORT_MAX_BYTES. The host reads a trace as its chunks arrive (the streaming analysis
+ * `callscope analyze` uses) but keeps every call of it for the panel: about 8 times the file's
+ * size at its peak (302 MB for a 38 MB capture of 100k messages in `npm run bench`; reading the
+ * whole file at once took 615 MB), so the bound keeps the host well inside its heap. Larger
+ * captures are for `callscope analyze`, which keeps nothing but the calls open at once.
  */
 export const IMPORT_CHUNK_BYTES = 128 * 1024;
-export const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
+export const IMPORT_MAX_BYTES = 128 * 1024 * 1024;
 export const importChunkRequestSchema = z.strictObject({
   /** Absent on the first chunk; the host's answer names the upload. */
   uploadId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).optional(),

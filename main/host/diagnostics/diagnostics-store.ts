@@ -83,7 +83,7 @@ export function createDiagnosticsStore(options: DiagnosticsStoreOptions): HostDi
       const info = bucket.calls.get(id);
       if (info) items.push(bucket.listItem(info));
     }
-    return [...items, ...recents.list().reverse(), ...imports.list().reverse()];
+    return [...items, ...recents.list().reverse(), ...imports.list()];
   };
   const listChanged = (): void => {
     if (!closed) notify(listListeners, list());

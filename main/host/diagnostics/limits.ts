@@ -40,6 +40,8 @@ export interface DiagnosticsLimits {
   readonly importBytes: number;
   /** The largest file an import takes (the contract's IMPORT_MAX_BYTES; lower only in tests). */
   readonly importMaxBytes: number;
+  /** Messages of calls not yet ended that an import may hold at once while it reads. */
+  readonly importOpenMessages: number;
   /** Calls one page (session) may watch at once. */
   readonly subscriptionsPerOwner: number;
   /** Uploads in progress at once, and how long an abandoned one is kept. */
@@ -71,8 +73,10 @@ export const DEFAULT_DIAGNOSTICS_LIMITS: DiagnosticsLimits = {
   recentOnDisk: 500,
   recentDiskBytes: 200 * MiB,
   imports: 5,
-  importBytes: 256 * MiB,
+  // Raw bytes; what they cost in memory is about 4 times more (the calls' models).
+  importBytes: 128 * MiB,
   importMaxBytes: IMPORT_MAX_BYTES,
+  importOpenMessages: 200_000,
   subscriptionsPerOwner: 32,
   concurrentUploads: 2,
   uploadIdleMs: 120_000,

@@ -1,25 +1,38 @@
 // Traces the user imports: uploaded in base64 chunks (the bridge carries at most 256 KiB a
-// message), read with importTrace (pcap, pcapng, sngrep / sipdump / SIPp text) or as a
-// Callscope JSON export, then listed per call as `import:<upload>:<Call-ID>`, read-only.
+// message). A capture or text dump (pcap, pcapng, sngrep / sipdump / SIPp text) is read as
+// its chunks arrive, by the streaming analysis (import-analysis.ts); a Callscope JSON export
+// is read whole. Its calls are listed as `import:<upload>:<Call-ID>`, read-only.
 // Uploads are capped in size and number and expire when abandoned; the last few imports
 // stay in memory, bounded by count and by the bytes of their messages.
 import { randomUUID } from 'node:crypto';
 import { IMPORT_CHUNK_BYTES, type CallListItem, type ImportChunkResult } from '../../contract/diagnostics.js';
-import { importTrace } from '../../../src/diagnostics/import/trace-import.js';
 import type { TraceModel } from '../../../src/diagnostics/model-types.js';
 import type { Clock, TimerHandle } from '../../../src/util/clock.js';
 import { looksLikeCallFile, parseCallFile } from './call-file.js';
+import { ImportAnalysis, type ImportedCall } from './import-analysis.js';
 import { formatBytes, formatCount, type DiagnosticsLimits } from './limits.js';
 import { rawBytesOf, storedListItem, withoutParsedMessages, type StoredCall } from './stored-call.js';
 import { StoreError } from './types.js';
 
 const SAFE_CALL_ID = /^[A-Za-z0-9_.:@-]{1,150}$/;
 const MAX_NOTES = 50;
+/** A Callscope JSON export holds one call (or a few); anything this big is not one. */
+const CALL_FILE_MAX_BYTES = 64 * 1024 * 1024;
+/** Enough of the start to tell a Callscope JSON export (looksLikeCallFile) from a trace. */
+const DECIDE_BYTES = 64;
+
+/** How an upload is read, decided by its first chunk. */
+type UploadReader =
+  /** Fewer bytes than it takes to tell a Callscope export from a trace. */
+  | { readonly kind: 'undecided'; readonly head: Buffer[] }
+  | { readonly kind: 'analysis'; readonly analysis: ImportAnalysis }
+  /** A Callscope JSON export: one JSON document, read when it is whole. */
+  | { readonly kind: 'call-file'; readonly chunks: Buffer[] };
 
 interface Upload {
   readonly id: string;
   readonly fileName: string;
-  readonly chunks: Buffer[];
+  reader: UploadReader;
   bytes: number;
   timer: TimerHandle;
 }
@@ -59,15 +72,21 @@ export class TraceImports {
       this.end(upload);
       throw new StoreError('too-large', `${request.fileName} is larger than ${formatBytes(max)}, the most Callscope imports; cut the capture to the calls you need (e.g. editcap or tshark -Y sip), or read it with \`callscope analyze\`, which streams files of any size`);
     }
-    upload.chunks.push(data);
     upload.bytes += data.byteLength;
     upload.timer.cancel();
+    try {
+      this.take(upload, data, request.last);
+    } catch (error) {
+      // Refused as soon as it is known (an unknown format shows in the first chunk): the rest need not be sent.
+      this.end(upload);
+      throw error;
+    }
     if (!request.last) {
       upload.timer = this.expiry(upload.id);
       return { done: false, uploadId: upload.id, received: upload.bytes };
     }
     this.end(upload);
-    return this.read(upload);
+    return this.finish(upload);
   }
 
   get(key: string): StoredCall | undefined {
@@ -78,8 +97,9 @@ export class TraceImports {
     return undefined;
   }
 
+  /** The newest import first; each import's calls in the order they start in its file. */
   list(): CallListItem[] {
-    return [...this.imports.values()].flatMap((t) => t.items);
+    return [...this.imports.values()].reverse().flatMap((t) => t.items);
   }
 
   get stats(): { uploads: number; imports: number; bytes: number } {
@@ -99,7 +119,7 @@ export class TraceImports {
       throw new StoreError('too-large', `at most ${this.options.limits.concurrentUploads} imports may be in progress at once; wait for one to finish`);
     }
     const id = randomUUID();
-    const upload: Upload = { id, fileName, chunks: [], bytes: 0, timer: this.expiry(id) };
+    const upload: Upload = { id, fileName, reader: { kind: 'undecided', head: [] }, bytes: 0, timer: this.expiry(id) };
     this.uploads.set(id, upload);
     return upload;
   }
@@ -113,46 +133,96 @@ export class TraceImports {
     this.uploads.delete(upload.id);
   }
 
-  private read(upload: Upload): ImportChunkResult {
-    const bytes = Buffer.concat(upload.chunks);
-    upload.chunks.length = 0;
-    let model: TraceModel;
-    if (looksLikeCallFile(bytes)) {
-      const file = parseCallFile(bytes.toString('utf8'));
-      if (typeof file === 'string') throw new StoreError('invalid', `${upload.fileName}: ${file}`);
-      model = file.model;
-    } else {
-      const imported = importTrace(bytes);
-      if (!imported.ok) throw new StoreError('invalid', `${upload.fileName}: ${imported.reason}`);
-      model = imported.model;
+  private take(upload: Upload, data: Buffer, last: boolean): void {
+    if (upload.reader.kind === 'undecided') {
+      upload.reader.head.push(data);
+      if (upload.bytes < DECIDE_BYTES && !last) return;
+      const head = Buffer.concat(upload.reader.head);
+      upload.reader = looksLikeCallFile(head)
+        ? { kind: 'call-file', chunks: [] }
+        : { kind: 'analysis', analysis: this.analysis(upload) };
+      data = head;
     }
-    model = withoutParsedMessages(model);
-    const trace = this.keep(upload, model);
+    if (upload.reader.kind === 'call-file') {
+      if (upload.bytes > CALL_FILE_MAX_BYTES) {
+        throw new StoreError('too-large', `${upload.fileName} is a Callscope JSON export larger than ${formatBytes(CALL_FILE_MAX_BYTES)}; Callscope exports one call per file, so this is not one of its exports`);
+      }
+      upload.reader.chunks.push(data);
+    } else {
+      upload.reader.analysis.push(data);
+    }
+  }
+
+  private analysis(upload: Upload): ImportAnalysis {
+    return new ImportAnalysis(upload.fileName, { openMessages: this.options.limits.importOpenMessages });
+  }
+
+  private finish(upload: Upload): ImportChunkResult {
+    const { reader } = upload;
+    let calls: StoredCall[];
+    let notes: readonly string[];
+    if (reader.kind === 'call-file') {
+      const file = parseCallFile(Buffer.concat(reader.chunks).toString('utf8'));
+      reader.chunks.length = 0;
+      if (typeof file === 'string') throw new StoreError('invalid', `${upload.fileName}: ${file}`);
+      const model = withoutParsedMessages(file.model);
+      notes = model.notes;
+      calls = this.callsOfModel(upload, model);
+    } else {
+      if (reader.kind !== 'analysis') throw new Error('an upload decides how it is read by its last chunk');
+      const read = reader.analysis.end();
+      notes = read.model.notes.length > MAX_NOTES
+        ? [...read.model.notes.slice(0, MAX_NOTES), `${formatCount(read.model.notes.length - MAX_NOTES)} more notes`]
+        : read.model.notes;
+      calls = this.callsOfAnalysis(upload, read.calls, notes, read.model.t1);
+    }
+    const trace: ImportedTrace = {
+      uploadId: upload.id, calls: new Map(calls.map((c) => [c.meta.key, c])),
+      items: calls.map(storedListItem), bytes: calls.reduce((n, c) => n + c.bytes, 0),
+    };
     this.imports.set(upload.id, trace);
     this.trim(upload.id);
     this.options.changed();
-    const notes = model.notes.length > MAX_NOTES
-      ? [...model.notes.slice(0, MAX_NOTES), `${formatCount(model.notes.length - MAX_NOTES)} more notes`]
-      : [...model.notes];
-    if (model.calls.length === 0) notes.push(`no SIP calls found in ${upload.fileName}`);
-    return { done: true, calls: trace.items, notes };
+    const said = [...notes];
+    if (calls.length === 0) said.push(`no SIP calls found in ${upload.fileName}`);
+    return { done: true, calls: trace.items, notes: said };
   }
 
-  private keep(upload: Upload, model: TraceModel): ImportedTrace {
-    const calls = new Map<string, StoredCall>();
+  /** A key per call that is safe in a URL and unique in its import. */
+  private keys(upload: Upload, callIds: readonly string[]): string[] {
     const used = new Set<string>();
-    model.calls.forEach((call, i) => {
-      let name = SAFE_CALL_ID.test(call.callId) ? call.callId : `call-${i + 1}`;
+    return callIds.map((callId, i) => {
+      let name = SAFE_CALL_ID.test(callId) ? callId : `call-${i + 1}`;
       while (used.has(name)) name = `${name}-${i + 1}`;
       used.add(name);
-      const key = `import:${upload.id}:${name}`;
+      return `import:${upload.id}:${name}`;
+    });
+  }
+
+  /** The calls of a Callscope JSON export, which share its one model. */
+  private callsOfModel(upload: Upload, model: TraceModel): StoredCall[] {
+    const keys = this.keys(upload, model.calls.map((c) => c.callId));
+    return model.calls.map((call, i) => {
+      const key = keys[i]!;
       const first = model.messages[call.messages[0] ?? -1];
-      calls.set(key, {
+      return {
         meta: { key, source: 'import', title: call.callId, sipCallId: call.callId, startedAt: first?.at ?? 0, fileName: upload.fileName },
         model, callId: call.callId, media: [], bytes: rawBytesOf(model, call.messages),
-      });
+      };
     });
-    return { uploadId: upload.id, calls, items: [...calls.values()].map(storedListItem), bytes: rawBytesOf(model) };
+  }
+
+  /** The calls of an analysed trace, each its own model; the trace's notes are every call's. */
+  private callsOfAnalysis(upload: Upload, calls: readonly ImportedCall[], notes: readonly string[], t1: number): StoredCall[] {
+    const keys = this.keys(upload, calls.map((c) => c.callId));
+    return calls.map((imported, i) => {
+      const key = keys[i]!;
+      const model: TraceModel = { source: 'import', notes, messages: imported.messages, calls: [imported.call], t1 };
+      return {
+        meta: { key, source: 'import', title: imported.callId, sipCallId: imported.callId, startedAt: imported.messages[0]?.at ?? 0, fileName: upload.fileName },
+        model, callId: imported.callId, media: [], bytes: imported.bytes,
+      };
+    });
   }
 
   /** Drops the oldest imports beyond the count and byte budgets (never `keep`). */

@@ -13,7 +13,9 @@ import { callFileName } from '../../../../../main/host/diagnostics/recent-calls.
 import { buildResponseTo, type SipRequest } from '../../../../../src/message/index.js';
 import type { ServerTransaction } from '../../../../../src/transaction/transaction-layer.js';
 import { Authenticator } from '../../../../../src/ua/auth/authenticator.js';
+import { importTrace } from '../../../../../src/diagnostics/import/trace-import.js';
 import { FakeClock } from '../../../../../src/util/fake-clock.js';
+import { writeSyntheticCapture } from '../../../../support/synthetic-capture.js';
 import { setup } from '../../../ua/call-harness.js';
 import { EPOCH, followedCall, infos, removeTempDirs, storeOn, tempDir } from './store-harness.js';
 
@@ -130,7 +132,10 @@ describe('exports and imports', { timeout: 30_000 }, () => {
   it('uploads: too large refused, unknown or expired ids not found, at most two at once, garbage refused with the reason', async () => {
     const clock = new FakeClock();
     const { store } = storeOn(clock, tempDir(), { limits: { importMaxBytes: 10_000 } });
-    await expect(upload(store, 'big.pcap', new Uint8Array(12_000))).rejects.toMatchObject({
+    // A pcap header, then empty frames: a trace the reader takes, until it is too large.
+    const big = new Uint8Array(12_000);
+    big.set([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0]);
+    await expect(upload(store, 'big.pcap', big)).rejects.toMatchObject({
       kind: 'too-large', message: 'big.pcap is larger than 10 KiB, the most Callscope imports; cut the capture to the calls you need (e.g. editcap or tshark -Y sip), or read it with `callscope analyze`, which streams files of any size',
     });
     expect(store.stats().uploads).toBe(0);
@@ -145,6 +150,67 @@ describe('exports and imports', { timeout: 30_000 }, () => {
     await expect(upload(store, 'notes.txt', new TextEncoder().encode('hello, this is not a trace'))).rejects.toMatchObject({
       kind: 'invalid', message: expect.stringMatching(/^notes\.txt: unknown file format: expected pcap, pcapng/),
     });
+    await store.close();
+  });
+
+  it('a file that is not a trace is refused by its first chunks, before the rest is sent', async () => {
+    const clock = new FakeClock();
+    const { store } = storeOn(clock, tempDir());
+    const text = new TextEncoder().encode('this is a letter, not a capture. '.repeat(1000));
+    const first = await store.importChunk({ fileName: 'letter.txt', data: Buffer.from(text.subarray(0, 100)).toString('base64'), last: false });
+    if (first.done) throw new Error('not done yet');
+    // The format is known from 4 KiB (or the first line): the second chunk is refused, and the upload is gone.
+    await expect(store.importChunk({ uploadId: first.uploadId, fileName: 'letter.txt', data: Buffer.from(text.subarray(100, 8000)).toString('base64'), last: false }))
+      .rejects.toMatchObject({ kind: 'invalid', message: expect.stringMatching(/^letter\.txt: unknown file format/) });
+    expect(store.stats().uploads).toBe(0);
+    await store.close();
+  });
+
+  it('a capture read as it arrives gives each call what reading the whole file gives: messages, transactions, dialogs, findings', async () => {
+    const { store } = storeOn(new FakeClock(), tempDir());
+    const files = ['two-calls.pcap', 'real-stacks/cli-ws-sipp-prack-error.pcap', 'real-stacks/baresip-udp-ws-callee-hold.pcap', 'real-stacks/cli-ws-linphone-reliable-180-no-contact.pcap'];
+    let findings = 0;
+    for (const name of files) {
+      const bytes = readFileSync(join(import.meta.dirname, '../../../../fixtures', name));
+      const whole = importTrace(bytes);
+      if (!whole.ok) throw new Error(whole.reason);
+      // Small chunks: calls and messages cut across chunk boundaries.
+      const imported = await upload(store, name.replace(/.*\//, ''), bytes, 1000);
+      expect(imported.calls.map((c) => c.sipCallId)).toEqual(whole.model.calls.map((c) => c.callId));
+      expect(imported.notes).toEqual(whole.model.notes);
+      for (const [i, item] of imported.calls.entries()) {
+        const call = whole.model.calls[i]!;
+        const snapshot = (await store.subscribe(item.key, 1, () => undefined)).snapshot;
+        const firstLine = (k: number) => Buffer.from(whole.model.messages[k]!.raw).toString('latin1').split('\r\n')[0];
+        expect(snapshot.messages.map((m) => m.startLine)).toEqual(call.messages.map(firstLine));
+        expect(snapshot.messages.map((m) => m.bytes)).toEqual(call.messages.map((k) => whole.model.messages[k]!.raw.byteLength));
+        // Indices are the call's own (0..n-1); moved back, they are the whole file's. (Transaction ids are numbered per call.)
+        const same = (t: (typeof call.transactions)[number], messages: readonly number[]) =>
+          [t.method, t.kind, t.branch, t.state, t.finalStatus, t.states.map((s) => s.to), t.retransmissions, messages];
+        expect(snapshot.transactions.map((t) => same(t, t.messages.map((k) => call.messages[k]!))))
+          .toEqual(call.transactions.map((t) => same(t, t.messages)));
+        expect(snapshot.findings.map((f) => [f.code, f.severity, f.messages.map((k) => call.messages[k])]))
+          .toEqual(call.findings.map((f) => [f.code, f.severity, f.messages]));
+        expect(snapshot.dialogs.length).toBe(call.dialogs.length);
+        findings += call.findings.length;
+        // A message opens by the call's own index.
+        expect((await store.getMessage(item.key, 0)).text).toBe(Buffer.from(whole.model.messages[call.messages[0]!]!.raw).toString('latin1'));
+      }
+    }
+    // The comparison covered findings, not only clean calls.
+    expect(findings).toBeGreaterThan(0);
+    await store.close();
+  });
+
+  it('a capture whose calls never end is refused while it is read, once it holds too many messages open', async () => {
+    const { store } = storeOn(new FakeClock(), tempDir(), { limits: { importOpenMessages: 10 } });
+    const file = join(tempDir(), 'open.pcap');
+    // Calls held for an hour: none of them ends within the capture.
+    writeSyntheticCapture(file, { calls: 20, callsPerSecond: 100, holdMs: 3_600_000 });
+    await expect(upload(store, 'open.pcap', readFileSync(file), 1000)).rejects.toMatchObject({
+      kind: 'too-large', message: expect.stringMatching(/^open\.pcap holds too many calls open at once \(\d+ calls, \d+ messages without an end after \d+ messages\); cut the capture/),
+    });
+    expect(store.stats().uploads).toBe(0);
     await store.close();
   });
 
