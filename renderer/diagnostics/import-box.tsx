@@ -3,7 +3,7 @@
 // that is not a trace is refused with the host's reason.
 import { useId, useState, type DragEvent } from 'react';
 import type { AppApi, CallListItem } from '../../main/contract/app-api.js';
-import { importChunks, importRefusal, safeFileName } from './model/import-chunks.js';
+import { importChunks, importProgress, importRefusal, safeFileName } from './model/import-chunks.js';
 
 export interface ImportBoxProps {
   readonly api: AppApi;
@@ -12,7 +12,7 @@ export interface ImportBoxProps {
 
 type ImportState =
   | { kind: 'idle' }
-  | { kind: 'busy'; name: string; sent: number; total: number }
+  | { kind: 'busy'; name: string; sent: number; total: number; started: number }
   | { kind: 'done'; name: string; calls: number; notes: readonly string[] }
   | { kind: 'error'; text: string };
 
@@ -22,18 +22,28 @@ export function ImportBox({ api, onImported }: ImportBoxProps) {
   const [over, setOver] = useState(false);
 
   const upload = async (file: File): Promise<void> => {
+    try {
+      await send(file);
+    } catch (error) {
+      // The file went away or changed while it was read (or the bridge failed): say so.
+      setState({ kind: 'error', text: `${safeFileName(file.name)} could not be imported: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  };
+
+  const send = async (file: File): Promise<void> => {
     const name = safeFileName(file.name);
     const refusal = importRefusal(name, file.size);
     if (refusal) {
       setState({ kind: 'error', text: refusal });
       return;
     }
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const total = Math.max(1, Math.ceil(bytes.length / (128 * 1024)));
+    // Parts are read from the file as they are sent, and the host reads each as it comes.
+    const total = file.size;
+    const started = Date.now();
     let uploadId: string | undefined;
     let sent = 0;
-    setState({ kind: 'busy', name, sent, total });
-    for (const chunk of importChunks(bytes)) {
+    setState({ kind: 'busy', name, sent, total, started });
+    for await (const chunk of importChunks(file)) {
       const result = await api.importTraceChunk({ fileName: name, data: chunk.data, last: chunk.last, ...(uploadId === undefined ? {} : { uploadId }) });
       if (!result.ok) {
         // The host's reason may start with the file's name again.
@@ -41,10 +51,10 @@ export function ImportBox({ api, onImported }: ImportBoxProps) {
         setState({ kind: 'error', text: `${name} could not be imported: ${reason}` });
         return;
       }
-      sent++;
       if (!result.value.done) {
         uploadId = result.value.uploadId;
-        setState({ kind: 'busy', name, sent, total });
+        sent = result.value.received;
+        setState({ kind: 'busy', name, sent, total, started });
         continue;
       }
       const { calls, notes } = result.value;
@@ -77,10 +87,15 @@ export function ImportBox({ api, onImported }: ImportBoxProps) {
           }} />
         <p className="note">or drop it here: pcap, pcapng, sngrep / SIPp / text dumps, or a Callscope JSON export.</p>
       </div>
-      {state.kind === 'busy' && <p role="status" className="note">Importing {state.name}: {state.sent} of {state.total} parts sent…</p>}
+      {state.kind === 'busy' && (
+        <p role="status" className="note">
+          Importing {state.name}: {importProgress(state.sent, state.total, Date.now() - state.started)}
+          <progress max={state.total} value={state.sent} aria-label={`Import of ${state.name}`} />
+        </p>
+      )}
       {state.kind === 'done' && (
         <div role="status" className="banner banner-ok">
-          Imported {state.calls} call{state.calls === 1 ? '' : 's'} from {state.name}.
+          Imported {state.calls.toLocaleString('en-US')} call{state.calls === 1 ? '' : 's'} from {state.name}.
           {state.notes.length > 0 && <ul className="notes">{state.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
         </div>
       )}

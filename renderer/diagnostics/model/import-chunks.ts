@@ -1,5 +1,6 @@
 // A trace file as the host takes it: base64 chunks of at most IMPORT_CHUNK_BYTES bytes,
-// the last one flagged. A file the host would refuse for its size is refused here first.
+// the last one flagged, read from the file as they are sent. A file the host would refuse
+// for its size is refused here first.
 import { IMPORT_CHUNK_BYTES, IMPORT_MAX_BYTES } from '../../../main/contract/diagnostics.js';
 
 export function toBase64(bytes: Uint8Array): string {
@@ -21,14 +22,18 @@ export interface ImportChunk {
   readonly last: boolean;
 }
 
-/** The chunks of `bytes`, lazily (one at a time, so a big file is not held twice as base64). An empty file is one empty last chunk. */
-export function* importChunks(bytes: Uint8Array, size = IMPORT_CHUNK_BYTES): Generator<ImportChunk> {
-  if (bytes.length === 0) {
+/**
+ * The chunks of `file`, one at a time: each part is read from the file only when it is sent,
+ * so neither the file nor its base64 is held whole. An empty file is one empty last chunk.
+ */
+export async function* importChunks(file: Blob, size = IMPORT_CHUNK_BYTES): AsyncGenerator<ImportChunk> {
+  if (file.size === 0) {
     yield { data: '', last: true };
     return;
   }
-  for (let offset = 0; offset < bytes.length; offset += size) {
-    yield { data: toBase64(bytes.subarray(offset, offset + size)), last: offset + size >= bytes.length };
+  for (let offset = 0; offset < file.size; offset += size) {
+    const part = new Uint8Array(await file.slice(offset, offset + size).arrayBuffer());
+    yield { data: toBase64(part), last: offset + size >= file.size };
   }
 }
 
@@ -37,6 +42,20 @@ export function importRefusal(name: string, size: number): string | undefined {
   if (size === 0) return `${name} is empty.`;
   if (size > IMPORT_MAX_BYTES) return `${name} is ${Math.round(size / (1024 * 1024))} MiB; Callscope imports at most ${IMPORT_MAX_BYTES / (1024 * 1024)} MiB. Cut the capture to the calls you need (e.g. tshark -Y sip -w smaller.pcap), or read it whole with \`callscope analyze ${name}\`, which streams files of any size.`;
   return undefined;
+}
+
+function megabytes(bytes: number): string {
+  const mb = bytes / 1e6;
+  return mb < 100 ? mb.toFixed(1) : String(Math.round(mb));
+}
+
+/** "12.5 of 120 MB read (10 %), about 40 s left" (MB of 10⁶ bytes) — the time once there is enough to go on. */
+export function importProgress(sent: number, total: number, elapsedMs: number): string {
+  const percent = total === 0 ? 100 : Math.floor((sent / total) * 100);
+  const read = `${megabytes(sent)} of ${megabytes(total)} MB read (${percent} %)`;
+  if (sent === 0 || elapsedMs < 2000 || sent >= total) return `${read}…`;
+  const leftS = Math.ceil(((total - sent) / sent) * elapsedMs / 1000);
+  return `${read}, about ${leftS < 60 ? `${leftS} s` : `${Math.ceil(leftS / 60)} min`} left…`;
 }
 
 /** A file name the host accepts (no control characters or slashes, at most 255 characters). */

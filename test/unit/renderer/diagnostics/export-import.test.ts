@@ -2,12 +2,18 @@
 // and a trace file cut into the host's base64 chunks.
 import { describe, expect, it } from 'vitest';
 import { IMPORT_CHUNK_BYTES, IMPORT_MAX_BYTES } from '../../../../main/contract/diagnostics.js';
-import { fromBase64, importChunks, importRefusal, safeFileName, toBase64 } from '../../../../renderer/diagnostics/model/import-chunks.js';
+import { fromBase64, importChunks, importProgress, importRefusal, safeFileName, toBase64 } from '../../../../renderer/diagnostics/model/import-chunks.js';
 import { layoutLadder } from '../../../../renderer/diagnostics/model/ladder-layout.js';
 import { ladderSvg } from '../../../../renderer/diagnostics/model/ladder-svg.js';
 import { echoCall, msg } from './fixtures.js';
 
 const call = echoCall();
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
 const methodOf = (id: string) => call.transactions.find((t) => t.id === id)?.method;
 
 describe('ladder SVG', () => {
@@ -43,18 +49,29 @@ describe('import chunks', () => {
     expect(fromBase64(toBase64(bytes))).toEqual(bytes);
   });
 
-  it('cuts a file into chunks of at most the host\'s size, the last one flagged', () => {
-    const bytes = new Uint8Array(IMPORT_CHUNK_BYTES * 2 + 5).fill(7);
-    const chunks = [...importChunks(bytes)];
+  it('cuts a file into chunks of at most the host\'s size, the last one flagged', async () => {
+    const bytes = new Uint8Array(IMPORT_CHUNK_BYTES * 2 + 5).map((_, i) => i % 251);
+    const chunks = await all(importChunks(new Blob([bytes])));
     expect(chunks.map((c) => c.last)).toEqual([false, false, true]);
     expect(chunks.map((c) => fromBase64(c.data).length)).toEqual([IMPORT_CHUNK_BYTES, IMPORT_CHUNK_BYTES, 5]);
-    expect([...importChunks(new Uint8Array(IMPORT_CHUNK_BYTES))].map((c) => c.last)).toEqual([true]);
-    expect([...importChunks(new Uint8Array(0))]).toEqual([{ data: '', last: true }]);
+    // Put back together, the parts are the file.
+    expect(Buffer.concat(chunks.map((c) => fromBase64(c.data)))).toEqual(Buffer.from(bytes));
+    expect((await all(importChunks(new Blob([new Uint8Array(IMPORT_CHUNK_BYTES)])))).map((c) => c.last)).toEqual([true]);
+    expect(await all(importChunks(new Blob([])))).toEqual([{ data: '', last: true }]);
+  });
+
+  it('says how much of an import is read, and how long the rest takes once that can be told', () => {
+    const MB = 1e6;
+    expect(importProgress(0, 120 * MB, 0)).toBe('0.0 of 120 MB read (0 %)…');
+    expect(importProgress(6 * MB, 120 * MB, 1000)).toBe('6.0 of 120 MB read (5 %)…');
+    expect(importProgress(30 * MB, 120 * MB, 10_000)).toBe('30.0 of 120 MB read (25 %), about 30 s left…');
+    expect(importProgress(12.25 * MB, 120 * MB, 20_000)).toBe('12.3 of 120 MB read (10 %), about 3 min left…');
+    expect(importProgress(120 * MB, 120 * MB, 20_000)).toBe('120 of 120 MB read (100 %)…');
   });
 
   it('refuses empty and oversized files before sending, and cleans file names', () => {
     expect(importRefusal('a.pcap', 0)).toBe('a.pcap is empty.');
-    expect(importRefusal('a.pcap', IMPORT_MAX_BYTES + 1)).toMatch(/at most 64 MiB.*callscope analyze a\.pcap/);
+    expect(importRefusal('a.pcap', IMPORT_MAX_BYTES + 1)).toMatch(/at most 128 MiB.*callscope analyze a\.pcap/);
     expect(importRefusal('a.pcap', 10)).toBeUndefined();
     expect(safeFileName('../etc/pass\u0000wd')).toBe('.._etc_pass_wd');
     expect(safeFileName('   ')).toBe('trace');
