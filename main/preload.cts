@@ -30,7 +30,7 @@ const OPERATIONS = [
   'getAppInfo', 'getStatus', 'getSettings', 'saveAccount', 'deleteAccount', 'testConnection', 'retryRegistration',
   'claimMediaOwner', 'answerMediaRequest', 'reportMedia',
   'normalizeTarget', 'dial', 'answer', 'reject', 'hangup', 'hold', 'resume', 'sendDtmf', 'transfer', 'attendedTransfer',
-  'listDiagnostics', 'subscribeCall', 'unsubscribeCall', 'getMessage', 'exportCall', 'importTraceChunk',
+  'listDiagnostics', 'subscribeCall', 'unsubscribeCall', 'getMessage', 'exportCall', 'importTraceChunk', 'cancelTraceImport',
   'getHistory', 'deleteHistoryEntry', 'clearHistory', 'markMissedSeen',
   'getTestLine', 'setTestLine',
 ] as const satisfies readonly OperationName[];

@@ -19,7 +19,7 @@ import {
   normalizeTargetRequestSchema, rejectRequestSchema, type CallView, type NormalizedTarget,
 } from './calls.js';
 import {
-  exportCallRequestSchema, getMessageRequestSchema, importChunkRequestSchema, subscribeCallRequestSchema,
+  cancelImportRequestSchema, exportCallRequestSchema, getMessageRequestSchema, importChunkRequestSchema, subscribeCallRequestSchema,
   unsubscribeCallRequestSchema, type CallDiagnosticsUpdate, type CallListItem, type ExportedFile, type ImportChunkResult,
   type MessageText, type SubscribeCallResult,
 } from './diagnostics.js';
@@ -76,6 +76,7 @@ export const requestSchemas = {
   getMessage: getMessageRequestSchema,
   exportCall: exportCallRequestSchema,
   importTraceChunk: importChunkRequestSchema,
+  cancelTraceImport: cancelImportRequestSchema,
 
   getHistory: historyQuerySchema,
   deleteHistoryEntry: historyEntryRequestSchema,
@@ -153,6 +154,8 @@ export interface ResultValues {
   getMessage: MessageText;
   exportCall: ExportedFile;
   importTraceChunk: ImportChunkResult;
+  /** Whether an import was in progress with that id. */
+  cancelTraceImport: { readonly cancelled: boolean };
   getHistory: HistoryPage;
   deleteHistoryEntry: HistoryPage;
   clearHistory: HistoryPage;

@@ -36,6 +36,11 @@ export const importChunkRequestSchema = z.strictObject({
   last: z.boolean(),
 });
 
+/** Stops an import in progress: the host forgets what it read of it. */
+export const cancelImportRequestSchema = z.strictObject({
+  uploadId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+});
+
 export type DiagnosticsSource = 'live' | 'recent' | 'import';
 export type Severity = Finding['severity'];
 

@@ -227,6 +227,7 @@ export function createHost(options: HostOptions): Host {
     getMessage: (request) => diagnostics.getMessage(request.key, request.index),
     exportCall: (request) => diagnostics.exportCall(request.key, request.format),
     importTraceChunk: (request) => diagnostics.importChunk(request),
+    cancelTraceImport: async (request) => ({ cancelled: diagnostics.cancelImport(request.uploadId) }),
 
     getHistory: (request) => history.page(request),
     deleteHistoryEntry: (request) => history.remove(request.id),

@@ -1,8 +1,9 @@
 // A large capture opened in the diagnostics panel: 10,000 calls (70,000 SIP messages, about
-// 27 MB) go to the host in parts read from the file as they are sent, the host reads them as
-// they come, the page shows how far it got, and every call is listed without the page
-// holding a button per call (the list is virtualised). A call from the middle opens with
-// its ladder. Screenshots in test-results/diagnostics-panel/.
+// 27 MB). Stopped once halfway, nothing of it is kept; opened again, it goes to the host in
+// parts read from the file as they are sent, the host reads them as they come, the page
+// shows how far it got, and every call is listed without the page holding a button per call
+// (the list is virtualised). A call from the middle opens with its ladder, and the arrow
+// keys walk the list. Screenshots in test-results/diagnostics-panel/.
 import type { Page, TestInfo } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void>
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
-test('a capture of 10,000 calls: progress while it is read, every call listed, one from the middle opened', async ({ page, host }, testInfo) => {
+test('a capture of 10,000 calls: stopped and nothing kept, then progress while it is read, every call listed, one from the middle opened', async ({ page, host }, testInfo) => {
   const problems = collectPageProblems(page);
   const dir = mkdtempSync(join(tmpdir(), 'callscope-large-import-'));
   try {
@@ -29,11 +30,28 @@ test('a capture of 10,000 calls: progress while it is read, every call listed, o
     const capture = writeSyntheticCapture(file, { calls: 10_000, callsPerSecond: 100 });
     expect(capture.messages).toBe(70_000);
 
+    // What the page asks the host over the bridge (to see that a stop reaches the host).
+    const asked: string[] = [];
+    page.on('websocket', (socket) => socket.on('framesent', (frame) => {
+      if (typeof frame.payload === 'string' && frame.payload.includes('cancelTraceImport')) asked.push(frame.payload);
+    }));
     await page.goto(host.url);
     await expect(page.getByRole('status', { name: 'Host connection' })).toHaveText(/Connected to host/);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Diagnostics' }).click();
     const panel = page.getByRole('region', { name: /^Diagnostics/ });
-    await panel.getByLabel('Open a trace file').setInputFiles(file);
+    const input = panel.getByLabel('Open a trace file');
+
+    // Started, then stopped halfway: nothing of it is kept, and the file can be opened again.
+    await input.setInputFiles(file);
+    await expect(input).toBeDisabled();
+    await panel.getByRole('button', { name: 'Stop importing' }).click();
+    await expect(panel.getByRole('status').filter({ hasText: 'The import of ten-thousand-calls.pcap was stopped; nothing of it was kept.' })).toBeVisible();
+    await expect(panel.getByRole('list', { name: 'Imported calls' })).toHaveCount(0);
+    await expect(input).toBeEnabled();
+    await shot(page, testInfo, 'diagnostics-import-stopped');
+    expect(asked).toEqual([expect.stringMatching(/"uploadId":"[A-Za-z0-9-]+"/)]);
+
+    await input.setInputFiles(file);
 
     // While it is read: how much, as words and as a progress bar.
     const progress = panel.getByRole('progressbar', { name: 'Import of ten-thousand-calls.pcap' });

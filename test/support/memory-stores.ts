@@ -31,6 +31,7 @@ export function memoryStores(): MemoryStores {
     getMessage: unsupported,
     exportCall: unsupported,
     importChunk: unsupported,
+    cancelImport: () => false,
     onListChanged: () => () => undefined,
     onNotice: () => () => undefined,
     close: async () => undefined,

@@ -248,6 +248,10 @@ export function createDiagnosticsStore(options: DiagnosticsStoreOptions): HostDi
       return imports.chunk(request);
     },
 
+    cancelImport(uploadId) {
+      return imports.cancel(uploadId);
+    },
+
     onListChanged(listener) {
       listListeners.add(listener);
       return () => listListeners.delete(listener);

@@ -89,6 +89,14 @@ export class TraceImports {
     return this.finish(upload);
   }
 
+  /** Drops an upload in progress and what its analysis holds. */
+  cancel(uploadId: string): boolean {
+    const upload = this.uploads.get(uploadId);
+    if (!upload) return false;
+    this.end(upload);
+    return true;
+  }
+
   get(key: string): StoredCall | undefined {
     for (const trace of this.imports.values()) {
       const call = trace.calls.get(key);

@@ -39,6 +39,8 @@ export interface DiagnosticsStore {
   getMessage(key: string, index: number): Promise<MessageText>;
   exportCall(key: string, format: 'pcap' | 'text' | 'json'): Promise<ExportedFile>;
   importChunk(request: { readonly uploadId?: string; readonly fileName: string; readonly data: string; readonly last: boolean }): Promise<ImportChunkResult>;
+  /** Drops an import in progress and what was read of it; false when there is none with that id. */
+  cancelImport(uploadId: string): boolean;
   /** The list changed (a call started, ended, was persisted, dropped or imported). */
   onListChanged(listener: (calls: readonly CallListItem[]) => void): () => void;
   /** Something the user should know: diagnostics dropped for a limit, a corrupt file replaced. */

@@ -42,7 +42,7 @@ function expectFailure(result: ApiResult<unknown>, code: string, message: RegExp
 describe('app API contract', () => {
   it('has a schema for every operation', () => {
     expect([...operationNames].sort()).toEqual([
-      'answer', 'answerMediaRequest', 'attendedTransfer', 'claimMediaOwner', 'clearHistory', 'deleteAccount', 'deleteHistoryEntry',
+      'answer', 'answerMediaRequest', 'attendedTransfer', 'cancelTraceImport', 'claimMediaOwner', 'clearHistory', 'deleteAccount', 'deleteHistoryEntry',
       'dial', 'exportCall', 'getAppInfo', 'getHistory', 'getMessage', 'getSettings', 'getStatus', 'getTestLine', 'hangup', 'hold',
       'importTraceChunk', 'listDiagnostics', 'markMissedSeen', 'normalizeTarget', 'reject', 'reportMedia', 'resume',
       'retryRegistration', 'saveAccount', 'sendDtmf', 'setTestLine', 'subscribeCall', 'testConnection', 'transfer', 'unsubscribeCall',

@@ -53,6 +53,7 @@ describe('phone operations at the host boundary', () => {
     ['subscribeCall', { key: 'live:../../etc/passwd' }, /key must be a diagnostics key/],
     ['importTraceChunk', { fileName: 'a.pcap', data: 'not base64!', last: true }, /data must be base64/],
     ['importTraceChunk', { fileName: '../../a.pcap', data: '', last: true }, /fileName must be a file name/],
+    ['cancelTraceImport', { uploadId: 'x' }, /uploadId/],
     ['claimMediaOwner', { pageId: 'x' }, /pageId must be 8-64/],
     ['saveAccount', { serverUrl: 'wss://sip.example.com', user: 'a', iceServers: [{ urls: ['http://stun.example.com'] }] }, /iceServers.0.urls.0 must be a stun:/],
     ['saveAccount', { serverUrl: 'wss://sip.example.com', user: 'a', outboundProxy: 'proxy.example.com' }, /outboundProxy must be a sip: or sips: URI/],

@@ -166,6 +166,21 @@ describe('exports and imports', { timeout: 30_000 }, () => {
     await store.close();
   });
 
+  it('an import stopped halfway is forgotten: its id is not found again, and nothing is listed', async () => {
+    const { store } = storeOn(new FakeClock(), tempDir());
+    const bytes = readFileSync(join(import.meta.dirname, '../../../../fixtures/two-calls.pcap'));
+    const first = await store.importChunk({ fileName: 'two-calls.pcap', data: bytes.subarray(0, 2000).toString('base64'), last: false });
+    if (first.done) throw new Error('not done yet');
+    expect(store.stats().uploads).toBe(1);
+    expect(store.cancelImport(first.uploadId)).toBe(true);
+    expect(store.stats().uploads).toBe(0);
+    expect(store.cancelImport(first.uploadId)).toBe(false);
+    await expect(store.importChunk({ uploadId: first.uploadId, fileName: 'two-calls.pcap', data: bytes.subarray(2000).toString('base64'), last: true }))
+      .rejects.toMatchObject({ kind: 'not-found' });
+    expect(store.list()).toEqual([]);
+    await store.close();
+  });
+
   it('a capture read as it arrives gives each call what reading the whole file gives: messages, transactions, dialogs, findings', async () => {
     const { store } = storeOn(new FakeClock(), tempDir());
     const files = ['two-calls.pcap', 'real-stacks/cli-ws-sipp-prack-error.pcap', 'real-stacks/baresip-udp-ws-callee-hold.pcap', 'real-stacks/cli-ws-linphone-reliable-180-no-contact.pcap'];
