@@ -22,18 +22,40 @@ export interface ImportChunk {
   readonly last: boolean;
 }
 
+/** Base64 of a part of a file: the browser's own encoder (FileReader) where there is one. */
+async function base64Of(part: Blob): Promise<string> {
+  if (typeof FileReader === 'undefined') return toBase64(new Uint8Array(await part.arrayBuffer()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'));
+    reader.readAsDataURL(part);
+  });
+  return url.slice(url.indexOf(',') + 1);
+}
+
 /**
- * The chunks of `file`, one at a time: each part is read from the file only when it is sent,
- * so neither the file nor its base64 is held whole. An empty file is one empty last chunk.
+ * The chunks of `file`, one at a time: each part is read from the file only when the one
+ * before it is being sent (so reading and sending overlap), and neither the file nor its
+ * base64 is held whole. An empty file is one empty last chunk.
  */
 export async function* importChunks(file: Blob, size = IMPORT_CHUNK_BYTES): AsyncGenerator<ImportChunk> {
   if (file.size === 0) {
     yield { data: '', last: true };
     return;
   }
+  const read = (offset: number): Promise<string> => {
+    const part = base64Of(file.slice(offset, offset + size));
+    // Not waited for when the import stops early: that is no unhandled rejection.
+    part.catch(() => undefined);
+    return part;
+  };
+  let next = read(0);
   for (let offset = 0; offset < file.size; offset += size) {
-    const part = new Uint8Array(await file.slice(offset, offset + size).arrayBuffer());
-    yield { data: toBase64(part), last: offset + size >= file.size };
+    const data = await next;
+    const following = offset + size;
+    if (following < file.size) next = read(following);
+    yield { data, last: following >= file.size };
   }
 }
 
