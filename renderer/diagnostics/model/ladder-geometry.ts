@@ -30,12 +30,17 @@ export function ladderWidth(columns: number): number {
   return Math.max(1, columns) * COLUMN_WIDTH;
 }
 
+/**
+ * Where a row's arrow and label go. A label may run half a column past each end of its arrow
+ * (each row has one label, so nothing else is there; an arrow's ends are column centres, so
+ * that stays inside the ladder): "407 Proxy Authentication Required" between neighbours is whole.
+ */
 export function arrowGeometry(row: Pick<LadderRow, 'from' | 'to'>, slot: readonly number[]): ArrowGeometry {
   const x1 = columnCenter(slot[row.from] ?? 0);
   const x2 = columnCenter(slot[row.to] ?? 0);
   if (x1 === x2) return { x1, x2, self: true, labelX: x1 + SELF_LOOP + 4, labelChars: Math.floor((COLUMN_WIDTH / 2 - SELF_LOOP) * CHARS_PER_PX) + 4 };
   const span = Math.abs(x2 - x1);
-  return { x1, x2, self: false, labelX: (x1 + x2) / 2, labelChars: Math.max(8, Math.floor((span - 16) * CHARS_PER_PX)) };
+  return { x1, x2, self: false, labelX: (x1 + x2) / 2, labelChars: Math.max(8, Math.floor((span + COLUMN_WIDTH - 16) * CHARS_PER_PX)) };
 }
 
 /** The text cut to `chars` characters with an ellipsis. */

@@ -98,6 +98,19 @@ describe('ladder geometry', () => {
     const g = arrowGeometry({ from: 0, to: 1 }, [0, 1]);
     expect(g).toMatchObject({ x1: COLUMN_WIDTH / 2, x2: COLUMN_WIDTH * 1.5, self: false });
     expect(arrowGeometry({ from: 0, to: 0 }, [0]).self).toBe(true);
+  });
+
+  it('a label runs half a column past its arrow, within the ladder: a long status line between neighbours is whole', () => {
+    const status = '407 Proxy Authentication Required';
+    const between = arrowGeometry({ from: 0, to: 1 }, [0, 1, 2]);
+    expect(fit(status, between.labelChars)).toBe(status);
+    // Wider than the arrow, but not wider than a column more (12 px text is about 6.6 px a character).
+    expect(between.labelChars * 6.6).toBeGreaterThan(COLUMN_WIDTH);
+    expect(between.labelChars * 6.6).toBeLessThanOrEqual(2 * COLUMN_WIDTH);
+    // Its centre is the arrow's, at least a column's half from each edge of the ladder.
+    expect(between.labelX - (between.labelChars * 6.6) / 2).toBeGreaterThanOrEqual(0);
+    const far = arrowGeometry({ from: 0, to: 3 }, [0, 1, 2, 3]);
+    expect(far.labelChars).toBeGreaterThan(between.labelChars);
     expect(arrowHead(0, 100, 10)).toBe('100,10 92,5.5 92,14.5');
     expect(fit('abcdef', 4)).toBe('abc…');
     expect(fit('abc', 4)).toBe('abc');
