@@ -1,6 +1,7 @@
 // Open or drop a trace file (pcap, pcapng, sngrep / SIPp / text dumps, a Callscope JSON
-// export): it goes to the host in base64 chunks, and its calls are listed read-only. A file
-// that is not a trace is refused with the host's reason.
+// export): it goes to the host in base64 chunks read from the file as they are sent, with
+// how far it got and a button to stop, and its calls are listed read-only. A file that is
+// not a trace is refused with the host's reason, as soon as the host can tell.
 import { useId, useRef, useState, type DragEvent } from 'react';
 import type { AppApi, CallListItem } from '../../main/contract/app-api.js';
 import { importChunks, importProgress, importRefusal, safeFileName } from './model/import-chunks.js';

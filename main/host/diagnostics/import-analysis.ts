@@ -55,7 +55,6 @@ export function ownModelOf({ call, messages }: AssembledCall): { call: CallModel
 export class ImportAnalysis {
   private readonly analysis: TraceAnalysis;
   private readonly finished: ImportedCall[] = [];
-  private keptBytes = 0;
 
   constructor(private readonly fileName: string, private readonly limits: ImportAnalysisLimits) {
     this.analysis = new TraceAnalysis({
@@ -64,7 +63,6 @@ export class ImportAnalysis {
         const own = ownModelOf(assembled);
         let bytes = 0;
         for (const m of own.messages) bytes += m.raw.byteLength;
-        this.keptBytes += bytes;
         this.finished.push({ callId: own.call.callId, first: assembled.messages[0]?.index ?? 0, ...own, bytes });
       },
     });
@@ -80,15 +78,10 @@ export class ImportAnalysis {
   }
 
   /** The file ended: every call still open is finished. Calls in the order of their first message. */
-  end(): { calls: ImportedCall[]; model: Pick<TraceModel, 'notes' | 't1'>; messages: number } {
+  end(): { calls: ImportedCall[]; model: Pick<TraceModel, 'notes' | 't1'> } {
     this.guarded(() => this.analysis.end());
     const calls = [...this.finished].sort((a, b) => a.first - b.first);
-    return { calls, model: { notes: this.analysis.notes(), t1: IMPORT_T1 }, messages: this.analysis.messages };
-  }
-
-  /** Bytes of the raw messages of the calls finished so far. */
-  get bytes(): number {
-    return this.keptBytes;
+    return { calls, model: { notes: this.analysis.notes(), t1: IMPORT_T1 } };
   }
 
   private guarded(read: () => void): void {

@@ -16,7 +16,7 @@ import { StoreError } from './types.js';
 
 const SAFE_CALL_ID = /^[A-Za-z0-9_.:@-]{1,150}$/;
 const MAX_NOTES = 50;
-/** A Callscope JSON export holds one call (or a few); anything this big is not one. */
+/** A Callscope JSON export is read whole (one JSON document): bounded as the whole-file import was. */
 const CALL_FILE_MAX_BYTES = 64 * 1024 * 1024;
 /** Enough of the start to tell a Callscope JSON export (looksLikeCallFile) from a trace. */
 const DECIDE_BYTES = 64;
@@ -153,7 +153,7 @@ export class TraceImports {
     }
     if (upload.reader.kind === 'call-file') {
       if (upload.bytes > CALL_FILE_MAX_BYTES) {
-        throw new StoreError('too-large', `${upload.fileName} is a Callscope JSON export larger than ${formatBytes(CALL_FILE_MAX_BYTES)}; Callscope exports one call per file, so this is not one of its exports`);
+        throw new StoreError('too-large', `${upload.fileName} is a Callscope JSON export larger than ${formatBytes(CALL_FILE_MAX_BYTES)}, the most Callscope reads in this form (it is read whole); export the calls you need one by one`);
       }
       upload.reader.chunks.push(data);
     } else {
