@@ -22,11 +22,21 @@ export interface ImportChunk {
   readonly last: boolean;
 }
 
+/** The part of the DOM's FileReader used here (this file is also compiled, and unit-tested, without the DOM). */
+interface DataUrlReader {
+  result: unknown;
+  error: Error | null;
+  onload: (() => void) | null;
+  onerror: (() => void) | null;
+  readAsDataURL(blob: Blob): void;
+}
+
 /** Base64 of a part of a file: the browser's own encoder (FileReader) where there is one. */
 async function base64Of(part: Blob): Promise<string> {
-  if (typeof FileReader === 'undefined') return toBase64(new Uint8Array(await part.arrayBuffer()));
+  const Reader = (globalThis as { FileReader?: new () => DataUrlReader }).FileReader;
+  if (Reader === undefined) return toBase64(new Uint8Array(await part.arrayBuffer()));
   const url = await new Promise<string>((resolve, reject) => {
-    const reader = new FileReader();
+    const reader = new Reader();
     reader.onload = () => resolve(String(reader.result));
     reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'));
     reader.readAsDataURL(part);
