@@ -11,7 +11,7 @@ import { makeLabCertificates } from './certs.js';
 import { startCapture, type Capture } from './capture.js';
 import { startKamailio, type KamailioPorts, type LabAccount } from './kamailio.js';
 import type { ManagedProcess } from './managed-process.js';
-import { allocatePortBlock } from './ports.js';
+import { allocatePortBlock, releasePorts, workerIndex, workerRange } from './ports.js';
 import { assertLabToolsInstalled } from './preflight.js';
 import { startRtpengine } from './rtpengine.js';
 import { startSipp, type SippOptions, type SippRun } from './sipp.js';
@@ -87,6 +87,8 @@ export class Lab {
     readonly farEnds: ReadonlyMap<string, SippRun>,
     private readonly options: LabOptions,
     private readonly mediaPorts: readonly number[] = [],
+    /** Every port this lab took (its block and its media block), given back when it stops. */
+    private readonly ownPorts: readonly number[] = [],
   ) {
     this.sippRuns.push(...farEnds.values());
   }
@@ -175,6 +177,7 @@ export class Lab {
     await this.kamailio.stop();
     await this.rtpengine.process?.stop();
     await this.capture?.stop();
+    releasePorts(this.ownPorts);
     if (keepArtifacts || process.env.CALLSCOPE_LAB_KEEP === '1') return this.dir;
     rmSync(this.dir, { recursive: true, force: true });
     return undefined;
@@ -213,12 +216,16 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const dir = join(repoRoot, 'test-results', 'lab', `${options.name.replace(/[^A-Za-z0-9._-]+/g, '-')}-${stamp}-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const started: Array<{ stop(): Promise<unknown> }> = [];
+  const taken: number[] = [];
   try {
     // One block: Kamailio's five listeners, rtpengine's ng port, then peers.
     const block = await allocatePortBlock(6 + PEER_PORTS, options.portBase === undefined ? {} : { base: options.portBase });
+    taken.push(...block);
     const [udp, tcp, tls, ws, wss, ngPort] = block as [number, number, number, number, number, number];
     const peerPorts = block.slice(6);
-    const rtpBase = 30000 + Math.floor(Math.random() * 1400);
+    // rtpengine's own RTP ports, from this worker's slice of 30000-31599 (see ports.ts).
+    const [rtpMin, rtpMax] = workerRange(30000, 31600, workerIndex());
+    const rtpBase = rtpMin + Math.floor(Math.random() * (rtpMax - rtpMin - 199));
     const rtpPorts: [number, number] = [rtpBase, rtpBase + 199];
     const ports: KamailioPorts = { udp, tcp, tls, ws, wss };
 
@@ -228,6 +235,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     // For the peers' own RTP (baresip, linphonec; SIPp too when media is captured). Even
     // first port: RTP on even ports, RTCP on the odd one above (RFC 3550 §11).
     const mediaPorts = await allocatePortBlock(MEDIA_PORTS, { even: true });
+    taken.push(...mediaPorts);
     const capture = options.capture === false ? undefined
       : await startCapture(dir, {
         udpTcp: [], range: [block[0]!, block[block.length - 1]!],
@@ -256,9 +264,10 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       caFile: certificates.caFile, realm: LAB_REALM, auth: options.auth ?? true,
     };
     return new Lab(dir, proxy, kamailio, { ngPort, rtpPorts, ...(rtpengine ? { process: rtpengine } : {}) },
-      labAccounts, peerPorts.slice(peerIndex), capture, farEnds, options, mediaPorts);
+      labAccounts, peerPorts.slice(peerIndex), capture, farEnds, options, mediaPorts, taken);
   } catch (error) {
     for (const p of started.reverse()) await p.stop().catch(() => undefined);
+    releasePorts(taken);
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`the SIP lab did not start: ${reason}\n(lab files kept in ${dir})`, { cause: error });
   }

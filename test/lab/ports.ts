@@ -1,10 +1,32 @@
 // Free ports for the lab. Ports are taken below Linux's ephemeral range
 // (32768+) so that the kernel's own choices cannot collide with them, in
-// blocks checked free on both UDP and TCP.
+// blocks checked free on both UDP and TCP. Test workers running at once (Vitest's
+// pool, Playwright's workers) each take from a slice of the range of their own: a
+// port handed out is not bound until its program starts, so a probe from another
+// worker would find it free (a CI run once lost a Kamailio to "Address already in use").
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 
 const handedOut = new Set<number>();
+/** Slices of the range, one per concurrent worker (more workers share them round-robin). */
+const WORKER_SLICES = 8;
+
+/** This worker's place among the concurrent ones (0-based), if it runs under Vitest or Playwright. */
+export function workerIndex(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const vitest = Number(env.VITEST_POOL_ID);
+  if (Number.isInteger(vitest) && vitest >= 1) return vitest - 1;
+  const playwright = Number(env.TEST_PARALLEL_INDEX);
+  if (env.TEST_PARALLEL_INDEX !== undefined && Number.isInteger(playwright) && playwright >= 0) return playwright;
+  return undefined;
+}
+
+/** The part of [min, max) this worker takes ports from: all of it outside a test runner. */
+export function workerRange(min: number, max: number, index: number | undefined): [number, number] {
+  if (index === undefined) return [min, max];
+  const width = Math.floor((max - min) / WORKER_SLICES);
+  const slot = index % WORKER_SLICES;
+  return [min + slot * width, min + (slot + 1) * width];
+}
 
 function tcpFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -27,8 +49,9 @@ function udpFree(port: number): Promise<boolean> {
  * not handed out before by this process. Consecutive, so a capture filter can
  * name the block as a port range.
  */
-export async function allocatePortBlock(count: number, { min = 20000, max = 30000, base: fixedBase, even = false }: {
+export async function allocatePortBlock(count: number, { min: rangeMin = 20000, max: rangeMax = 30000, base: fixedBase, even = false }: {
   min?: number; max?: number; /** Exactly this block, or an error. */ base?: number; /** Start on an even port. */ even?: boolean } = {}): Promise<number[]> {
+  const [min, max] = workerRange(rangeMin, rangeMax, workerIndex());
   for (let attempt = 0; attempt < (fixedBase === undefined ? 200 : 1); attempt++) {
     const random = min + Math.floor(Math.random() * (max - min - count));
     const base = fixedBase ?? (even ? random - (random % 2) : random);
@@ -48,6 +71,11 @@ export async function allocatePortBlock(count: number, { min = 20000, max = 3000
   throw new Error(fixedBase === undefined
     ? `no block of ${count} free ports found in ${min}-${max}`
     : `ports ${fixedBase}-${fixedBase + count - 1} are not all free (UDP and TCP)`);
+}
+
+/** Ports a stopped lab no longer uses, for the next block of this worker. */
+export function releasePorts(ports: readonly number[]): void {
+  for (const port of ports) handedOut.delete(port);
 }
 
 /** True when some socket is bound to this UDP port on the machine (from /proc/net/udp). */
