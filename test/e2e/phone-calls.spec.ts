@@ -5,7 +5,7 @@
 // microphone during a call without renegotiating. A screenshot of each state is kept.
 import { expect } from '@playwright/test';
 import {
-  callCard, callState, dial, keepScreenshot, openPhone, phoneLabTest, receivedMethods, SIPP_LIFETIME, shownStats, tonePlaying,
+  callCard, callState, dial, expectTwoWayAudio, keepScreenshot, openPhone, phoneLabTest, receivedMethods, SIPP_LIFETIME, shownStats, tonePlaying,
 } from './phone-lab.js';
 
 const test = phoneLabTest('e2e-phone-calls');
@@ -31,11 +31,7 @@ test('dials a reliable-183 far end: early media heard before the answer, then tw
 
   // Answered: the timer runs, audio flows both ways.
   await expect(callState(page)).toContainText('Connected', { timeout: 15_000 });
-  const atAnswer = await shownStats(page);
-  await expect.poll(async () => {
-    const now = await shownStats(page);
-    return now.packetsIn > atAnswer.packetsIn + 25 && now.packetsOut > atAnswer.packetsOut + 25 && now.levelIn > 0;
-  }, { timeout: 10_000, message: 'two-way audio after the answer' }).toBe(true);
+  await expectTwoWayAudio(page, await shownStats(page), 'two-way audio after the answer');
   await expect(page.getByRole('region', { name: 'Call quality' })).toContainText('PCMU/8000');
   await keepScreenshot(page, testInfo, 'phone-connected');
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -85,6 +85,14 @@ export async function shownStats(page: Page): Promise<ShownStats> {
   return { packetsIn: Number(await text('packets-in') || 0), packetsOut: Number(await text('packets-out') || 0), levelIn: Number(level ?? 0), microphone: await text('microphone') };
 }
 
+/** Waits until audio flows both ways after `since` (25 more packets each way, something heard). */
+export async function expectTwoWayAudio(page: Page, since: ShownStats, message: string): Promise<void> {
+  await expect.poll(async () => {
+    const now = await shownStats(page);
+    return now.packetsIn > since.packetsIn + 25 && now.packetsOut > since.packetsOut + 25 && now.levelIn > 0;
+  }, { timeout: 10_000, message }).toBe(true);
+}
+
 /** Whether a local tone's player is playing right now. */
 export function tonePlaying(page: Page, tone: 'ringback' | 'ringtone'): Promise<boolean> {
   // A string: the test tsconfig has no DOM library.

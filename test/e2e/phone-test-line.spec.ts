@@ -4,7 +4,7 @@
 // real call: early media before the answer, then our own audio back. The line can be turned
 // off in Settings, and then the phone asks for an account.
 import { expect, test } from './host-fixture.js';
-import { callCard, callState, keepScreenshot, shownStats } from './phone-lab.js';
+import { callCard, callState, expectTwoWayAudio, keepScreenshot, shownStats } from './phone-lab.js';
 
 test.use({ testLine: true });
 test.describe.configure({ timeout: 90_000 });
@@ -29,11 +29,7 @@ test('first launch: the test line is registered with no input, and echo gives ea
 
   await expect(callState(page)).toContainText('Early media', { timeout: 15_000 });
   await expect(callState(page)).toContainText('Connected', { timeout: 20_000 });
-  const atAnswer = await shownStats(page);
-  await expect.poll(async () => {
-    const now = await shownStats(page);
-    return now.packetsIn > atAnswer.packetsIn + 25 && now.packetsOut > atAnswer.packetsOut + 25 && now.levelIn > 0;
-  }, { timeout: 10_000, message: 'the echo sends our audio back' }).toBe(true);
+  await expectTwoWayAudio(page, await shownStats(page), 'the echo sends our audio back');
   await keepScreenshot(page, testInfo, 'phone-test-line-echo');
   await callCard(page).getByRole('button', { name: 'Hang up' }).click();
   await expect(callState(page)).toContainText('You hung up');
