@@ -11,7 +11,7 @@ import { makeLabCertificates } from './certs.js';
 import { startCapture, type Capture } from './capture.js';
 import { startKamailio, type KamailioPorts, type LabAccount } from './kamailio.js';
 import type { ManagedProcess } from './managed-process.js';
-import { allocatePortBlock, releasePorts, workerIndex, workerRange } from './ports.js';
+import { allocatePortBlock, releasePorts } from './ports.js';
 import { assertLabToolsInstalled } from './preflight.js';
 import { startRtpengine } from './rtpengine.js';
 import { startSipp, type SippOptions, type SippRun } from './sipp.js';
@@ -210,7 +210,24 @@ function launchKamailio(dir: string, ports: KamailioPorts, ngPort: number, optio
   });
 }
 
+/**
+ * Starts a lab. When one of its programs finds a port taken after all (something outside
+ * the lab's claims bound it between the probe and the program's start), the lab is started
+ * again on other ports, up to three times in all.
+ */
 export async function startLab(options: LabOptions): Promise<Lab> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLabOnce(options);
+    } catch (error) {
+      const portTaken = error instanceof Error && /Address already in use/.test(error.message);
+      if (!portTaken || attempt >= 3 || options.portBase !== undefined) throw error;
+      console.warn(`lab ${options.name}: a port was taken after it was found free; starting again on other ports (attempt ${attempt + 1})`);
+    }
+  }
+}
+
+async function startLabOnce(options: LabOptions): Promise<Lab> {
   assertLabToolsInstalled();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = join(repoRoot, 'test-results', 'lab', `${options.name.replace(/[^A-Za-z0-9._-]+/g, '-')}-${stamp}-${process.pid}`);
@@ -223,9 +240,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     taken.push(...block);
     const [udp, tcp, tls, ws, wss, ngPort] = block as [number, number, number, number, number, number];
     const peerPorts = block.slice(6);
-    // rtpengine's own RTP ports, from this worker's slice of 30000-31599 (see ports.ts).
-    const [rtpMin, rtpMax] = workerRange(30000, 31600, workerIndex());
-    const rtpBase = rtpMin + Math.floor(Math.random() * (rtpMax - rtpMin - 199));
+    const rtpBase = 30000 + Math.floor(Math.random() * 1400);
     const rtpPorts: [number, number] = [rtpBase, rtpBase + 199];
     const ports: KamailioPorts = { udp, tcp, tls, ws, wss };
 

@@ -1,31 +1,62 @@
 // Free ports for the lab. Ports are taken below Linux's ephemeral range
 // (32768+) so that the kernel's own choices cannot collide with them, in
-// blocks checked free on both UDP and TCP. Test workers running at once (Vitest's
-// pool, Playwright's workers) each take from a slice of the range of their own: a
-// port handed out is not bound until its program starts, so a probe from another
-// worker would find it free (a CI run once lost a Kamailio to "Address already in use").
+// blocks checked free on both UDP and TCP. A port handed out is not bound until its
+// program starts, so test workers running at once (Vitest's pool, Playwright's workers)
+// also claim each port machine-wide, with a lock file naming their process: another
+// worker's probe would otherwise find it free (a CI run lost a Kamailio to "Address
+// already in use"). A claim whose process is gone is stale and taken over.
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const handedOut = new Set<number>();
-/** Slices of the range, one per concurrent worker (more workers share them round-robin). */
-const WORKER_SLICES = 8;
+const CLAIMS = join(tmpdir(), 'callscope-lab-ports');
 
-/** This worker's place among the concurrent ones (0-based), if it runs under Vitest or Playwright. */
-export function workerIndex(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const vitest = Number(env.VITEST_POOL_ID);
-  if (Number.isInteger(vitest) && vitest >= 1) return vitest - 1;
-  const playwright = Number(env.TEST_PARALLEL_INDEX);
-  if (env.TEST_PARALLEL_INDEX !== undefined && Number.isInteger(playwright) && playwright >= 0) return playwright;
-  return undefined;
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
-/** The part of [min, max) this worker takes ports from: all of it outside a test runner. */
-export function workerRange(min: number, max: number, index: number | undefined): [number, number] {
-  if (index === undefined) return [min, max];
-  const width = Math.floor((max - min) / WORKER_SLICES);
-  const slot = index % WORKER_SLICES;
-  return [min + slot * width, min + (slot + 1) * width];
+/** Claims `port` for this process, unless a live process holds it. */
+export function claimPort(port: number, dir: string = CLAIMS): boolean {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, String(port));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      let holder = Number.NaN;
+      try {
+        holder = Number(readFileSync(file, 'utf8').trim());
+      } catch {
+        // Released meanwhile: try again.
+      }
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) return false;
+      try {
+        unlinkSync(file);
+      } catch {
+        // Gone already, or another worker took the stale claim over first.
+      }
+    }
+  }
+  return false;
+}
+
+/** Gives up this process's claim on `port`. */
+export function unclaimPort(port: number, dir: string = CLAIMS): void {
+  const file = join(dir, String(port));
+  try {
+    if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
+  } catch {
+    // Not claimed (any more).
+  }
 }
 
 function tcpFree(port: number): Promise<boolean> {
@@ -49,9 +80,8 @@ function udpFree(port: number): Promise<boolean> {
  * not handed out before by this process. Consecutive, so a capture filter can
  * name the block as a port range.
  */
-export async function allocatePortBlock(count: number, { min: rangeMin = 20000, max: rangeMax = 30000, base: fixedBase, even = false }: {
+export async function allocatePortBlock(count: number, { min = 20000, max = 30000, base: fixedBase, even = false }: {
   min?: number; max?: number; /** Exactly this block, or an error. */ base?: number; /** Start on an even port. */ even?: boolean } = {}): Promise<number[]> {
-  const [min, max] = workerRange(rangeMin, rangeMax, workerIndex());
   for (let attempt = 0; attempt < (fixedBase === undefined ? 200 : 1); attempt++) {
     const random = min + Math.floor(Math.random() * (max - min - count));
     const base = fixedBase ?? (even ? random - (random % 2) : random);
@@ -65,6 +95,15 @@ export async function allocatePortBlock(count: number, { min: rangeMin = 20000, 
       }
     }
     if (!free) continue;
+    const claimed: number[] = [];
+    for (const port of ports) {
+      if (!claimPort(port)) break;
+      claimed.push(port);
+    }
+    if (claimed.length < ports.length) {
+      for (const port of claimed) unclaimPort(port);
+      continue;
+    }
     for (const port of ports) handedOut.add(port);
     return ports;
   }
@@ -73,9 +112,12 @@ export async function allocatePortBlock(count: number, { min: rangeMin = 20000, 
     : `ports ${fixedBase}-${fixedBase + count - 1} are not all free (UDP and TCP)`);
 }
 
-/** Ports a stopped lab no longer uses, for the next block of this worker. */
+/** Ports a stopped lab no longer uses, for the next block of any worker. */
 export function releasePorts(ports: readonly number[]): void {
-  for (const port of ports) handedOut.delete(port);
+  for (const port of ports) {
+    handedOut.delete(port);
+    unclaimPort(port);
+  }
 }
 
 /** True when some socket is bound to this UDP port on the machine (from /proc/net/udp). */

@@ -1,32 +1,41 @@
-// The lab's ports: concurrent test workers take them from slices of their own, so two labs
-// started at once by different workers never probe the same (not yet bound) ports.
-import { describe, expect, it } from 'vitest';
-import { workerIndex, workerRange } from '../../lab/ports.js';
+// The lab's ports are claimed machine-wide with a lock file naming the claiming process, so
+// two test workers starting labs at once never take the same (not yet bound) port; a claim
+// whose process is gone is taken over.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { claimPort, unclaimPort } from '../../lab/ports.js';
 
-describe('lab port slices', () => {
-  it('knows the worker from Vitest (1-based) or Playwright (0-based), and nothing outside them', () => {
-    expect(workerIndex({ VITEST_POOL_ID: '1' })).toBe(0);
-    expect(workerIndex({ VITEST_POOL_ID: '2' })).toBe(1);
-    expect(workerIndex({ TEST_PARALLEL_INDEX: '0' })).toBe(0);
-    expect(workerIndex({ TEST_PARALLEL_INDEX: '3' })).toBe(3);
-    expect(workerIndex({})).toBeUndefined();
-    expect(workerIndex({ VITEST_POOL_ID: 'x' })).toBeUndefined();
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+function claims(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'callscope-claims-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('lab port claims', () => {
+  it('a port is claimed once; released, it can be claimed again', () => {
+    const dir = claims();
+    expect(claimPort(20500, dir)).toBe(true);
+    expect(readFileSync(join(dir, '20500'), 'utf8')).toBe(String(process.pid));
+    expect(claimPort(20500, dir)).toBe(false);
+    unclaimPort(20500, dir);
+    expect(existsSync(join(dir, '20500'))).toBe(false);
+    expect(claimPort(20500, dir)).toBe(true);
   });
 
-  it('gives concurrent workers ranges that do not overlap, inside the whole range', () => {
-    const ranges = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => workerRange(20000, 30000, i));
-    for (const [i, [min, max]] of ranges.entries()) {
-      expect(min).toBeGreaterThanOrEqual(20000);
-      expect(max).toBeLessThanOrEqual(30000);
-      expect(max - min).toBeGreaterThanOrEqual(1000);
-      for (const [j, [otherMin, otherMax]] of ranges.entries()) {
-        if (i !== j) expect(max <= otherMin || otherMax <= min).toBe(true);
-      }
-    }
-    // rtpengine's 200-port ranges fit a slice of 30000-31599.
-    const [rtpMin, rtpMax] = workerRange(30000, 31600, 7);
-    expect(rtpMax - rtpMin).toBeGreaterThanOrEqual(200);
-    expect(rtpMax).toBeLessThanOrEqual(31600);
-    expect(workerRange(20000, 30000, undefined)).toEqual([20000, 30000]);
+  it('a claim held by another live process is respected; one whose process is gone is taken over', () => {
+    const dir = claims();
+    // Process 1 (init) is alive on any Linux machine.
+    writeFileSync(join(dir, '20501'), '1');
+    expect(claimPort(20501, dir)).toBe(false);
+    unclaimPort(20501, dir);
+    expect(readFileSync(join(dir, '20501'), 'utf8')).toBe('1');
+    // No process has this pid (above the kernel's pid_max default of 4194304).
+    writeFileSync(join(dir, '20502'), '9999999');
+    expect(claimPort(20502, dir)).toBe(true);
+    expect(readFileSync(join(dir, '20502'), 'utf8')).toBe(String(process.pid));
   });
 });
